@@ -1,0 +1,60 @@
+import { Command } from 'commander';
+import { AppConfig, loadConfig } from '@app/config';
+import { openDatabase, PrismaService, PROJECT_ROOT } from '@app/database';
+import { DomainError } from '@app/errors';
+
+export interface CommandResult {
+  /** What `--json` prints. */
+  data: unknown;
+  /** What a person reads. */
+  text: string;
+}
+
+export interface AdminServices {
+  config: AppConfig;
+  databaseUrl: string;
+  prisma: PrismaService;
+  /** Progress for people; goes to stderr so that stdout stays parseable. */
+  progress(message: string): void;
+}
+
+/** Runs one admin command: configuration, database, output format and exit code in one place. */
+export class AdminContext {
+  constructor(private readonly program: Command) {}
+
+  private get json(): boolean {
+    return this.program.opts<{ json?: boolean }>().json === true;
+  }
+
+  async run(command: (services: AdminServices) => Promise<CommandResult>): Promise<void> {
+    await this.report(async () => {
+      const config = loadConfig(process.env, PROJECT_ROOT);
+      const database = await openDatabase(config, () => undefined);
+      const prisma = new PrismaService(database.url, 2);
+      try {
+        return await command({ config, databaseUrl: database.url, prisma, progress: (m) => this.progress(m) });
+      } finally {
+        await prisma.$disconnect();
+        await database.stop();
+      }
+    });
+  }
+
+  private progress(message: string): void {
+    if (!this.json) process.stderr.write(`${message}\n`);
+  }
+
+  private async report(command: () => Promise<CommandResult>): Promise<void> {
+    try {
+      const result = await command();
+      process.stdout.write(this.json ? `${JSON.stringify(result.data, null, 2)}\n` : `${result.text}\n`);
+    } catch (error) {
+      const code = error instanceof DomainError ? error.code : 'ERROR';
+      const details = error instanceof DomainError ? error.details : undefined;
+      const message = error instanceof Error ? error.message : String(error);
+      if (this.json) process.stdout.write(`${JSON.stringify({ error: { code, message, details } }, null, 2)}\n`);
+      else process.stderr.write(`Error: ${message}${details ? `\n${JSON.stringify(details, null, 2)}` : ''}\n`);
+      process.exitCode = 1;
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import { Command } from 'commander';
+import { applyMigrations, writeNextMigration } from '@app/database';
+import { AdminContext } from '../admin-context';
+
+export function dbCommands(context: AdminContext): Command {
+  const db = new Command('db').description('Database schema: apply and write migrations');
+
+  db.command('migrate')
+    .description('Apply the migrations of prisma/migrations/ that the database has not seen')
+    .action(() =>
+      context.run(async ({ databaseUrl }) => {
+        const applied = await applyMigrations(databaseUrl);
+        return { data: { applied }, text: applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.' };
+      }),
+    );
+
+  db.command('new-migration')
+    .description('Write the next migration from the changes made to prisma/schema.prisma')
+    .argument('<name>', 'what the migration does, in snake_case')
+    .action((name: string) =>
+      context.run(async ({ databaseUrl }) => {
+        if (!/^[a-z0-9_]+$/.test(name)) throw new Error('The migration name must be snake_case (a-z, 0-9, _)');
+        const folder = await writeNextMigration(name, databaseUrl);
+        return { data: { folder: folder ?? null }, text: folder ? `Wrote ${folder}` : 'schema.prisma has no changes since the last migration.' };
+      }),
+    );
+
+  return db;
+}

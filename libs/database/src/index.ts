@@ -1,0 +1,12 @@
+export { PrismaService } from './prisma.service';
+export { DatabaseModule } from './database.module';
+export { DATABASE_URL } from './database-url.token';
+export { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database';
+export { applyMigrations, diffSchemas } from './migrations/migrator';
+export { MIGRATIONS_DIR, PROJECT_ROOT, SCHEMA_FILE } from './project-paths';
+export { Prisma } from './generated/prisma/client';
+export type * from './generated/prisma/client';
+export { AllocationEnd, IsolationSubState, QuotaKind, ServerStatus } from './generated/prisma/enums';
+export type { TransactionClient } from './transaction';
+export { openDatabase, type DatabaseLocation } from './open-database';
+export { writeNextMigration } from './migrations/new-migration';

@@ -1,0 +1,57 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MIGRATIONS_DIR, SCHEMA_FILE } from '../project-paths';
+import { EngineLog, openSchemaEngine } from './schema-engine';
+
+const LOCKFILE = 'migration_lock.toml';
+const NO_FILTERS = { externalTables: [], externalEnums: [] };
+
+async function readMigrationsList() {
+  const entries = await readdir(MIGRATIONS_DIR, { withFileTypes: true });
+  const folders = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const migrationDirectories = await Promise.all(
+    folders.map(async (folder) => ({
+      path: folder,
+      migrationFile: { path: 'migration.sql', content: { tag: 'ok' as const, value: await readFile(join(MIGRATIONS_DIR, folder, 'migration.sql'), 'utf8') } },
+    })),
+  );
+  const lockfilePath = join(MIGRATIONS_DIR, LOCKFILE);
+  const lockfile = { path: LOCKFILE, content: existsSync(lockfilePath) ? await readFile(lockfilePath, 'utf8') : null };
+  return { baseDir: MIGRATIONS_DIR, lockfile, shadowDbInitScript: '', migrationDirectories };
+}
+
+/**
+ * Applies the folders of prisma/migrations/ that the database has not seen, recording them in
+ * `_prisma_migrations` exactly as `prisma migrate deploy` does (the two are interchangeable).
+ */
+export async function applyMigrations(databaseUrl: string, log: EngineLog = () => undefined): Promise<string[]> {
+  const engine = await openSchemaEngine(SCHEMA_FILE, await readFile(SCHEMA_FILE, 'utf8'), databaseUrl, log);
+  try {
+    const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList: await readMigrationsList(), filters: NO_FILTERS });
+    return appliedMigrationNames;
+  } finally {
+    engine.free();
+  }
+}
+
+/**
+ * The SQL that turns a database of schema `from` (null: an empty database) into one of schema `to`.
+ * The engine connects when it opens, but a datamodel-to-datamodel diff neither reads nor writes the database.
+ */
+export async function diffSchemas(from: string | null, to: string, databaseUrl: string): Promise<string> {
+  const engine = await openSchemaEngine(SCHEMA_FILE, to, databaseUrl, () => undefined);
+  const datamodel = (content: string) => ({ tag: 'schemaDatamodel' as const, files: [{ path: SCHEMA_FILE, content }] });
+  try {
+    const result = await engine.diff({
+      from: from === null ? { tag: 'empty' } : datamodel(from),
+      to: datamodel(to),
+      script: true,
+      exitCode: null,
+      filters: NO_FILTERS,
+    });
+    return result.stdout ?? '';
+  } finally {
+    engine.free();
+  }
+}

@@ -1,0 +1,38 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { SchemaEngine } from '@prisma/schema-engine-wasm';
+
+// Node provides WebAssembly at run time; @types/node leaves it to the DOM library, which this project does not load.
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, unknown>) => { exports: Record<string, unknown> };
+};
+
+/**
+ * Prisma's schema engine compiled to WebAssembly, so that migrations run on machines that cannot
+ * download the native engine. The package is built for bundlers (its entry imports the .wasm
+ * file), so the module is instantiated by hand, as its generated glue code expects.
+ */
+async function loadEngineModule(): Promise<typeof import('@prisma/schema-engine-wasm/schema_engine_bg')> {
+  const bindings = await import('@prisma/schema-engine-wasm/schema_engine_bg');
+  const wasmFile = join(dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm');
+  const module = new WebAssembly.Module(await readFile(wasmFile));
+  const instance = new WebAssembly.Instance(module, { './schema_engine_bg.js': bindings });
+  bindings.__wbg_set_wasm(instance.exports);
+  (instance.exports as { __wbindgen_start: () => void }).__wbindgen_start();
+  return bindings;
+}
+
+let engineModule: ReturnType<typeof loadEngineModule> | undefined;
+
+export type EngineLog = (message: string) => void;
+
+/** Opens the engine on a schema and, for commands that need one, a database. */
+export async function openSchemaEngine(schemaFile: string, schemaText: string, databaseUrl: string, log: EngineLog): Promise<SchemaEngine> {
+  engineModule ??= loadEngineModule();
+  const { SchemaEngine: Engine } = await engineModule;
+  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString: databaseUrl }));
+  return Engine.new({ datamodels: [[schemaFile, schemaText]] }, log, adapter);
+}

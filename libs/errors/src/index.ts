@@ -1,0 +1,2 @@
+export { ErrorCode } from './error-code';
+export { DomainError, NotFoundError } from './domain-error';
