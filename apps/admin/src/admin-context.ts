@@ -53,7 +53,7 @@ export class AdminContext {
       const details = error instanceof DomainError ? error.details : undefined;
       const message = error instanceof Error ? error.message : String(error);
       if (this.json) process.stdout.write(`${JSON.stringify({ error: { code, message, details } }, null, 2)}\n`);
-      else process.stderr.write(`Error: ${message}${details ? `\n${JSON.stringify(details, null, 2)}` : ''}\n`);
+      else process.stderr.write(`Error: ${message}\n`);
       process.exitCode = 1;
     }
   }

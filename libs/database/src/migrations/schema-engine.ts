@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool } from 'pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm';
 
@@ -29,10 +30,20 @@ let engineModule: ReturnType<typeof loadEngineModule> | undefined;
 
 export type EngineLog = (message: string) => void;
 
-/** Opens the engine on a schema and, for commands that need one, a database. */
-export async function openSchemaEngine(schemaFile: string, schemaText: string, databaseUrl: string, log: EngineLog): Promise<SchemaEngine> {
+/** Runs `work` with the engine opened on a schema and a database, then frees both. */
+export async function withSchemaEngine<T>(schemaFile: string, schemaText: string, databaseUrl: string, log: EngineLog, work: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   engineModule ??= loadEngineModule();
   const { SchemaEngine: Engine } = await engineModule;
-  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString: databaseUrl }));
-  return Engine.new({ datamodels: [[schemaFile, schemaText]] }, log, adapter);
+  // Our own pool, so that its connections are closed when the work is done (the engine leaves them open).
+  const pool = new Pool({ connectionString: databaseUrl, max: 2 });
+  try {
+    const engine = await Engine.new({ datamodels: [[schemaFile, schemaText]] }, log, bindMigrationAwareSqlAdapterFactory(new PrismaPg(pool)));
+    try {
+      return await work(engine);
+    } finally {
+      engine.free();
+    }
+  } finally {
+    await pool.end();
+  }
 }

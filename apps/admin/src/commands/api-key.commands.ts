@@ -1,0 +1,63 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { ALL_SCOPES, ApiKeyRepository, ApiKeyService, ApiKeyView } from '@app/auth';
+import { parseDurationSeconds } from '@app/config';
+import { AdminContext } from '../admin-context';
+
+function describe(key: ApiKeyView): string {
+  const state = key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : key.expiresAt && key.expiresAt <= new Date() ? 'expired' : 'active';
+  const expires = key.expiresAt ? key.expiresAt.toISOString() : 'never';
+  const used = key.lastUsedAt ? key.lastUsedAt.toISOString() : 'never';
+  return `#${key.id} ${key.name} (${key.prefix}…) ${state}; scopes ${key.scopes.join(',')}; expires ${expires}; last used ${used}`;
+}
+
+function duration(text: string): number {
+  const seconds = parseDurationSeconds(text);
+  if (seconds === undefined) throw new InvalidArgumentError('expected a duration such as 90d, 24h or 30m');
+  return seconds;
+}
+
+function positiveInt(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new InvalidArgumentError('expected a positive integer');
+  return Number(text);
+}
+
+export function apiKeyCommands(context: AdminContext): Command {
+  const apiKey = new Command('api-key').description('API keys for the X-Api-Key header');
+  const service = (prisma: ConstructorParameters<typeof ApiKeyRepository>[0]) => new ApiKeyService(new ApiKeyRepository(prisma));
+
+  apiKey
+    .command('create')
+    .description(`Create a key and print its secret, once. Scopes: ${ALL_SCOPES.join(', ')}`)
+    .requiredOption('--name <name>', 'who or what uses the key, e.g. metalworks')
+    .requiredOption('--scopes <list>', 'comma-separated scopes', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .option('--expires-in <duration>', 'lifetime such as 90d; never expires when absent', duration)
+    .action((options: { name: string; scopes: string[]; expiresIn?: number }) =>
+      context.run(async ({ prisma }) => {
+        const { key, secret } = await service(prisma).create({ name: options.name, scopes: options.scopes, expiresInSeconds: options.expiresIn });
+        return { data: { ...key, secret }, text: `${describe(key)}\nSecret (shown only now, store it safely):\n${secret}` };
+      }),
+    );
+
+  apiKey
+    .command('list')
+    .description('List keys (never their secrets)')
+    .action(() =>
+      context.run(async ({ prisma }) => {
+        const keys = await service(prisma).list();
+        return { data: keys, text: keys.length ? keys.map(describe).join('\n') : 'No API keys.' };
+      }),
+    );
+
+  apiKey
+    .command('revoke')
+    .description('Revoke a key: it answers 401 from now on')
+    .argument('<id>', 'key id, as listed', positiveInt)
+    .action((id: number) =>
+      context.run(async ({ prisma }) => {
+        const key = await service(prisma).revoke(id);
+        return { data: key, text: describe(key) };
+      }),
+    );
+
+  return apiKey;
+}

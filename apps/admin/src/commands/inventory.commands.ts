@@ -1,0 +1,57 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { Command } from 'commander';
+import { DomainError, ErrorCode } from '@app/errors';
+import { InventoryExporter, InventoryImporter, InventoryProblem } from '@app/inventory';
+import { AdminContext } from '../admin-context';
+
+async function readJson(file: string): Promise<unknown> {
+  const text = await readFile(file, 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new DomainError(ErrorCode.VALIDATION_FAILED, `${file} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function listProblems(error: unknown): never {
+  if (error instanceof DomainError && Array.isArray(error.details?.problems)) {
+    const problems = error.details.problems as InventoryProblem[];
+    const lines = problems.slice(0, 200).map((p) => `  ${p.record}${p.id !== undefined ? ` (${p.id})` : ''}${p.field ? ` ${p.field}` : ''}: ${p.problem}`);
+    const more = problems.length > 200 ? [`  ... and ${problems.length - 200} more (--json lists all)`] : [];
+    throw new DomainError(error.code, [error.message, ...lines, ...more].join('\n'), { problems });
+  }
+  throw error;
+}
+
+export function inventoryCommands(context: AdminContext): Command {
+  const inventory = new Command('inventory').description('Load and save the fleet: locations, instance types, servers, clients, contracts');
+
+  inventory
+    .command('import')
+    .description('Upsert a file by id (idempotent). The whole file is validated first; nothing is written when any record is bad. Format: README "Inventory file"')
+    .argument('<file>', 'inventory JSON file')
+    .action((file: string) =>
+      context.run(async ({ prisma, progress }) => {
+        const started = Date.now();
+        const summary = await new InventoryImporter(prisma).import(await readJson(file), progress).catch(listProblems);
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        const counts = Object.entries(summary).map(([what, n]) => `${n} ${what}`).join(', ');
+        return { data: { imported: summary, seconds: Number(seconds) }, text: `Imported ${counts} in ${seconds} s` };
+      }),
+    );
+
+  inventory
+    .command('export')
+    .description('Write the whole inventory in the import format')
+    .option('--out <file>', 'file to write; stdout when absent')
+    .action((options: { out?: string }) =>
+      context.run(async ({ prisma }) => {
+        const data = await new InventoryExporter(prisma).export();
+        if (!options.out) return { data, text: JSON.stringify(data, null, 2) };
+        await writeFile(options.out, `${JSON.stringify(data, null, 2)}\n`);
+        return { data: { file: options.out, servers: data.servers.length }, text: `Wrote ${data.servers.length} servers to ${options.out}` };
+      }),
+    );
+
+  return inventory;
+}

@@ -1,0 +1,49 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiRangedData, BAD_REQUEST, PositiveIntPipe, RangedData, RANGED_DATA_RESPONSE_HEADERS, type RangedRequest } from '@app/api-kit';
+import { RequireScopes } from '@app/auth';
+import { InventoryService } from '@app/inventory';
+import { InstanceTypeResponseDto, LocationResponseDto, ServerListQueryDto, ServerResponseDto } from './inventory.dto';
+
+@ApiTags('Inventory')
+@Controller('api')
+export class InventoryController {
+  constructor(private readonly inventory: InventoryService) {}
+
+  @Get('locations')
+  @RequireScopes('List locations', 'All locations (data centres) of the fleet, as in seed 001.', 'inventory:read')
+  @ApiRangedData()
+  @ApiOkResponse({ type: [LocationResponseDto], headers: RANGED_DATA_RESPONSE_HEADERS })
+  @ApiErrors(BAD_REQUEST)
+  async locations(@RangedData() range: RangedRequest) {
+    return range.answer(await this.inventory.locations(range));
+  }
+
+  @Get('locations/:locationId/instance-types')
+  @RequireScopes('List the instance types of a location', 'Instance types (server hardware configurations) offered at a location, as in seed 000.', 'inventory:read')
+  @ApiParam({ name: 'locationId', type: 'integer', description: 'ID of the location', example: 18 })
+  @ApiRangedData()
+  @ApiOkResponse({ type: [InstanceTypeResponseDto], headers: RANGED_DATA_RESPONSE_HEADERS })
+  @ApiErrors({ ...BAD_REQUEST, 404: 'No such location (code LOCATION_NOT_FOUND)' })
+  async instanceTypes(@Param('locationId', PositiveIntPipe) locationId: number, @RangedData() range: RangedRequest) {
+    return range.answer(await this.inventory.instanceTypes(locationId, range));
+  }
+
+  @Get('servers')
+  @RequireScopes('List servers', 'Servers with their lifecycle status and current allocation, filtered and paged.', 'inventory:read')
+  @ApiRangedData()
+  @ApiOkResponse({ type: [ServerResponseDto], headers: RANGED_DATA_RESPONSE_HEADERS })
+  @ApiErrors(BAD_REQUEST)
+  async servers(@Query() filter: ServerListQueryDto, @RangedData() range: RangedRequest) {
+    return range.answer(await this.inventory.servers(filter, range));
+  }
+
+  @Get('servers/:serverId')
+  @RequireScopes('Get a server', 'One server with its lifecycle status and current allocation.', 'inventory:read')
+  @ApiParam({ name: 'serverId', type: 'integer', description: 'ID of the server', example: 157437 })
+  @ApiOkResponse({ type: ServerResponseDto })
+  @ApiErrors({ ...BAD_REQUEST, 404: 'No such server (code SERVER_NOT_FOUND)' })
+  server(@Param('serverId', PositiveIntPipe) serverId: number) {
+    return this.inventory.server(serverId);
+  }
+}

@@ -1,0 +1,26 @@
+import { Logger } from '@nestjs/common';
+import { ConfigError, loadConfig } from '@app/config';
+import { PROJECT_ROOT } from '@app/database';
+import { DOCS_PATH } from './create-app';
+import { startAllocator } from './start-allocator';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env, PROJECT_ROOT);
+  const allocator = await startAllocator(config);
+  const log = new Logger('Allocator');
+  log.log(`Listening on ${allocator.url}; Swagger UI at ${allocator.url}/${DOCS_PATH}`);
+  if (allocator.demoApiKey) {
+    log.log(`Demo data loaded. Demo API key (every scope), shown once: ${allocator.demoApiKey}`);
+    log.log(`Try: curl -H 'X-Api-Key: ${allocator.demoApiKey}' ${allocator.url}/api/servers`);
+  }
+  // The embedded PostgreSQL is a child process: stop it cleanly with the service.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void allocator.stop().then(() => process.exit(0)));
+  }
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+  else process.stderr.write(`The allocator could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,29 @@
+import { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { API_KEY_HEADER, SCOPES } from '@app/auth';
+
+const DESCRIPTION = `Internal back office of the bare-metal cloud: which physical server goes to which client, each
+server's lifecycle, and every client's quota by contract.
+
+Every \`/api\` route needs an \`${API_KEY_HEADER}\` header; each route names the scopes its key must carry.
+Errors always have the body \`{ statusCode, code, message, details? }\` with a stable \`code\`.
+Lists page with the \`RANGED-DATA\` header (\`start=0,results=25\`); the answer repeats it with the total.
+
+**Scopes**
+
+${Object.entries(SCOPES).map(([scope, what]) => `- \`${scope}\`: ${what}`).join('\n')}`;
+
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Bare-metal allocator')
+    .setDescription(DESCRIPTION)
+    .setVersion('1.0')
+    .addApiKey({ type: 'apiKey', in: 'header', name: API_KEY_HEADER, description: 'API key created with `npm run admin -- api-key create`' }, API_KEY_HEADER)
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}
+
+/** The committed openapi.json, byte for byte. */
+export function serializeOpenApiDocument(document: OpenAPIObject): string {
+  return `${JSON.stringify(document, null, 2)}\n`;
+}

@@ -1,0 +1,54 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Response } from 'express';
+import { DomainError, ErrorCode } from '@app/errors';
+import { ErrorResponseDto } from './error-response.dto';
+import { ERROR_STATUS } from './error-status';
+
+/** Codes for the HTTP errors the framework raises by itself (unknown route, malformed JSON, ...). */
+const HTTP_STATUS_CODE: Partial<Record<number, ErrorCode>> = {
+  [HttpStatus.BAD_REQUEST]: ErrorCode.VALIDATION_FAILED,
+  [HttpStatus.UNAUTHORIZED]: ErrorCode.UNAUTHORIZED,
+  [HttpStatus.FORBIDDEN]: ErrorCode.FORBIDDEN,
+  [HttpStatus.NOT_FOUND]: ErrorCode.ROUTE_NOT_FOUND,
+  [HttpStatus.PAYLOAD_TOO_LARGE]: ErrorCode.PAYLOAD_TOO_LARGE,
+};
+
+/** Body-parser errors (bad JSON, too large) carry their status this way. */
+interface StatusCarrier {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  message?: string;
+}
+
+/** Turns anything thrown while handling a request into the one error shape. */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const body = this.toBody(error);
+    host.switchToHttp().getResponse<Response>().status(body.statusCode).json(body);
+  }
+
+  private toBody(error: unknown): ErrorResponseDto {
+    if (error instanceof DomainError) {
+      return { statusCode: ERROR_STATUS[error.code], code: error.code, message: error.message, ...(error.details && { details: error.details }) };
+    }
+    if (error instanceof HttpException) {
+      const status = error.getStatus();
+      const code = HTTP_STATUS_CODE[status];
+      if (code) return { statusCode: status, code, message: error.message };
+    }
+    const carrier = (error ?? {}) as StatusCarrier;
+    const status = carrier.status ?? carrier.statusCode;
+    if (status && status >= 400 && status < 500 && HTTP_STATUS_CODE[status]) {
+      const message = carrier.type === 'entity.parse.failed' ? 'The request body is not valid JSON' : (carrier.message ?? 'Bad request');
+      return { statusCode: status, code: HTTP_STATUS_CODE[status]!, message };
+    }
+    const errorId = randomUUID();
+    this.logger.error(`Unexpected failure ${errorId}`, error instanceof Error ? error.stack : String(error));
+    return { statusCode: 500, code: ErrorCode.INTERNAL_ERROR, message: 'Unexpected failure; the errorId finds it in the service logs', errorId };
+  }
+}
