@@ -8,11 +8,11 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env, PROJECT_ROOT);
   const allocator = await startAllocator(config);
   const log = new Logger('Allocator');
-  log.log(`Listening on ${allocator.url}; Swagger UI at ${allocator.url}/${DOCS_PATH}`);
   if (allocator.demoApiKey) {
     log.log(`Demo data loaded. Demo API key (every scope), shown once: ${allocator.demoApiKey}`);
     log.log(`Try: curl -H 'X-Api-Key: ${allocator.demoApiKey}' ${allocator.url}/api/servers`);
   }
+  log.log(`Listening on ${allocator.url}; Swagger UI at ${allocator.url}/${DOCS_PATH}`);
   // The embedded PostgreSQL is a child process: stop it cleanly with the service.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void allocator.stop().then(() => process.exit(0)));

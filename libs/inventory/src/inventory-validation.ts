@@ -90,19 +90,20 @@ export function validateInventoryFile(file: unknown, known: KnownInventory): Inv
   for (const name of Object.keys(sections).filter((s) => !['locations', 'instanceTypes', 'servers', 'clients', 'contracts'].includes(s))) {
     report({ record: name, problem: 'is not a section of an inventory file' });
   }
-  const rows = (kind: Exclude<Kind, 'commitments'>): Row[] => {
+  /** The records of a section whose fields are valid, each with its place in the file. */
+  const rows = (kind: Exclude<Kind, 'commitments'>): { r: Row; at: string }[] => {
     const section = sections[kind];
     if (section === undefined) return [];
     if (!Array.isArray(section)) {
       report({ record: kind, problem: 'must be an array' });
       return [];
     }
-    return section.filter((row, i) => checkFields(kind, row, `${kind}[${i}]`, report));
+    return section.map((r, i) => ({ r, at: `${kind}[${i}]` })).filter(({ r, at }) => checkFields(kind, r, at, report)) as { r: Row; at: string }[];
   };
   const once = <K>(kind: string, key: (r: Row) => K) => {
     const seen = new Set<K>();
-    return (r: Row, i: number) => {
-      if (seen.has(key(r))) report({ record: `${kind}[${i}]`, id: key(r) as number, problem: `appears more than once in ${kind}` });
+    return ({ r, at }: { r: Row; at: string }) => {
+      if (seen.has(key(r))) report({ record: at, id: key(r) as number, problem: `appears more than once in ${kind}` });
       seen.add(key(r));
     };
   };
@@ -119,9 +120,9 @@ export function validateInventoryFile(file: unknown, known: KnownInventory): Inv
   clients.forEach(once('clients', (r) => r.id));
   contracts.forEach(once('contracts', (r) => r.contractId));
 
-  const locationIds = new Set([...known.locationIds, ...locations.map((l) => l.id as number)]);
-  const typeLocations = new Map([...known.instanceTypeLocations, ...instanceTypes.map((t) => [t.id as number, t.locationId as number] as const)]);
-  const clientIds = new Set([...known.clientIds, ...clients.map((c) => c.id as number)]);
+  const locationIds = new Set([...known.locationIds, ...locations.map(({ r }) => r.id as number)]);
+  const typeLocations = new Map([...known.instanceTypeLocations, ...instanceTypes.map(({ r }) => [r.id as number, r.locationId as number] as const)]);
+  const clientIds = new Set([...known.clientIds, ...clients.map(({ r }) => r.id as number)]);
 
   const checkPool = (record: string, id: number | string, locationId: number, instanceTypeId: number) => {
     if (!locationIds.has(locationId)) report({ record, id, field: 'locationId', problem: `location ${locationId} is neither in the file nor in the inventory` });
@@ -130,11 +131,10 @@ export function validateInventoryFile(file: unknown, known: KnownInventory): Inv
     else if (typeLocation !== locationId) report({ record, id, field: 'instanceTypeId', problem: `instance type ${instanceTypeId} belongs to location ${typeLocation}, not ${locationId}` });
   };
 
-  instanceTypes.forEach((t, i) => {
-    if (!locationIds.has(t.locationId as number)) report({ record: `instanceTypes[${i}]`, id: t.id as number, field: 'locationId', problem: `location ${t.locationId} is neither in the file nor in the inventory` });
+  instanceTypes.forEach(({ r: t, at }) => {
+    if (!locationIds.has(t.locationId as number)) report({ record: at, id: t.id as number, field: 'locationId', problem: `location ${t.locationId} is neither in the file nor in the inventory` });
   });
-  servers.forEach((s, i) => {
-    const record = `servers[${i}]`;
+  servers.forEach(({ r: s, at: record }) => {
     const id = s.id as number;
     checkPool(record, id, s.locationId as number, s.instanceTypeId as number);
     const holder = known.serverHostnames.get(s.hostname as string);
@@ -147,8 +147,7 @@ export function validateInventoryFile(file: unknown, known: KnownInventory): Inv
       report({ record, id, field: 'subState', problem: 'is required for an isolated server and only for one' });
     }
   });
-  contracts.forEach((c, i) => {
-    const record = `contracts[${i}]`;
+  contracts.forEach(({ r: c, at: record }) => {
     const id = c.contractId as string;
     if (!clientIds.has(c.clientId as number)) report({ record, id, field: 'clientId', problem: `client ${c.clientId} is neither in the file nor in the inventory` });
     const owner = known.contractClients.get(id);

@@ -1,0 +1,62 @@
+// Benchmark: imports an inventory of N servers (default 100,000) with the admin command line
+// into a fresh database, twice (insert, then idempotent re-import), and prints the times.
+// Usage: npm run build && node bench/inventory-import.js [servers]
+// Uses DATABASE_URL's server when set (a scratch database is created there), else an embedded one.
+const { execFileSync } = require('node:child_process');
+const { chmodSync, mkdtempSync, writeFileSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { Client } = require('pg');
+const { startEmbeddedDatabase } = require('../dist/libs/database/src/embedded-database');
+
+const servers = Number(process.argv[2] ?? 100_000);
+
+function inventory() {
+  const file = {
+    locations: [{ id: 1, name: 'Bench', shortName: 'bn', countryName: 'Netherlands', countryShortName: 'NL' }],
+    instanceTypes: Array.from({ length: 10 }, (_, i) => ({
+      id: 100 + i, locationId: 1, name: `bm.bench.${i}`, sockets: 1, cores: 8, memory: 16, memoryType: 'std', storage: 480, storageType: 'ssd', generationName: 'Bench', pricePerHour: 31,
+    })),
+    servers: Array.from({ length: servers }, (_, i) => ({
+      id: 1_000_000 + i, hostname: `bench${i}.example.net`, locationId: 1, instanceTypeId: 100 + (i % 10), rack: `R${i % 400}`, serviceTag: `B${i}`,
+    })),
+  };
+  const path = join(mkdtempSync(join(tmpdir(), 'bm-bench-')), 'inventory.json');
+  writeFileSync(path, JSON.stringify(file));
+  return path;
+}
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bm-bench-db-'));
+  chmodSync(dataDir, 0o755);
+  const server = process.env.DATABASE_URL
+    ? { url: process.env.DATABASE_URL, stop: async () => undefined }
+    : await startEmbeddedDatabase({ dataDir, databaseName: 'postgres', persistent: false, log: () => undefined });
+  const url = new URL(server.url);
+  const admin = new Client({ connectionString: server.url });
+  await admin.connect();
+  const name = `bm_bench_${process.pid}`;
+  await admin.query(`CREATE DATABASE "${name}"`);
+  url.pathname = `/${name}`;
+  const env = { ...process.env, DATABASE_URL: url.toString() };
+  const cli = (...args) => JSON.parse(execFileSync(process.execPath, ['dist/apps/admin/src/main.js', '--json', ...args], { env, encoding: 'utf8', maxBuffer: 1 << 30 }));
+  try {
+    cli('db', 'migrate');
+    const file = inventory();
+    for (const run of ['first import', 're-import']) {
+      const started = process.hrtime.bigint();
+      const result = cli('inventory', 'import', file);
+      const wall = Number(process.hrtime.bigint() - started) / 1e9;
+      console.log(`${run}: ${result.imported.servers} servers, ${result.seconds} s inside the command, ${wall.toFixed(1)} s wall (process start included)`);
+    }
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+    await server.stop();
+  }
+}
+
+main().then(() => process.exit(0), (error) => {
+  console.error(error);
+  process.exit(1);
+});
