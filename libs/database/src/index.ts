@@ -7,6 +7,6 @@ export { MIGRATIONS_DIR, PROJECT_ROOT, SCHEMA_FILE } from './project-paths';
 export { Prisma } from './generated/prisma/client';
 export type * from './generated/prisma/client';
 export { AllocationEnd, IsolationSubState, QuotaKind, ServerStatus } from './generated/prisma/enums';
-export type { TransactionClient } from './transaction';
+export { inTransaction, type TransactionClient } from './transaction';
 export { openDatabase, type DatabaseLocation } from './open-database';
 export { writeNextMigration } from './migrations/new-migration';

@@ -1,0 +1,106 @@
+import { Body, Controller, Delete, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, BAD_REQUEST, PositiveIntPipe } from '@app/api-kit';
+import { type ApiKeyPrincipal, CurrentPrincipal, RequireScopes } from '@app/auth';
+import { AllocateServer, ServerCommandsService } from '@app/server-commands';
+import { AllocateServerDto, CommandResultDto, IsolateServerDto } from './server-commands.dto';
+import { IDEMPOTENCY_KEY_HEADER, IdempotencyKey } from './idempotency-key.decorator';
+
+const SERVER_ID = { name: 'serverId', type: 'integer', description: 'ID of the server', example: 157437 } as const;
+const CLIENT_ID = { name: 'clientId', type: 'integer', description: 'ID of the client', example: 12345 } as const;
+const SERVER_NOT_FOUND = { 404: 'No such server (code SERVER_NOT_FOUND)' };
+const QUARANTINED = 'The server is quarantined (code QUARANTINED)';
+
+/** Seed 003 "Server Commands": every success answers 200 with the server's resulting state. */
+@ApiTags('Server Commands')
+@Controller('api')
+export class ServerCommandsController {
+  constructor(
+    private readonly allocator: AllocateServer,
+    private readonly commands: ServerCommandsService,
+  ) {}
+
+  @Post('server/allocate')
+  @HttpCode(HttpStatus.OK)
+  @RequireScopes('Allocate a server to a client', 'Allocates a server to a client, according to the given location and instance type. Charged to the contract\'s committed quota while it lasts; with `overflow`, or without a contract, to the client\'s on-demand quota, which never takes capacity committed to contracts. Send an `Idempotency-Key` to make retries safe.', 'server:allocate')
+  @ApiHeader({ name: IDEMPOTENCY_KEY_HEADER, required: false, description: 'A repeat with the same key and body answers the same allocation (kept 24 h by default); the same key with another body is 422', example: '5b0e2f9e-0d7c-4c53-a1f4-6c1c7f1b2f40' })
+  @ApiOkResponse({ description: 'Successful operation: the allocated server, its allocation and the quota charged', type: CommandResultDto })
+  @ApiErrors({
+    ...BAD_REQUEST,
+    403: 'The contract belongs to another client (code CONTRACT_OF_ANOTHER_CLIENT)',
+    404: 'No such location, instance type at that location, client or contract (LOCATION_NOT_FOUND, INSTANCE_TYPE_NOT_FOUND, CLIENT_NOT_FOUND, CONTRACT_NOT_FOUND)',
+    409: 'QUOTA_EXCEEDED (with committed / used / requested or limit / used / requested), NO_CAPACITY, or CONTRACT_NOT_ACTIVE',
+    422: 'The Idempotency-Key was used for a different request (code IDEMPOTENCY_KEY_REUSED)',
+  })
+  allocate(@Body() body: AllocateServerDto, @CurrentPrincipal() caller: ApiKeyPrincipal, @IdempotencyKey() key?: string) {
+    return this.allocator.execute(body, caller, key);
+  }
+
+  @Delete('client/:clientId/server/:serverId/allocate')
+  @RequireScopes('De-allocate a server from a client', 'De-allocates a server from a client. Afterwards the Back to Baseline process will start, wiping and health checking the server. Also 200 when the client holds no allocation of the server (already de-allocated): nothing changes and `changed` is false.', 'server:deallocate')
+  @ApiParam(CLIENT_ID)
+  @ApiParam(SERVER_ID)
+  @ApiOkResponse({ description: 'Successful operation. Returned in case of success, but also when the server was already de-allocated.', type: CommandResultDto })
+  @ApiErrors({ ...BAD_REQUEST, 404: 'No such client or server (CLIENT_NOT_FOUND, SERVER_NOT_FOUND)', 409: QUARANTINED })
+  deallocate(@Param('clientId', PositiveIntPipe) clientId: number, @Param('serverId', PositiveIntPipe) serverId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
+    return this.commands.deallocate(clientId, serverId, caller);
+  }
+
+  @Delete('client/:clientId/server/:serverId/allocate/compensate')
+  @RequireScopes('Compensates allocation for a server', 'Compensates Allocation of the server which failed to deliver: the allocation ends as COMPENSATED (not billed, quota given back). Afterwards the Back to Baseline process will start. Repeating it is a no-op 200.', 'server:compensate')
+  @ApiParam(CLIENT_ID)
+  @ApiParam(SERVER_ID)
+  @ApiOkResponse({ description: 'Successful operation', type: CommandResultDto })
+  @ApiErrors({ ...BAD_REQUEST, 404: 'No such client or server (CLIENT_NOT_FOUND, SERVER_NOT_FOUND)', 409: QUARANTINED })
+  compensate(@Param('clientId', PositiveIntPipe) clientId: number, @Param('serverId', PositiveIntPipe) serverId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
+    return this.commands.compensate(clientId, serverId, caller);
+  }
+
+  @Post('server/:serverId/isolate')
+  @HttpCode(HttpStatus.OK)
+  @RequireScopes('Isolate a server with a specific reason (subState)', 'Isolate a server with a specific reason (subState). Isolating an allocated server ends its allocation (ended by ISOLATED, quota given back); isolating an isolated server replaces its reason.', 'server:isolate')
+  @ApiParam(SERVER_ID)
+  @ApiOkResponse({ description: 'Successful operation', type: CommandResultDto })
+  @ApiErrors({ ...BAD_REQUEST, ...SERVER_NOT_FOUND, 409: QUARANTINED })
+  isolate(@Param('serverId', PositiveIntPipe) serverId: number, @Body() body: IsolateServerDto, @CurrentPrincipal() caller: ApiKeyPrincipal) {
+    return this.commands.isolate(serverId, body, caller);
+  }
+
+  @Delete('server/:serverId/isolate')
+  @RequireScopes('Move a server out of isolation to start the baseline process', 'Move a server out of isolation to start the baseline process after which it will become Available again or, if a problem was encountered during the baseline process, the server goes back to Isolation.', 'server:isolate')
+  @ApiParam(SERVER_ID)
+  @ApiOkResponse({ description: 'Successful operation', type: CommandResultDto })
+  @ApiErrors({ ...BAD_REQUEST, ...SERVER_NOT_FOUND, 409: `The server is not isolated (NOT_ISOLATED), or ${QUARANTINED}` })
+  unisolate(@Param('serverId', PositiveIntPipe) serverId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
+    return this.commands.unisolate(serverId, caller);
+  }
+
+  @Post('server/:serverId/available')
+  @HttpCode(HttpStatus.OK)
+  @RequireScopes('Set server status to Available', 'Set server status to Available. Should only be called by MetalWorks after a successful Back to Baseline workflow. Already Available: a no-op 200.', 'server:available')
+  @ApiParam(SERVER_ID)
+  @ApiOkResponse({ description: 'Successful operation', type: CommandResultDto })
+  @ApiErrors({ ...BAD_REQUEST, ...SERVER_NOT_FOUND, 409: `The server is not in Back to Baseline (NOT_BASELINING), or ${QUARANTINED}` })
+  available(@Param('serverId', PositiveIntPipe) serverId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
+    return this.commands.markAvailable(serverId, caller);
+  }
+
+  @Post('server/:serverId/quarantine')
+  @HttpCode(HttpStatus.OK)
+  @RequireScopes('Quarantine a server', 'Quarantines a server, preserving its current state (allocation, disks, state), e.g. for law enforcement purposes or any "offline" investigation into a server\'s state. No command changes it until the quarantine is lifted. Already quarantined: a no-op 200.', 'server:quarantine')
+  @ApiParam(SERVER_ID)
+  @ApiOkResponse({ description: 'Successful operation', type: CommandResultDto })
+  @ApiErrors({ ...BAD_REQUEST, ...SERVER_NOT_FOUND })
+  quarantine(@Param('serverId', PositiveIntPipe) serverId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
+    return this.commands.quarantine(serverId, caller);
+  }
+
+  @Delete('server/:serverId/quarantine')
+  @RequireScopes('Lift the quarantine of a server', 'Lifts the quarantine: the server returns to the state it was frozen in. (Not in seed 003; staff need it.)', 'server:quarantine')
+  @ApiParam(SERVER_ID)
+  @ApiOkResponse({ description: 'Successful operation', type: CommandResultDto })
+  @ApiErrors({ ...BAD_REQUEST, ...SERVER_NOT_FOUND, 409: 'The server is not quarantined (code NOT_QUARANTINED)' })
+  liftQuarantine(@Param('serverId', PositiveIntPipe) serverId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
+    return this.commands.liftQuarantine(serverId, caller);
+  }
+}

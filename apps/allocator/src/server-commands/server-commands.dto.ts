@@ -1,0 +1,68 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsolationSubState } from '@app/database';
+import { SERVER_COMMANDS, type ServerCommand } from '@app/lifecycle';
+import { AllocationResponseDto, ServerResponseDto } from '../inventory/inventory.dto';
+
+const MAX_ID = 2_147_483_647;
+
+/** Seed 003 "Allocation request object". */
+export class AllocateServerDto {
+  @ApiProperty({ description: 'Location to allocate in', example: 18, minimum: 1, type: 'integer' })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
+  locationId: number;
+
+  @ApiProperty({ description: 'Instance type to allocate', example: 129, minimum: 1, type: 'integer' })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
+  instanceTypeId: number;
+
+  @ApiProperty({ description: 'Client the server is allocated to', example: 12345, minimum: 1, type: 'integer' })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID)
+  clientId: number;
+
+  @ApiPropertyOptional({
+    description: 'Contract whose committed quota is charged. Can be empty or null for on-demand client quota',
+    example: 'MY-CONTRACT-123', pattern: '^[A-Z0-9_\\-.]{0,240}$', nullable: true, type: String,
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Z0-9_\-.]{0,240}$/, { message: 'contractId must match ^[A-Z0-9_\\-.]{0,240}$' })
+  contractId?: string | null;
+
+  @ApiPropertyOptional({ description: "If true, the allocation will be allowed to overflow the client's quota and use on-demand quota", default: false, example: false })
+  @IsOptional()
+  @IsBoolean()
+  overflow?: boolean;
+}
+
+/** Seed 003 "Isolation request object". */
+export class IsolateServerDto {
+  @ApiProperty({ description: 'Why the server is isolated', enum: IsolationSubState, enumName: 'IsolationSubState', example: IsolationSubState.brokenHardware })
+  @IsEnum(IsolationSubState)
+  subState: IsolationSubState;
+
+  @ApiPropertyOptional({ description: 'The operationUuid reference from MetalWorks', format: 'uuid', example: '0b6f3f8e-4a57-4f2a-9f57-3c1d2a8b9e10' })
+  @IsOptional()
+  @IsUUID()
+  operationUuid?: string;
+
+  @ApiPropertyOptional({ description: 'Free text', example: 'Failed to IPMI boot', maxLength: 1000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  reason?: string;
+}
+
+export class CommandResultDto {
+  @ApiProperty({ description: 'The command', enum: SERVER_COMMANDS, example: 'allocate' }) command: ServerCommand;
+  @ApiProperty({ description: 'False when the call found its work already done (a repeat): nothing was written', example: true }) changed: boolean;
+  @ApiProperty({ description: 'What happened, for people', example: 'Server 157437 allocated to client 12345, charged to the committed quota of contract MY-CONTRACT-123' }) message: string;
+  @ApiProperty({ description: 'The server after the command', type: ServerResponseDto }) server: ServerResponseDto;
+  @ApiProperty({ description: 'The allocation the command started or ended (allocate: which quota was charged)', type: AllocationResponseDto, nullable: true }) allocation: AllocationResponseDto | null;
+}

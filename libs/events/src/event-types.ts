@@ -1,0 +1,47 @@
+/** Every event the allocator emits; docs/events.md describes when and with what payload. */
+export enum EventType {
+  ServerAllocated = 'server.allocated',
+  ServerDeallocated = 'server.deallocated',
+  ServerCompensated = 'server.compensated',
+  ServerIsolated = 'server.isolated',
+  ServerUnisolated = 'server.unisolated',
+  ServerAvailable = 'server.available',
+  ServerQuarantined = 'server.quarantined',
+  ServerUnquarantined = 'server.unquarantined',
+  BaselineRequested = 'server.baseline.requested',
+}
+
+/** Why Back to Baseline must run, in `server.baseline.requested`. */
+export type BaselineCause = 'deallocated' | 'compensated' | 'unisolated';
+
+export interface EventServer {
+  id: number;
+  hostname: string;
+  locationId: number;
+  instanceTypeId: number;
+}
+
+export interface EventAllocation {
+  id: number;
+  clientId: number;
+  contractId: string | null;
+  quota: 'COMMITTED' | 'ON_DEMAND';
+  startedAt: string;
+  endedAt: string | null;
+  endedBy: 'RELEASED' | 'COMPENSATED' | 'ISOLATED' | null;
+}
+
+/** The payload of every event: the state change, who made it, and the allocation it started or ended. */
+export interface ServerEventPayload {
+  server: EventServer;
+  command: string;
+  from: string;
+  to: string;
+  actor: string;
+  subState: string | null;
+  reason: string | null;
+  operationUuid: string | null;
+  allocation: EventAllocation | null;
+  /** Only in server.baseline.requested. */
+  baseline?: { cause: BaselineCause };
+}

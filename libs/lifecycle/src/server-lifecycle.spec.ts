@@ -1,0 +1,42 @@
+import { ErrorCode } from '@app/errors';
+import { SERVER_COMMANDS, SERVER_LIFECYCLE, SERVER_STATUSES, transitionFor } from './server-lifecycle';
+
+describe('the server lifecycle table', () => {
+  it('has at most one transition per state and command', () => {
+    const keys = SERVER_LIFECYCLE.map((t) => `${t.from}/${t.command}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('says why each transition exists', () => {
+    for (const t of SERVER_LIFECYCLE) expect(t.why.length).toBeGreaterThan(10);
+  });
+
+  it('lets every state be left, and be reached', () => {
+    for (const status of SERVER_STATUSES) {
+      expect(SERVER_LIFECYCLE.some((t) => t.from === status && t.to !== status)).toBe(true);
+      expect(SERVER_LIFECYCLE.some((t) => t.to === status && t.from !== status)).toBe(true);
+    }
+  });
+
+  it('refuses what is not in the table with a code that says why', () => {
+    expect(() => transitionFor('baselining', 'allocate', 1)).toThrow(expect.objectContaining({ code: ErrorCode.INVALID_STATE }));
+    expect(() => transitionFor('quarantined', 'deallocate', 1)).toThrow(expect.objectContaining({ code: ErrorCode.QUARANTINED }));
+    expect(() => transitionFor('available', 'unisolate', 1)).toThrow(expect.objectContaining({ code: ErrorCode.NOT_ISOLATED }));
+    expect(() => transitionFor('isolated', 'unquarantine', 1)).toThrow(expect.objectContaining({ code: ErrorCode.NOT_QUARANTINED }));
+    expect(() => transitionFor('allocated', 'available', 1)).toThrow(expect.objectContaining({ code: ErrorCode.NOT_BASELINING }));
+  });
+
+  it('answers every state and command, one way or the other', () => {
+    for (const status of SERVER_STATUSES) {
+      for (const command of SERVER_COMMANDS) {
+        let outcome: string;
+        try {
+          outcome = transitionFor(status, command, 7).to;
+        } catch (error) {
+          outcome = (error as { code: string }).code;
+        }
+        expect(outcome).toBeTruthy();
+      }
+    }
+  });
+});

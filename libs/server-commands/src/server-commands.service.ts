@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { IsolationSubState, PrismaService } from '@app/database';
+import { ErrorCode, NotFoundError } from '@app/errors';
+import { EventType } from '@app/events';
+import { CommandResult } from './command-result';
+import { CommandRunner } from './command-runner';
+import { Actor } from './server-state.repository';
+
+export interface IsolateRequest {
+  subState: IsolationSubState;
+  reason?: string | null;
+  operationUuid?: string | null;
+}
+
+/** The server commands of seed 003 other than allocate (see usecases/allocate-server.ts). */
+@Injectable()
+export class ServerCommandsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly runner: CommandRunner,
+  ) {}
+
+  async deallocate(clientId: number, serverId: number, actor: Actor): Promise<CommandResult> {
+    await this.assertClientExists(clientId);
+    return this.runner.run(serverId, 'deallocate', actor, (server, now) =>
+      server.currentAllocation?.clientId !== clientId
+        ? { alreadyDone: `Client ${clientId} holds no allocation of server ${serverId}: already de-allocated` }
+        : {
+            endAllocation: 'RELEASED', set: { baselineStartedAt: now },
+            events: [EventType.ServerDeallocated, EventType.BaselineRequested], baselineCause: 'deallocated',
+            message: `Server ${serverId} de-allocated from client ${clientId}; Back to Baseline requested`,
+          },
+    );
+  }
+
+  async compensate(clientId: number, serverId: number, actor: Actor): Promise<CommandResult> {
+    await this.assertClientExists(clientId);
+    return this.runner.run(serverId, 'compensate', actor, (server, now) =>
+      server.currentAllocation?.clientId !== clientId
+        ? { alreadyDone: `Client ${clientId} holds no allocation of server ${serverId}: nothing to compensate` }
+        : {
+            endAllocation: 'COMPENSATED', set: { baselineStartedAt: now },
+            events: [EventType.ServerCompensated, EventType.BaselineRequested], baselineCause: 'compensated',
+            message: `Allocation of server ${serverId} to client ${clientId} compensated (not billed, quota given back); Back to Baseline requested`,
+          },
+    );
+  }
+
+  isolate(serverId: number, request: IsolateRequest, actor: Actor): Promise<CommandResult> {
+    return this.runner.run(serverId, 'isolate', actor, (server) => ({
+      endAllocation: server.status === 'allocated' ? 'ISOLATED' : undefined,
+      set: { subState: request.subState, isolationReason: request.reason ?? null, baselineStartedAt: null },
+      subState: request.subState, reason: request.reason ?? null, operationUuid: request.operationUuid ?? null,
+      events: [EventType.ServerIsolated],
+      message: server.status === 'isolated'
+        ? `Isolation of server ${serverId} updated: ${request.subState}`
+        : `Server ${serverId} isolated: ${request.subState}${server.status === 'allocated' ? '; its allocation ended and its quota was given back' : ''}`,
+    }));
+  }
+
+  unisolate(serverId: number, actor: Actor): Promise<CommandResult> {
+    return this.runner.run(serverId, 'unisolate', actor, (_, now) => ({
+      set: { subState: null, isolationReason: null, baselineStartedAt: now },
+      events: [EventType.ServerUnisolated, EventType.BaselineRequested], baselineCause: 'unisolated',
+      message: `Server ${serverId} out of isolation; Back to Baseline requested`,
+    }));
+  }
+
+  markAvailable(serverId: number, actor: Actor): Promise<CommandResult> {
+    return this.runner.run(serverId, 'available', actor, () => ({
+      set: { baselineStartedAt: null },
+      events: [EventType.ServerAvailable],
+      message: `Server ${serverId} is Available`,
+    }));
+  }
+
+  quarantine(serverId: number, actor: Actor): Promise<CommandResult> {
+    return this.runner.run(serverId, 'quarantine', actor, (server) => ({
+      set: { quarantinedFrom: server.status },
+      events: [EventType.ServerQuarantined],
+      message: `Server ${serverId} quarantined as it was (${server.status}); no command changes it until the quarantine is lifted`,
+    }));
+  }
+
+  liftQuarantine(serverId: number, actor: Actor): Promise<CommandResult> {
+    return this.runner.run(serverId, 'unquarantine', actor, (server, now) => ({
+      // A frozen Back to Baseline starts its clock again, so that the watchdog does not count the quarantine.
+      set: { quarantinedFrom: null, ...(server.quarantinedFrom === 'baselining' && { baselineStartedAt: now }) },
+      events: [EventType.ServerUnquarantined],
+      message: `Quarantine of server ${serverId} lifted: back to ${server.quarantinedFrom}`,
+    }));
+  }
+
+  private async assertClientExists(clientId: number): Promise<void> {
+    if (!(await this.prisma.client.count({ where: { id: clientId } }))) throw new NotFoundError(ErrorCode.CLIENT_NOT_FOUND, 'Client', clientId);
+  }
+}
