@@ -20,7 +20,7 @@ export interface TestApp {
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const config: AppConfig = loadConfig({ DATABASE_URL: database.url, ...env }, PROJECT_ROOT);
-  const app = await createApp(config, database.url, false);
+  const app = await createApp(config, database.url, process.env.TEST_LOGS ? ['error'] : false);
   await app.init();
   const prisma = new PrismaService(database.url, 4);
   const keys = new ApiKeyService(new ApiKeyRepository(prisma));

@@ -18,7 +18,6 @@ const HTTP_STATUS_CODE: Partial<Record<number, ErrorCode>> = {
 interface StatusCarrier {
   status?: number;
   statusCode?: number;
-  type?: string;
   message?: string;
 }
 
@@ -39,13 +38,14 @@ export class ErrorFilter implements ExceptionFilter {
     if (error instanceof HttpException) {
       const status = error.getStatus();
       const code = HTTP_STATUS_CODE[status];
-      if (code) return { statusCode: status, code, message: error.message };
+      // Our own validation throws DomainErrors: a framework 400 is a body that could not be parsed.
+      const message = status === HttpStatus.BAD_REQUEST ? `The request body could not be read: ${error.message}` : error.message;
+      if (code) return { statusCode: status, code, message };
     }
     const carrier = (error ?? {}) as StatusCarrier;
     const status = carrier.status ?? carrier.statusCode;
     if (status && status >= 400 && status < 500 && HTTP_STATUS_CODE[status]) {
-      const message = carrier.type === 'entity.parse.failed' ? 'The request body is not valid JSON' : (carrier.message ?? 'Bad request');
-      return { statusCode: status, code: HTTP_STATUS_CODE[status]!, message };
+      return { statusCode: status, code: HTTP_STATUS_CODE[status]!, message: carrier.message ?? 'Bad request' };
     }
     const errorId = randomUUID();
     this.logger.error(`Unexpected failure ${errorId}`, error instanceof Error ? error.stack : String(error));

@@ -18,7 +18,7 @@ export class IdempotencyRepository {
    * so the second one finds what the first one committed.
    */
   async recall(tx: TransactionClient, key: string, hash: string, now: Date): Promise<number | undefined> {
-    await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`idempotency:${key}`}, 0))`;
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`idempotency:${key}`}::text, 0))`;
     const earlier = await tx.idempotencyKey.findUnique({ where: { key } });
     if (!earlier) return undefined;
     if (earlier.expiresAt <= now) {

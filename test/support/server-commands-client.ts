@@ -1,0 +1,41 @@
+import { TestApp } from './test-app';
+
+export interface AllocateBody {
+  locationId: unknown;
+  instanceTypeId: unknown;
+  clientId: unknown;
+  contractId?: unknown;
+  overflow?: unknown;
+  [field: string]: unknown;
+}
+
+/** The seed-003 routes, called over HTTP with a key, exactly as MetalWorks calls them. */
+export function serverCommands(t: TestApp, key: string) {
+  const auth = <T extends { set(name: string, value: string): T }>(call: T) => call.set('X-Api-Key', key);
+  return {
+    allocate: (body: AllocateBody, idempotencyKey?: string) => {
+      const call = auth(t.http.post('/api/server/allocate')).send(body);
+      return idempotencyKey ? call.set('Idempotency-Key', idempotencyKey) : call;
+    },
+    deallocate: (clientId: number, serverId: number) => auth(t.http.delete(`/api/client/${clientId}/server/${serverId}/allocate`)),
+    compensate: (clientId: number, serverId: number) => auth(t.http.delete(`/api/client/${clientId}/server/${serverId}/allocate/compensate`)),
+    isolate: (serverId: number, body: object) => auth(t.http.post(`/api/server/${serverId}/isolate`)).send(body),
+    unisolate: (serverId: number) => auth(t.http.delete(`/api/server/${serverId}/isolate`)),
+    available: (serverId: number) => auth(t.http.post(`/api/server/${serverId}/available`)),
+    quarantine: (serverId: number) => auth(t.http.post(`/api/server/${serverId}/quarantine`)),
+    unquarantine: (serverId: number) => auth(t.http.delete(`/api/server/${serverId}/quarantine`)),
+  };
+}
+
+export type ServerCommandsClient = ReturnType<typeof serverCommands>;
+
+/** Everything a command could have written about a server, to prove that a refused one wrote nothing. */
+export async function footprint(t: TestApp, serverId: number) {
+  const [server, events, outbox, allocations] = await Promise.all([
+    t.prisma.server.findUniqueOrThrow({ where: { id: serverId } }),
+    t.prisma.serverEvent.count({ where: { serverId } }),
+    t.prisma.outboxEvent.count({ where: { serverId } }),
+    t.prisma.allocation.findMany({ where: { serverId }, orderBy: { id: 'asc' } }),
+  ]);
+  return { server, events, outbox, allocations };
+}
