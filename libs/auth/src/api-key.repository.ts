@@ -35,6 +35,10 @@ export class ApiKeyRepository {
     return this.prisma.apiKey.findUnique({ where: { id } });
   }
 
+  async revokeNamed(name: string, at: Date): Promise<number> {
+    return (await this.prisma.apiKey.updateMany({ where: { name, revokedAt: null }, data: { revokedAt: at } })).count;
+  }
+
   /** Written at most once a minute per key, so that busy keys do not turn every read into a write. */
   async touch(id: number, at: Date): Promise<void> {
     const staleBefore = new Date(at.getTime() - 60_000);

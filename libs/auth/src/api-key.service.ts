@@ -55,6 +55,12 @@ export class ApiKeyService {
     return view(key);
   }
 
+  /** A key that replaces every earlier key of its name (an internal service's key, renewed at each start). */
+  async renew(input: CreateApiKeyInput, now = new Date()): Promise<{ key: ApiKeyView; secret: string }> {
+    await this.keys.revokeNamed(input.name, now);
+    return this.create(input, now);
+  }
+
   async isEmpty(): Promise<boolean> {
     return (await this.keys.count()) === 0;
   }

@@ -7,11 +7,15 @@ describe('loadConfig', () => {
     expect(load({})).toEqual({
       port: 3000, host: '0.0.0.0', databaseUrl: undefined, databasePoolSize: 10, dataDir: '/srv/allocator/.data',
       migrateOnStart: true, seedDemoData: true, defaultOnDemandLimit: 10, idempotencyTtlSeconds: 86_400,
+      delivery: { dispatcherEnabled: true, pollIntervalSeconds: 0.25, timeoutSeconds: 5, maxAttempts: 12, maxAgeSeconds: 86_400, retryBaseSeconds: 1, retryMaxSeconds: 600 },
+      baselineTimeoutSeconds: 14_400, watchdogIntervalSeconds: 60,
+      metalworksSim: { enabled: true, delaySeconds: 3, failRate: 0.1 },
     });
   });
 
   it('does not load demo data into a configured database unless asked', () => {
     expect(load({ DATABASE_URL: 'postgresql://u:p@db:5432/allocator' }).seedDemoData).toBe(false);
+    expect(load({ DATABASE_URL: 'postgresql://u:p@db:5432/allocator' }).metalworksSim.enabled).toBe(false);
     expect(load({ DATABASE_URL: 'postgres://db/allocator', DEMO_DATA: 'yes' }).seedDemoData).toBe(true);
   });
 

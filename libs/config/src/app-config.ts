@@ -17,6 +17,31 @@ export class AppConfig {
   defaultOnDemandLimit: number;
   /** How long an allocate `Idempotency-Key` is remembered. */
   idempotencyTtlSeconds: number;
+  delivery: DeliveryConfig;
+  /** A server in Back to Baseline longer than this is isolated with subState baselineTimeout. */
+  baselineTimeoutSeconds: number;
+  watchdogIntervalSeconds: number;
+  metalworksSim: MetalworksSimConfig;
+}
+
+export interface DeliveryConfig {
+  /** Run the event dispatcher in this process. */
+  dispatcherEnabled: boolean;
+  pollIntervalSeconds: number;
+  /** A receiver that has not answered by then is cut off (and retried). */
+  timeoutSeconds: number;
+  maxAttempts: number;
+  maxAgeSeconds: number;
+  retryBaseSeconds: number;
+  retryMaxSeconds: number;
+}
+
+export interface MetalworksSimConfig {
+  /** Run the MetalWorks simulator beside the allocator (default: in embedded demo mode only). */
+  enabled: boolean;
+  delaySeconds: number;
+  /** Fraction of baselines that fail, 0 to 1. */
+  failRate: number;
 }
 
 export class ConfigError extends Error {
@@ -74,6 +99,17 @@ class EnvReader {
     return undefined;
   }
 
+  fraction(name: string, fallback: number): number {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < 0 || value > 1) {
+      this.problems.push(`${name} must be a number from 0 to 1 (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  }
+
   string(name: string, fallback: string): string {
     return this.env[name] || fallback;
   }
@@ -94,6 +130,22 @@ export function loadConfig(env: Env, projectRoot: string): AppConfig {
     seedDemoData: read.boolean('DEMO_DATA', embedded),
     defaultOnDemandLimit: read.integer('ON_DEMAND_DEFAULT_LIMIT', 10, 0, 1_000_000),
     idempotencyTtlSeconds: read.duration('IDEMPOTENCY_TTL', '24h'),
+    delivery: {
+      dispatcherEnabled: read.boolean('DISPATCHER', true),
+      pollIntervalSeconds: read.duration('DISPATCH_INTERVAL', '250ms'),
+      timeoutSeconds: read.duration('DELIVERY_TIMEOUT', '5s'),
+      maxAttempts: read.integer('DELIVERY_MAX_ATTEMPTS', 12, 1, 1000),
+      maxAgeSeconds: read.duration('DELIVERY_MAX_AGE', '24h'),
+      retryBaseSeconds: read.duration('DELIVERY_RETRY_BASE', '1s'),
+      retryMaxSeconds: read.duration('DELIVERY_RETRY_MAX', '10m'),
+    },
+    baselineTimeoutSeconds: read.duration('BASELINE_TIMEOUT', '4h'),
+    watchdogIntervalSeconds: read.duration('WATCHDOG_INTERVAL', '1m'),
+    metalworksSim: {
+      enabled: read.boolean('METALWORKS_SIM', embedded),
+      delaySeconds: read.duration('METALWORKS_SIM_DELAY', '3s'),
+      failRate: read.fraction('METALWORKS_SIM_FAIL_RATE', 0.1),
+    },
   };
   if (read.problems.length) throw new ConfigError(read.problems);
   return config;

@@ -6,7 +6,7 @@ export { applyMigrations, diffSchemas } from './migrations/migrator';
 export { MIGRATIONS_DIR, PROJECT_ROOT, SCHEMA_FILE } from './project-paths';
 export { Prisma } from './generated/prisma/client';
 export type * from './generated/prisma/client';
-export { AllocationEnd, IsolationSubState, QuotaKind, ServerStatus } from './generated/prisma/enums';
+export { AllocationEnd, DeliveryState, IsolationSubState, QuotaKind, ServerStatus } from './generated/prisma/enums';
 export { inTransaction, type TransactionClient } from './transaction';
 export { openDatabase, type DatabaseLocation } from './open-database';
 export { writeNextMigration } from './migrations/new-migration';

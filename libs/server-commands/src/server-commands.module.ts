@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
-import { OutboxRepository } from '@app/events';
+import { EventsModule } from '@app/events';
 import { QuotaRepository } from '@app/quota';
+import { BaselineWatchdog } from './baseline-watchdog';
 import { CommandRunner } from './command-runner';
 import { IdempotencyRepository } from './idempotency.repository';
 import { ServerCommandsService } from './server-commands.service';
@@ -8,7 +9,8 @@ import { ServerStateRepository } from './server-state.repository';
 import { AllocateServer } from './usecases/allocate-server';
 
 @Module({
-  providers: [OutboxRepository, QuotaRepository, ServerStateRepository, IdempotencyRepository, CommandRunner, ServerCommandsService, AllocateServer],
-  exports: [ServerCommandsService, AllocateServer, CommandRunner],
+  imports: [EventsModule],
+  providers: [QuotaRepository, ServerStateRepository, IdempotencyRepository, CommandRunner, ServerCommandsService, AllocateServer, BaselineWatchdog],
+  exports: [ServerCommandsService, AllocateServer, BaselineWatchdog],
 })
 export class ServerCommandsModule {}

@@ -3,13 +3,25 @@ import { IsolationSubState, PrismaService } from '@app/database';
 import { ErrorCode, NotFoundError } from '@app/errors';
 import { EventType } from '@app/events';
 import { CommandResult } from './command-result';
-import { CommandRunner } from './command-runner';
-import { Actor } from './server-state.repository';
+import { ChangePlan, CommandRunner } from './command-runner';
+import { Actor, LockedServer } from './server-state.repository';
 
 export interface IsolateRequest {
   subState: IsolationSubState;
   reason?: string | null;
   operationUuid?: string | null;
+}
+
+function isolationPlan(server: LockedServer, request: IsolateRequest): ChangePlan {
+  return {
+    endAllocation: server.status === 'allocated' ? 'ISOLATED' : undefined,
+    set: { subState: request.subState, isolationReason: request.reason ?? null, baselineStartedAt: null },
+    subState: request.subState, reason: request.reason ?? null, operationUuid: request.operationUuid ?? null,
+    events: [EventType.ServerIsolated],
+    message: server.status === 'isolated'
+      ? `Isolation of server ${server.id} updated: ${request.subState}`
+      : `Server ${server.id} isolated: ${request.subState}${server.status === 'allocated' ? '; its allocation ended and its quota was given back' : ''}`,
+  };
 }
 
 /** The server commands of seed 003 other than allocate (see usecases/allocate-server.ts). */
@@ -47,15 +59,16 @@ export class ServerCommandsService {
   }
 
   isolate(serverId: number, request: IsolateRequest, actor: Actor): Promise<CommandResult> {
-    return this.runner.run(serverId, 'isolate', actor, (server) => ({
-      endAllocation: server.status === 'allocated' ? 'ISOLATED' : undefined,
-      set: { subState: request.subState, isolationReason: request.reason ?? null, baselineStartedAt: null },
-      subState: request.subState, reason: request.reason ?? null, operationUuid: request.operationUuid ?? null,
-      events: [EventType.ServerIsolated],
-      message: server.status === 'isolated'
-        ? `Isolation of server ${serverId} updated: ${request.subState}`
-        : `Server ${serverId} isolated: ${request.subState}${server.status === 'allocated' ? '; its allocation ended and its quota was given back' : ''}`,
-    }));
+    return this.runner.run(serverId, 'isolate', actor, (server) => isolationPlan(server, request));
+  }
+
+  /** The watchdog's isolate: re-checked under the row lock, so a baseline that just ended is left alone. */
+  isolateStaleBaseline(serverId: number, startedBefore: Date, actor: Actor): Promise<CommandResult> {
+    return this.runner.run(serverId, 'isolate', actor, (server) =>
+      server.status === 'baselining' && server.baselineStartedAt && server.baselineStartedAt < startedBefore
+        ? isolationPlan(server, { subState: 'baselineTimeout', reason: `Back to Baseline did not finish within the allowed time (started ${server.baselineStartedAt.toISOString()})` })
+        : { alreadyDone: `Server ${serverId} is no longer in an overdue Back to Baseline` },
+    );
   }
 
   unisolate(serverId: number, actor: Actor): Promise<CommandResult> {

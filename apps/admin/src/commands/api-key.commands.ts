@@ -1,24 +1,13 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { ALL_SCOPES, ApiKeyRepository, ApiKeyService, ApiKeyView } from '@app/auth';
-import { parseDurationSeconds } from '@app/config';
 import { AdminContext } from '../admin-context';
+import { duration, positiveInt } from './arguments';
 
 function describe(key: ApiKeyView): string {
   const state = key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : key.expiresAt && key.expiresAt <= new Date() ? 'expired' : 'active';
   const expires = key.expiresAt ? key.expiresAt.toISOString() : 'never';
   const used = key.lastUsedAt ? key.lastUsedAt.toISOString() : 'never';
   return `#${key.id} ${key.name} (${key.prefix}…) ${state}; scopes ${key.scopes.join(',')}; expires ${expires}; last used ${used}`;
-}
-
-function duration(text: string): number {
-  const seconds = parseDurationSeconds(text);
-  if (seconds === undefined) throw new InvalidArgumentError('expected a duration such as 90d, 24h or 30m');
-  return seconds;
-}
-
-function positiveInt(text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new InvalidArgumentError('expected a positive integer');
-  return Number(text);
 }
 
 export function apiKeyCommands(context: AdminContext): Command {

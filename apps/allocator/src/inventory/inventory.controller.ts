@@ -2,13 +2,18 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiRangedData, BAD_REQUEST, PositiveIntPipe, RangedData, RANGED_DATA_RESPONSE_HEADERS, type RangedRequest } from '@app/api-kit';
 import { RequireScopes } from '@app/auth';
+import { ServerHistory } from '@app/events';
 import { InventoryService } from '@app/inventory';
+import { HistoryEntryDto } from '../hooks/hooks.dto';
 import { InstanceTypeResponseDto, LocationResponseDto, ServerListQueryDto, ServerResponseDto } from './inventory.dto';
 
 @ApiTags('Inventory')
 @Controller('api')
 export class InventoryController {
-  constructor(private readonly inventory: InventoryService) {}
+  constructor(
+    private readonly inventory: InventoryService,
+    private readonly history: ServerHistory,
+  ) {}
 
   @Get('locations')
   @RequireScopes('List locations', 'All locations (data centres) of the fleet, as in seed 001.', 'inventory:read')
@@ -45,5 +50,15 @@ export class InventoryController {
   @ApiErrors({ ...BAD_REQUEST, 404: 'No such server (code SERVER_NOT_FOUND)' })
   server(@Param('serverId', PositiveIntPipe) serverId: number) {
     return this.inventory.server(serverId);
+  }
+
+  @Get('servers/:serverId/history')
+  @RequireScopes('Get the history of a server', 'The audit trail of the server, newest first: who, which command, from → to, subState, reason, operationUuid, when, and the events each change emitted with their delivery state per hook.', 'inventory:read')
+  @ApiParam({ name: 'serverId', type: 'integer', description: 'ID of the server', example: 157437 })
+  @ApiRangedData()
+  @ApiOkResponse({ type: [HistoryEntryDto], headers: RANGED_DATA_RESPONSE_HEADERS })
+  @ApiErrors({ ...BAD_REQUEST, 404: 'No such server (code SERVER_NOT_FOUND)' })
+  async serverHistory(@Param('serverId', PositiveIntPipe) serverId: number, @RangedData() range: RangedRequest) {
+    return range.answer(await this.history.of(serverId, range));
   }
 }

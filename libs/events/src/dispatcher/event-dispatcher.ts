@@ -1,0 +1,109 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '@app/config';
+import { envelopeOf } from '../envelope';
+import { SIGNATURE_HEADER, signatureHeader } from '../signature';
+import { ClaimedDelivery, DeliveryQueueRepository } from './delivery-queue.repository';
+import { AttemptOutcome, judgeAttempt, RetryPolicy } from './retry-policy';
+
+const BATCH = 50;
+
+/**
+ * Delivers hook deliveries in the background of each service process, apart from the commands that
+ * wrote them (a slow receiver never slows a command). Processes share the queue through the database.
+ */
+@Injectable()
+export class EventDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('EventDispatcher');
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+
+  constructor(
+    private readonly queue: DeliveryQueueRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  private get policy(): RetryPolicy {
+    const c = this.config.delivery;
+    return { maxAttempts: c.maxAttempts, maxAgeSeconds: c.maxAgeSeconds, baseDelaySeconds: c.retryBaseSeconds, maxDelaySeconds: c.retryMaxSeconds };
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.delivery.dispatcherEnabled) this.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private start(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      const delivered = await this.dispatchOnce().catch((error: unknown) => {
+        this.logger.error(`Dispatch failed: ${error instanceof Error ? error.message : String(error)}`);
+        return 0;
+      });
+      if (delivered < BATCH && this.running) await this.pause(this.config.delivery.pollIntervalSeconds * 1000);
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  /** One round: claim a batch and attempt each delivery. Returns how many were attempted. */
+  async dispatchOnce(): Promise<number> {
+    const leaseSeconds = this.config.delivery.timeoutSeconds + 30;
+    const batch = await this.queue.claim(BATCH, leaseSeconds);
+    await Promise.all(batch.map((delivery) => this.attempt(delivery)));
+    return batch.length;
+  }
+
+  private async attempt(delivery: ClaimedDelivery): Promise<void> {
+    const outcome = await this.post(delivery);
+    const record = { status: 'status' in outcome ? outcome.status : null, error: 'error' in outcome ? outcome.error : null };
+    const ageSeconds = (Date.now() - delivery.createdAt.getTime()) / 1000;
+    const verdict = judgeAttempt(this.policy, outcome, delivery.attempts, ageSeconds);
+    if (verdict.kind === 'delivered') return this.queue.delivered(delivery.id, record);
+    if (verdict.kind === 'retry') return this.queue.retryLater(delivery.id, record, verdict.delaySeconds);
+    this.logger.warn(`Delivery ${delivery.id} of event ${delivery.event.id} to hook ${delivery.hook.name} dead-lettered: ${verdict.why}`);
+    return this.queue.deadLetter(delivery.id, record, verdict.why);
+  }
+
+  private async post({ hook, event, attempts }: ClaimedDelivery): Promise<AttemptOutcome> {
+    const body = JSON.stringify(envelopeOf(event));
+    try {
+      const response = await fetch(hook.url, {
+        method: 'POST',
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.config.delivery.timeoutSeconds * 1000),
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'bare-metal-allocator/1.0',
+          'x-event-id': event.id,
+          'x-event-type': event.type,
+          'x-delivery-attempt': String(attempts),
+          [SIGNATURE_HEADER.toLowerCase()]: signatureHeader(hook.secret, body),
+        },
+      });
+      await response.arrayBuffer().catch(() => undefined);
+      return { status: response.status };
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code;
+      return { error: (error as Error).name === 'TimeoutError' ? 'timed out' : (cause ?? (error as Error).message) };
+    }
+  }
+}

@@ -1,0 +1,15 @@
+import { OutboxEvent } from '@app/database';
+import { EventType, ServerEventPayload } from './event-types';
+
+/** The JSON body of every delivery; `id` stays the same across retries, so receivers deduplicate on it. */
+export interface EventEnvelope {
+  id: string;
+  type: EventType;
+  occurredAt: string;
+  serverId: number;
+  payload: ServerEventPayload;
+}
+
+export function envelopeOf(event: OutboxEvent): EventEnvelope {
+  return { id: event.id, type: event.type as EventType, occurredAt: event.occurredAt.toISOString(), serverId: event.serverId, payload: event.payload as unknown as ServerEventPayload };
+}
