@@ -8,6 +8,8 @@ import { createTestDatabase, TestDatabase } from './test-database';
 
 export interface TestApp {
   app: INestApplication;
+  /** Where the app listens, when started with `listen`. */
+  url: string;
   http: ReturnType<typeof request>;
   prisma: PrismaService;
   database: TestDatabase;
@@ -16,16 +18,22 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real allocator over HTTP (supertest) on a database of the suite's own. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/**
+ * The real allocator over HTTP (supertest) on a database of the suite's own. The event dispatcher
+ * runs only where a suite turns it on (DISPATCHER=true): elsewhere nothing listens for events.
+ */
+export async function startTestApp(env: Record<string, string> = {}, options: { listen?: boolean } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const config: AppConfig = loadConfig({ DATABASE_URL: database.url, ...env }, PROJECT_ROOT);
+  const config: AppConfig = loadConfig({ DATABASE_URL: database.url, DISPATCHER: 'false', ...env }, PROJECT_ROOT);
   const app = await createApp(config, database.url, process.env.TEST_LOGS ? ['error'] : false);
-  await app.init();
+  if (options.listen) await app.listen(0, '127.0.0.1');
+  else await app.init();
   const prisma = new PrismaService(database.url, 4);
   const keys = new ApiKeyService(new ApiKeyRepository(prisma));
+  const address = options.listen ? (app.getHttpServer().address() as { port: number }) : undefined;
   return {
     app,
+    url: address ? `http://127.0.0.1:${address.port}` : '',
     http: request(app.getHttpServer()),
     prisma,
     database,
