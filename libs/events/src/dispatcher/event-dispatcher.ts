@@ -65,7 +65,8 @@ export class EventDispatcher implements OnApplicationBootstrap, OnApplicationShu
 
   /** One round: claim a batch and attempt each delivery. Returns how many were attempted. */
   async dispatchOnce(): Promise<number> {
-    const leaseSeconds = this.config.delivery.timeoutSeconds + 30;
+    // Long enough for an attempt to time out and be recorded; a dead process's deliveries come back after it.
+    const leaseSeconds = this.config.delivery.timeoutSeconds * 2 + 5;
     const batch = await this.queue.claim(BATCH, leaseSeconds);
     await Promise.all(batch.map((delivery) => this.attempt(delivery)));
     return batch.length;
