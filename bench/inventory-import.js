@@ -3,11 +3,10 @@
 // Usage: npm run build && node bench/inventory-import.js [servers]
 // Uses DATABASE_URL's server when set (a scratch database is created there), else an embedded one.
 const { execFileSync } = require('node:child_process');
-const { chmodSync, mkdtempSync, writeFileSync } = require('node:fs');
+const { mkdtempSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
-const { Client } = require('pg');
-const { startEmbeddedDatabase } = require('../dist/libs/database/src/embedded-database');
+const { run, withScratchDatabase } = require('./scratch-database');
 
 const servers = Number(process.argv[2] ?? 100_000);
 
@@ -27,36 +26,16 @@ function inventory() {
 }
 
 async function main() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bm-bench-db-'));
-  chmodSync(dataDir, 0o755);
-  const server = process.env.DATABASE_URL
-    ? { url: process.env.DATABASE_URL, stop: async () => undefined }
-    : await startEmbeddedDatabase({ dataDir, databaseName: 'postgres', persistent: false, log: () => undefined });
-  const url = new URL(server.url);
-  const admin = new Client({ connectionString: server.url });
-  await admin.connect();
-  const name = `bm_bench_${process.pid}`;
-  await admin.query(`CREATE DATABASE "${name}"`);
-  url.pathname = `/${name}`;
-  const env = { ...process.env, DATABASE_URL: url.toString() };
-  const cli = (...args) => JSON.parse(execFileSync(process.execPath, ['dist/apps/admin/src/main.js', '--json', ...args], { env, encoding: 'utf8', maxBuffer: 1 << 30 }));
-  try {
-    cli('db', 'migrate');
+  await withScratchDatabase(async ({ env }) => {
+    const cli = (...args) => JSON.parse(execFileSync(process.execPath, ['dist/apps/admin/src/main.js', '--json', ...args], { env, encoding: 'utf8', maxBuffer: 1 << 30 }));
     const file = inventory();
-    for (const run of ['first import', 're-import']) {
+    for (const attempt of ['first import', 're-import']) {
       const started = process.hrtime.bigint();
       const result = cli('inventory', 'import', file);
       const wall = Number(process.hrtime.bigint() - started) / 1e9;
-      console.log(`${run}: ${result.imported.servers} servers, ${result.seconds} s inside the command, ${wall.toFixed(1)} s wall (process start included)`);
+      console.log(`${attempt}: ${result.imported.servers} servers, ${result.seconds} s inside the command, ${wall.toFixed(1)} s wall (process start included)`);
     }
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-    await server.stop();
-  }
+  });
 }
 
-main().then(() => process.exit(0), (error) => {
-  console.error(error);
-  process.exit(1);
-});
+run(main);

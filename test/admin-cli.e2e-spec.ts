@@ -123,4 +123,28 @@ describe('Admin command line (npm run admin -- ...)', () => {
       expect(json('inventory', 'import', file).imported.servers).toBe(exported.servers.length);
     });
   });
+
+  describe('hook', () => {
+    it('adds, lists, disables, enables and removes a hook, and lists and replays dead letters', async () => {
+      const added = json('hook', 'add', '--name', 'metalworks', '--url', 'http://127.0.0.1:9/hooks', '--events', 'server.baseline.requested');
+      expect(added).toMatchObject({ name: 'metalworks', url: 'http://127.0.0.1:9/hooks', eventTypes: ['server.baseline.requested'], enabled: true });
+      expect(added.secret).toMatch(/^whsec_/);
+      expect(json('hook', 'list')).toEqual([expect.not.objectContaining({ secret: expect.anything() })]);
+      expect(json('hook', 'disable', String(added.id)).enabled).toBe(false);
+      expect(json('hook', 'enable', String(added.id)).enabled).toBe(true);
+
+      const event = await prisma.outboxEvent.create({ data: { id: '11111111-1111-4111-8111-111111111111', type: 'server.available', serverId: 157437, payload: {} } });
+      const dead = await prisma.hookDelivery.create({ data: { hookId: added.id, eventId: event.id, serverId: 157437, sequence: event.sequence, state: 'dead', attempts: 12, lastError: 'no success after 12 attempts' } });
+      expect(json('hook', 'deliveries', '--state', 'dead')).toEqual([expect.objectContaining({ id: dead.id.toString(), state: 'dead', hookName: 'metalworks' })]);
+      expect(admin('hook', 'replay', dead.id.toString()).status).toBe(0);
+      expect(await prisma.hookDelivery.findUniqueOrThrow({ where: { id: dead.id } })).toMatchObject({ state: 'pending', attempts: 0 });
+      const again = admin('hook', 'replay', dead.id.toString());
+      expect(again.status).toBe(1);
+      expect(again.stderr).toContain('only dead-lettered deliveries are replayed');
+
+      expect(admin('hook', 'remove', String(added.id)).status).toBe(0);
+      expect(json('hook', 'list')).toEqual([]);
+      expect(admin('hook', 'add', '--name', 'x', '--url', 'gopher://nope').stderr).toContain('http or https');
+    });
+  });
 });
