@@ -18,6 +18,11 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle('Bare-metal allocator')
     .setDescription(DESCRIPTION)
     .setVersion('1.0')
+    .addServer('/', 'This service')
+    .addTag('Server Commands', 'The internal API of seed 003: allocate, de-allocate, compensate, isolate, available, quarantine')
+    .addTag('Inventory', 'Locations, instance types, servers and their history')
+    .addTag('Event hooks', 'Subscriptions to server events (docs/events.md) and their deliveries')
+    .addTag('Health', 'Liveness and database reachability, without a key')
     .addApiKey({ type: 'apiKey', in: 'header', name: API_KEY_HEADER, description: 'API key created with `npm run admin -- api-key create`' }, API_KEY_HEADER)
     .build();
   return SwaggerModule.createDocument(app, config);

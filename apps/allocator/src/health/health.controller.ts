@@ -1,5 +1,5 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { PrismaService } from '@app/database';
 
@@ -16,6 +16,7 @@ export class HealthController {
   constructor(private readonly prisma: PrismaService) {}
 
   @Get()
+  @ApiOperation({ summary: 'Health', description: 'Liveness, and whether PostgreSQL answers within 2 s. Needs no key.' })
   @ApiOkResponse({ description: 'Alive, and the database answers', type: HealthResponseDto })
   @ApiServiceUnavailableResponse({ description: 'Alive, but the database does not answer', type: HealthResponseDto })
   async health(@Res({ passthrough: true }) response: Response): Promise<HealthResponseDto> {
