@@ -1,6 +1,7 @@
 import { BaselineWatchdog } from '@app/server-commands';
 import { createClient, createContract, createPool, Pool } from './support/factories';
 import { TestReceiver } from './support/receiver';
+import { waitFor } from './support/wait';
 import { serverCommands, ServerCommandsClient } from './support/server-commands-client';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -91,8 +92,9 @@ describe('Event hooks and delivery', () => {
     expect(headers['ranged-data']).toBe('start=0,results=1,total=1');
 
     await t.http.post(`/api/hooks/deliveries/${dead.id}/replay`).set('X-Api-Key', admin).expect(200);
-    await receiver.until((r) => r.length === 1);
+    await waitFor(async () => (await deliveriesOf(hookId))[0]?.state === 'delivered');
     await receiver.stop();
+    expect(receiver.received).toHaveLength(1);
     expect((await deliveriesOf(hookId))[0]).toMatchObject({ state: 'delivered', attempts: 1 });
     expect((await t.http.post(`/api/hooks/deliveries/${dead.id}/replay`).set('X-Api-Key', admin).expect(409)).body.code).toBe('DELIVERY_NOT_DEAD');
   });
@@ -171,11 +173,3 @@ describe('Event hooks and delivery', () => {
     expect((await t.http.delete('/api/hooks/999999').set('X-Api-Key', admin).expect(404)).body.code).toBe('HOOK_NOT_FOUND');
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

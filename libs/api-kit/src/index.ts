@@ -5,3 +5,4 @@ export { ERROR_STATUS } from './error-status';
 export { ApiRangedData, parseRange, RangedData, RANGED_DATA_HEADER, RANGED_DATA_RESPONSE_HEADERS, type Page, type Range, type RangedRequest } from './ranged-data';
 export { createValidationPipe, type FieldProblem } from './validation';
 export { PositiveIntPipe } from './positive-int.pipe';
+export { IdField, MAX_ID, OptionalIdFilter } from './id-fields';

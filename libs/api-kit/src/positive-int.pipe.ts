@@ -1,17 +1,16 @@
 import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@app/errors';
-
-const MAX_INT = 2_147_483_647;
+import { MAX_ID } from './id-fields';
 
 /** Path ids are positive 32-bit integers; anything else is a 400 naming the parameter. */
 @Injectable()
 export class PositiveIntPipe implements PipeTransform<string, number> {
   transform(value: string, metadata: ArgumentMetadata): number {
     const number = Number(value);
-    if (!/^\d+$/.test(value) || number < 1 || number > MAX_INT) {
+    if (!/^\d+$/.test(value) || number < 1 || number > MAX_ID) {
       const field = metadata.data ?? 'id';
-      throw new DomainError(ErrorCode.VALIDATION_FAILED, `${field} must be an integer from 1 to ${MAX_INT}`, {
-        fields: [{ field, problems: [`must be an integer from 1 to ${MAX_INT} (got "${value}")`] }],
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, `${field} must be an integer from 1 to ${MAX_ID}`, {
+        fields: [{ field, problems: [`must be an integer from 1 to ${MAX_ID} (got "${value}")`] }],
       });
     }
     return number;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEnum, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEnum, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { OptionalIdFilter } from '@app/api-kit';
 import { DeliveryState } from '@app/database';
 import { EventType } from '@app/events';
 
@@ -51,12 +51,7 @@ export class DeliveryListQueryDto {
   @IsEnum(DeliveryState)
   state?: DeliveryState;
 
-  @ApiPropertyOptional({ description: 'Only deliveries to this hook', example: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(2_147_483_647)
+  @OptionalIdFilter('Only deliveries to this hook', 1)
   hookId?: number;
 }
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsEnum, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsEnum, IsOptional } from 'class-validator';
+import { OptionalIdFilter } from '@app/api-kit';
 import { AllocationEnd, IsolationSubState, QuotaKind, ServerStatus } from '@app/database';
 
 export class LocationResponseDto {
@@ -66,27 +66,12 @@ export class ServerListQueryDto {
   @IsEnum(ServerStatus)
   status?: ServerStatus;
 
-  @ApiPropertyOptional({ description: 'Only servers at this location', example: 18, minimum: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(2_147_483_647)
+  @OptionalIdFilter('Only servers at this location', 18)
   locationId?: number;
 
-  @ApiPropertyOptional({ description: 'Only servers of this instance type', example: 129, minimum: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(2_147_483_647)
+  @OptionalIdFilter('Only servers of this instance type', 129)
   instanceTypeId?: number;
 
-  @ApiPropertyOptional({ description: 'Only servers this client holds', example: 12345, minimum: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(2_147_483_647)
+  @OptionalIdFilter('Only servers this client holds', 12345)
   clientId?: number;
 }

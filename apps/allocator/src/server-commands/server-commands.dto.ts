@@ -1,29 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsEnum, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IdField } from '@app/api-kit';
 import { IsolationSubState } from '@app/database';
 import { SERVER_COMMANDS, type ServerCommand } from '@app/lifecycle';
 import { AllocationResponseDto, ServerResponseDto } from '../inventory/inventory.dto';
 
-const MAX_ID = 2_147_483_647;
-
 /** Seed 003 "Allocation request object". */
 export class AllocateServerDto {
-  @ApiProperty({ description: 'Location to allocate in', example: 18, minimum: 1, type: 'integer' })
-  @IsInt()
-  @Min(1)
-  @Max(MAX_ID)
+  @IdField('Location to allocate in', 18)
   locationId: number;
 
-  @ApiProperty({ description: 'Instance type to allocate', example: 129, minimum: 1, type: 'integer' })
-  @IsInt()
-  @Min(1)
-  @Max(MAX_ID)
+  @IdField('Instance type to allocate', 129)
   instanceTypeId: number;
 
-  @ApiProperty({ description: 'Client the server is allocated to', example: 12345, minimum: 1, type: 'integer' })
-  @IsInt()
-  @Min(1)
-  @Max(MAX_ID)
+  @IdField('Client the server is allocated to', 12345)
   clientId: number;
 
   @ApiPropertyOptional({
