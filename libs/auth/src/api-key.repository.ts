@@ -25,10 +25,6 @@ export class ApiKeyRepository {
     return this.prisma.apiKey.findMany({ orderBy: { id: 'asc' } });
   }
 
-  count(): Promise<number> {
-    return this.prisma.apiKey.count();
-  }
-
   /** Sets revokedAt once; revoking a revoked key keeps the first time. Null when no such key. */
   async revoke(id: number, at: Date): Promise<ApiKey | null> {
     await this.prisma.apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: at } });

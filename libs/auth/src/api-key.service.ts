@@ -61,10 +61,6 @@ export class ApiKeyService {
     return this.create(input, now);
   }
 
-  async isEmpty(): Promise<boolean> {
-    return (await this.keys.count()) === 0;
-  }
-
   /** The principal behind a secret; a DomainError(UNAUTHORIZED) says why there is none. */
   async authenticate(secret: string, now = new Date()): Promise<ApiKeyPrincipal> {
     const key = await this.keys.findByHash(hashApiKeySecret(secret));

@@ -2,8 +2,7 @@ export { EventType, type BaselineCause, type EventAllocation, type EventServer, 
 export { OutboxRepository, type NewOutboxEvent } from './outbox.repository';
 export { EventsModule } from './events.module';
 export { EventDispatcher } from './dispatcher/event-dispatcher';
-export { DeliveryQueueRepository } from './dispatcher/delivery-queue.repository';
 export { HooksService, type DeliveryFilter, type DeliveryView, type HookInput, type HookView } from './hooks/hooks.service';
 export { ServerHistory, type HistoryEntry } from './server-history';
 export { envelopeOf, type EventEnvelope } from './envelope';
-export { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_HEADER, signatureHeader, verifySignature, type SignatureCheck } from './signature';
+export { SIGNATURE_HEADER, signatureHeader, verifySignature, type SignatureCheck } from './signature';

@@ -5,6 +5,6 @@ export { InventoryExporter } from './inventory-export';
 export { DemoSeeder } from './demo-seeder';
 export { DEMO_INVENTORY } from './demo-inventory';
 export type { InventoryFile } from './inventory-file';
-export { validateInventoryFile, CONTRACT_ID_PATTERN, type InventoryProblem, type KnownInventory } from './inventory-validation';
+export { validateInventoryFile, type InventoryProblem, type KnownInventory } from './inventory-validation';
 export { toServerView, toAllocationView, SERVER_VIEW_INCLUDE, type ServerView, type AllocationView } from './server-view';
 export type { ServerFilter } from './inventory.repository';
