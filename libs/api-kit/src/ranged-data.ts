@@ -2,6 +2,7 @@ import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { applyDecorators } from '@nestjs/common';
 import { ApiHeader, ApiResponseOptions } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import type { Page, Slice } from '@app/database';
 import { DomainError, ErrorCode } from '@app/errors';
 
 /**
@@ -12,17 +13,7 @@ export const RANGED_DATA_HEADER = 'RANGED-DATA';
 export const DEFAULT_RESULTS = 25;
 export const MAX_RESULTS = 1000;
 
-export interface Range {
-  start: number;
-  results: number;
-}
-
-export interface Page<T> {
-  items: T[];
-  total: number;
-}
-
-export function parseRange(header: string | undefined): Range {
+export function parseRange(header: string | undefined): Slice {
   if (header === undefined || header.trim() === '') return { start: 0, results: DEFAULT_RESULTS };
   const match = /^\s*start=(\d{1,9})\s*,\s*results=(\d{1,9})\s*$/i.exec(header);
   const range = match && { start: Number(match[1]), results: Number(match[2]) };
@@ -48,7 +39,7 @@ export const RangedData = createParamDecorator((_: unknown, context: ExecutionCo
   };
 });
 
-export type RangedRequest = Range & { answer<T>(page: Page<T>): T[] };
+export type RangedRequest = Slice & { answer<T>(page: Page<T>): T[] };
 
 /** Documents the request and response RANGED-DATA headers of a list endpoint. */
 export function ApiRangedData() {

@@ -10,3 +10,4 @@ export { AllocationEnd, DeliveryState, IsolationSubState, QuotaKind, ServerStatu
 export { inTransaction, type TransactionClient } from './transaction';
 export { openDatabase, type DatabaseLocation } from './open-database';
 export { writeNextMigration } from './migrations/new-migration';
+export type { Page, Slice } from './page';

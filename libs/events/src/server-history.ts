@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@app/database';
+import { Page, PrismaService, Slice } from '@app/database';
 import { ErrorCode, NotFoundError } from '@app/errors';
 
 export interface HistoryEntry {
@@ -21,7 +21,7 @@ export interface HistoryEntry {
 export class ServerHistory {
   constructor(private readonly prisma: PrismaService) {}
 
-  async of(serverId: number, slice: { start: number; results: number }): Promise<{ items: HistoryEntry[]; total: number }> {
+  async of(serverId: number, slice: Slice): Promise<Page<HistoryEntry>> {
     if (!(await this.prisma.server.count({ where: { id: serverId } }))) throw new NotFoundError(ErrorCode.SERVER_NOT_FOUND, 'Server', serverId);
     const where = { serverId };
     const [rows, total] = await Promise.all([

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InstanceType, Location, Prisma, PrismaService, ServerStatus } from '@app/database';
+import { InstanceType, Location, Page, Prisma, PrismaService, ServerStatus, Slice } from '@app/database';
 import { SERVER_VIEW_INCLUDE, ServerView, toServerView } from './server-view';
 
 export interface ServerFilter {
@@ -9,17 +9,12 @@ export interface ServerFilter {
   clientId?: number;
 }
 
-export interface Slice {
-  start: number;
-  results: number;
-}
-
 /** Reads of the inventory. */
 @Injectable()
 export class InventoryRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async locations(slice: Slice): Promise<{ items: Location[]; total: number }> {
+  async locations(slice: Slice): Promise<Page<Location>> {
     const [items, total] = await Promise.all([
       this.prisma.location.findMany({ orderBy: { id: 'asc' }, skip: slice.start, take: slice.results }),
       this.prisma.location.count(),
@@ -31,7 +26,7 @@ export class InventoryRepository {
     return this.prisma.location.count({ where: { id } }).then((n) => n > 0);
   }
 
-  async instanceTypes(locationId: number, slice: Slice): Promise<{ items: InstanceType[]; total: number }> {
+  async instanceTypes(locationId: number, slice: Slice): Promise<Page<InstanceType>> {
     const where = { locationId };
     const [items, total] = await Promise.all([
       this.prisma.instanceType.findMany({ where, orderBy: { id: 'asc' }, skip: slice.start, take: slice.results }),
@@ -40,7 +35,7 @@ export class InventoryRepository {
     return { items, total };
   }
 
-  async servers(filter: ServerFilter, slice: Slice): Promise<{ items: ServerView[]; total: number }> {
+  async servers(filter: ServerFilter, slice: Slice): Promise<Page<ServerView>> {
     const where: Prisma.ServerWhereInput = {
       status: filter.status,
       locationId: filter.locationId,

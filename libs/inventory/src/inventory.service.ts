@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InstanceType, Location } from '@app/database';
+import { InstanceType, Location, Page, Slice } from '@app/database';
 import { ErrorCode, NotFoundError } from '@app/errors';
-import { InventoryRepository, ServerFilter, Slice } from './inventory.repository';
+import { InventoryRepository, ServerFilter } from './inventory.repository';
 import { ServerView } from './server-view';
 
 export interface InstanceTypeView extends Omit<InstanceType, 'pricePerHour' | 'currencyId'> {
@@ -17,17 +17,17 @@ function toInstanceTypeView({ pricePerHour, currencyId, ...rest }: InstanceType)
 export class InventoryService {
   constructor(private readonly inventory: InventoryRepository) {}
 
-  locations(slice: Slice): Promise<{ items: Location[]; total: number }> {
+  locations(slice: Slice): Promise<Page<Location>> {
     return this.inventory.locations(slice);
   }
 
-  async instanceTypes(locationId: number, slice: Slice): Promise<{ items: InstanceTypeView[]; total: number }> {
+  async instanceTypes(locationId: number, slice: Slice): Promise<Page<InstanceTypeView>> {
     if (!(await this.inventory.locationExists(locationId))) throw new NotFoundError(ErrorCode.LOCATION_NOT_FOUND, 'Location', locationId);
     const page = await this.inventory.instanceTypes(locationId, slice);
     return { items: page.items.map(toInstanceTypeView), total: page.total };
   }
 
-  servers(filter: ServerFilter, slice: Slice): Promise<{ items: ServerView[]; total: number }> {
+  servers(filter: ServerFilter, slice: Slice): Promise<Page<ServerView>> {
     return this.inventory.servers(filter, slice);
   }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DeliveryState, Hook, PrismaService } from '@app/database';
+import { DeliveryState, Hook, Page, PrismaService, Slice } from '@app/database';
 import { DomainError, ErrorCode, NotFoundError } from '@app/errors';
 import { EventType } from '../event-types';
 
@@ -77,7 +77,7 @@ export class HooksService {
     return view(hook);
   }
 
-  async deliveries(filter: DeliveryFilter, slice: { start: number; results: number }): Promise<{ items: DeliveryView[]; total: number }> {
+  async deliveries(filter: DeliveryFilter, slice: Slice): Promise<Page<DeliveryView>> {
     const where = { state: filter.state, hookId: filter.hookId };
     const [rows, total] = await Promise.all([
       this.prisma.hookDelivery.findMany({ where, orderBy: { id: 'desc' }, skip: slice.start, take: slice.results, include: { hook: { select: { name: true } }, event: { select: { type: true } } } }),
