@@ -40,7 +40,11 @@ export class ServerStateRepository {
   /** Locks the server's row until the transaction ends; null when there is no such server. */
   async lock(tx: TransactionClient, serverId: number): Promise<LockedServer | null> {
     const rows = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Server" WHERE "id" = ${serverId} FOR UPDATE`;
-    if (!rows.length) return null;
+    return rows.length ? this.read(tx, serverId) : null;
+  }
+
+  /** A server whose row this transaction already holds locked. */
+  read(tx: TransactionClient, serverId: number): Promise<LockedServer | null> {
     return tx.server.findUnique({ where: { id: serverId }, include: { currentAllocation: true } });
   }
 

@@ -53,7 +53,7 @@ export class AllocateServer {
       if (serverId === undefined) {
         throw new DomainError(ErrorCode.NO_CAPACITY, 'No server can be allocated: every Available server of the pool is busy with another command', { available: 0 });
       }
-      const server = (await this.states.lock(tx, serverId))!;
+      const server = (await this.states.read(tx, serverId))!;
       transitionFor(server.status, 'allocate', serverId);
       const allocation = await this.states.startAllocation(tx, {
         serverId, clientId: normalized.clientId, locationId: normalized.locationId, instanceTypeId: normalized.instanceTypeId,
