@@ -139,11 +139,14 @@ export function validateInventoryFile(file: unknown, known: KnownInventory): Inv
     checkPool(record, id, s.locationId as number, s.instanceTypeId as number);
     const holder = known.serverHostnames.get(s.hostname as string);
     if (holder !== undefined && holder !== id) report({ record, id, field: 'hostname', problem: `${s.hostname} is the hostname of server ${holder}` });
+    // A server that exists keeps its lifecycle; status and sub-state only matter for a new one.
+    if (known.serverIds.has(id)) return;
     const status = (s.status ?? 'available') as string;
-    if (!known.serverIds.has(id) && !(IMPORTABLE_STATUSES as readonly string[]).includes(status)) {
+    if (!(IMPORTABLE_STATUSES as readonly string[]).includes(status)) {
       report({ record, id, field: 'status', problem: `a new server can be loaded as ${IMPORTABLE_STATUSES.join(', ')}; ${status} only comes from the server commands` });
     }
-    if ((status === 'isolated') !== (s.subState !== undefined && s.subState !== null) && !known.serverIds.has(id)) {
+    const hasSubState = s.subState !== undefined && s.subState !== null;
+    if ((status === 'isolated') !== hasSubState) {
       report({ record, id, field: 'subState', problem: 'is required for an isolated server and only for one' });
     }
   });
