@@ -66,7 +66,7 @@ describe('Admin command line (npm run admin -- ...)', () => {
       expect(admin('inventory', 'import', EXAMPLE).status).toBe(0);
       expect(await prisma.server.findMany({ orderBy: { id: 'asc' }, omit: { updatedAt: true } })).toEqual(before);
       expect(before.map((s) => [s.id, s.status, s.subState])).toEqual([[157437, 'available', null], [157438, 'available', null], [157439, 'isolated', 'brokenHardware']]);
-      expect(await prisma.contractCommitment.findMany()).toEqual([{ contractId: 'MY-CONTRACT-123', locationId: 18, instanceTypeId: 129, quantity: 2 }]);
+      expect(await prisma.contractCommitment.findMany()).toEqual([{ contractId: 'MY-CONTRACT-123', locationId: 18, instanceTypeId: 129, quantity: 2, inUse: 0 }]);
     });
 
     it('reports every bad record, which field and why, and writes nothing', async () => {

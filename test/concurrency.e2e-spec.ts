@@ -1,6 +1,6 @@
 import { PrismaService } from '@app/database';
+import { invariantViolations, NO_VIOLATIONS } from '@app/server-commands';
 import { createClient, createContract, createPool } from './support/factories';
-import { invariantViolations, NO_VIOLATIONS } from './support/invariants';
 import { ServiceProcess, startService } from './support/processes';
 import { serverCommands, ServerCommandsClient } from './support/server-commands-client';
 import { startTestApp, TestApp } from './support/test-app';

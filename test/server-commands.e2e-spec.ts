@@ -118,7 +118,7 @@ describe('Server Commands (seed 003)', () => {
       it('forgets a key once it expired', async () => {
         const { clientId, body } = await setUp();
         await api.allocate(body, 'retry-3').expect(200);
-        await t.prisma.idempotencyKey.update({ where: { key: 'retry-3' }, data: { expiresAt: new Date(Date.now() - 1000) } });
+        await t.prisma.idempotencyKey.updateMany({ where: { key: 'retry-3' }, data: { expiresAt: new Date(Date.now() - 1000) } });
         expect((await api.allocate(body, 'retry-3').expect(200)).body.changed).toBe(true);
         expect(await t.prisma.allocation.count({ where: { clientId } })).toBe(2);
       });

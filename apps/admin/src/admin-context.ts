@@ -18,6 +18,11 @@ export interface AdminServices {
   progress(message: string): void;
 }
 
+/** Ids of audit rows and deliveries are bigint, which JSON has no notation for: printed as strings. */
+function jsonValue(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
 /** Runs one admin command: configuration, database, output format and exit code in one place. */
 export class AdminContext {
   constructor(private readonly program: Command) {}
@@ -47,7 +52,7 @@ export class AdminContext {
   private async report(command: () => Promise<CommandResult>): Promise<void> {
     try {
       const result = await command();
-      process.stdout.write(this.json ? `${JSON.stringify(result.data, null, 2)}\n` : `${result.text}\n`);
+      process.stdout.write(this.json ? `${JSON.stringify(result.data, jsonValue, 2)}\n` : `${result.text}\n`);
     } catch (error) {
       const code = error instanceof DomainError ? error.code : 'ERROR';
       const details = error instanceof DomainError ? error.details : undefined;

@@ -8,6 +8,7 @@ import { ServerCommandsModule } from '@app/server-commands';
 import { HealthController } from './health/health.controller';
 import { HooksController } from './hooks/hooks.controller';
 import { InventoryController } from './inventory/inventory.controller';
+import { QuotaController } from './quota/quota.controller';
 import { ServerCommandsController } from './server-commands/server-commands.controller';
 
 @Module({})
@@ -16,7 +17,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ConfigModule.forConfig(config), DatabaseModule.forUrl(databaseUrl, config.databasePoolSize), AuthModule, InventoryModule, EventsModule, ServerCommandsModule],
-      controllers: [HealthController, InventoryController, ServerCommandsController, HooksController],
+      controllers: [HealthController, InventoryController, ServerCommandsController, QuotaController, HooksController],
     };
   }
 }

@@ -18,6 +18,9 @@ export interface CreateApiKeyInput {
   expiresInSeconds?: number;
 }
 
+/** lastUsedAt is kept to the minute. */
+const LAST_USED_PRECISION_MS = 60_000;
+
 export type ApiKeyView = Omit<ApiKey, 'keyHash'>;
 
 function view({ keyHash: _hash, ...rest }: ApiKey): ApiKeyView {
@@ -67,7 +70,7 @@ export class ApiKeyService {
     if (!key) throw new DomainError(ErrorCode.UNAUTHORIZED, 'Unknown API key');
     if (key.revokedAt) throw new DomainError(ErrorCode.UNAUTHORIZED, 'This API key has been revoked');
     if (key.expiresAt && key.expiresAt <= now) throw new DomainError(ErrorCode.UNAUTHORIZED, 'This API key has expired');
-    await this.keys.touch(key.id, now);
+    if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() >= LAST_USED_PRECISION_MS) await this.keys.touch(key.id, now);
     return { id: key.id, name: key.name, scopes: key.scopes.filter(isScope) };
   }
 }

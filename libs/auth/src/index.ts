@@ -2,7 +2,7 @@ export { AuthModule } from './auth.module';
 export { ApiKeyService, type ApiKeyPrincipal, type ApiKeyView, type CreateApiKeyInput } from './api-key.service';
 export { ApiKeyRepository } from './api-key.repository';
 export { API_KEY_HEADER } from './api-key.strategy';
-export { RequireScopes } from './require-scopes.decorator';
+export { RequireAnyScope, RequireScopes } from './require-scopes.decorator';
 export { ScopesGuard } from './scopes.guard';
 export { ALL_SCOPES, SCOPES, isScope, type Scope } from './scopes';
 export { CurrentPrincipal } from './current-principal.decorator';

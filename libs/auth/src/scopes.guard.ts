@@ -7,6 +7,8 @@ import { API_KEY_HEADER, API_KEY_STRATEGY } from './api-key.strategy';
 import { Scope } from './scopes';
 
 export const REQUIRED_SCOPES = 'requiredScopes';
+/** Set where any one of the required scopes is enough. */
+export const ANY_SCOPE = 'anyScope';
 
 /** 401 without a valid key, 403 when the key lacks a scope the route names. */
 @Injectable()
@@ -20,7 +22,8 @@ export class ScopesGuard extends AuthGuard(API_KEY_STRATEGY) {
     const required = this.reflector.get<Scope[]>(REQUIRED_SCOPES, context.getHandler()) ?? [];
     const principal = context.switchToHttp().getRequest<{ user: ApiKeyPrincipal }>().user;
     const missing = required.filter((scope) => !principal.scopes.includes(scope));
-    if (missing.length) {
+    const enough = this.reflector.get<boolean>(ANY_SCOPE, context.getHandler()) ? missing.length < required.length : !missing.length;
+    if (!enough) {
       throw new DomainError(ErrorCode.FORBIDDEN, `This API key lacks the scope ${missing.join(', ')}`, { requiredScopes: required, missingScopes: missing });
     }
     return true;

@@ -11,3 +11,4 @@ export { inTransaction, type TransactionClient } from './transaction';
 export { openDatabase, type DatabaseLocation } from './open-database';
 export { writeNextMigration } from './migrations/new-migration';
 export type { Page, Slice } from './page';
+export { SqlPool, type Sql, type Statement } from './sql-pool';

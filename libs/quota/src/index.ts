@@ -1,2 +1,4 @@
-export { decideQuota, type QuotaDecision, type QuotaFigures, type QuotaRequest } from './quota-rules';
-export { QuotaRepository, type QuotaQuestion } from './quota.repository';
+export { assessQuota, decideQuota, type Charge, type QuotaAssessment, type QuotaFigures, type QuotaRequest, type Requested } from './quota-rules';
+export { assertReferencesExist, contractRefusal, type QuotaSubject, type ReferenceFacts } from './references';
+export { QuotaRepository, type QuotaReading } from './quota.repository';
+export { checkQuota, type QuotaCheck } from './quota-check';

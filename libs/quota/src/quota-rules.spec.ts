@@ -1,5 +1,5 @@
 import { ErrorCode } from '@app/errors';
-import { decideQuota, QuotaFigures } from './quota-rules';
+import { assessQuota, decideQuota, QuotaFigures } from './quota-rules';
 
 const figures = (over: Partial<QuotaFigures> = {}): QuotaFigures => ({
   onDemand: { limit: 10, used: 0 },
@@ -7,6 +7,7 @@ const figures = (over: Partial<QuotaFigures> = {}): QuotaFigures => ({
   ...over,
 });
 const contract = (committed: number, used: number) => ({ contractId: 'K-1', committed, used });
+const one = (overflow = false) => ({ overflow, amount: 1 });
 const code = (run: () => unknown) => {
   try {
     run();
@@ -16,42 +17,97 @@ const code = (run: () => unknown) => {
   }
 };
 
-describe('decideQuota', () => {
+describe('decideQuota, one server', () => {
   it('charges the contract while its commitment in the pool lasts', () => {
-    expect(decideQuota({ overflow: false }, figures({ contract: contract(2, 1) }))).toEqual({ quota: 'COMMITTED', contractId: 'K-1' });
+    expect(decideQuota(one(), figures({ contract: contract(2, 1) }))).toEqual({ committed: 1, onDemand: 0, contractId: 'K-1' });
   });
 
   it('lets a committed allocation take any Available server, reserved or not', () => {
-    expect(decideQuota({ overflow: false }, figures({ contract: contract(3, 0), pool: { available: 1, unusedCommitments: 3 } })).quota).toBe('COMMITTED');
-    expect(code(() => decideQuota({ overflow: false }, figures({ contract: contract(3, 0), pool: { available: 0, unusedCommitments: 3 } })))).toBe(ErrorCode.NO_CAPACITY);
+    expect(decideQuota(one(), figures({ contract: contract(3, 0), pool: { available: 1, unusedCommitments: 3 } })).committed).toBe(1);
+    expect(code(() => decideQuota(one(), figures({ contract: contract(3, 0), pool: { available: 0, unusedCommitments: 3 } })))).toBe(ErrorCode.NO_CAPACITY);
   });
 
   it('refuses when the commitment is used up, with the figures, unless overflow is set', () => {
     const exhausted = figures({ contract: contract(2, 2) });
-    expect(() => decideQuota({ overflow: false }, exhausted)).toThrow(expect.objectContaining({
+    expect(() => decideQuota(one(), exhausted)).toThrow(expect.objectContaining({
       code: ErrorCode.QUOTA_EXCEEDED, details: { quota: 'COMMITTED', contractId: 'K-1', committed: 2, used: 2, requested: 1 },
     }));
-    expect(decideQuota({ overflow: true }, exhausted)).toEqual({ quota: 'ON_DEMAND', contractId: null });
+    expect(decideQuota(one(true), exhausted)).toEqual({ committed: 0, onDemand: 1, contractId: null });
   });
 
   it('treats a contract that commits nothing in the pool as used up', () => {
-    expect(code(() => decideQuota({ overflow: false }, figures({ contract: contract(0, 0) })))).toBe(ErrorCode.QUOTA_EXCEEDED);
-    expect(decideQuota({ overflow: true }, figures({ contract: contract(0, 0) })).quota).toBe('ON_DEMAND');
+    expect(code(() => decideQuota(one(), figures({ contract: contract(0, 0) })))).toBe(ErrorCode.QUOTA_EXCEEDED);
+    expect(decideQuota(one(true), figures({ contract: contract(0, 0) })).onDemand).toBe(1);
   });
 
   it('charges on-demand without a contract, up to the client limit', () => {
-    expect(decideQuota({ overflow: false }, figures()).quota).toBe('ON_DEMAND');
-    expect(() => decideQuota({ overflow: false }, figures({ onDemand: { limit: 3, used: 3 } }))).toThrow(expect.objectContaining({
+    expect(decideQuota(one(), figures()).onDemand).toBe(1);
+    expect(() => decideQuota(one(), figures({ onDemand: { limit: 3, used: 3 } }))).toThrow(expect.objectContaining({
       code: ErrorCode.QUOTA_EXCEEDED, details: { quota: 'ON_DEMAND', limit: 3, used: 3, requested: 1 },
     }));
-    expect(code(() => decideQuota({ overflow: true }, figures({ contract: contract(1, 1), onDemand: { limit: 0, used: 0 } })))).toBe(ErrorCode.QUOTA_EXCEEDED);
+    expect(code(() => decideQuota(one(true), figures({ contract: contract(1, 1), onDemand: { limit: 0, used: 0 } })))).toBe(ErrorCode.QUOTA_EXCEEDED);
   });
 
   it('keeps committed capacity for the contracts: on-demand only takes what is not reserved', () => {
-    expect(decideQuota({ overflow: false }, figures({ pool: { available: 4, unusedCommitments: 3 } })).quota).toBe('ON_DEMAND');
-    expect(() => decideQuota({ overflow: false }, figures({ pool: { available: 3, unusedCommitments: 3 } }))).toThrow(expect.objectContaining({
-      code: ErrorCode.NO_CAPACITY, details: { available: 3, reserved: 3 },
+    expect(decideQuota(one(), figures({ pool: { available: 4, unusedCommitments: 3 } })).onDemand).toBe(1);
+    expect(() => decideQuota(one(), figures({ pool: { available: 3, unusedCommitments: 3 } }))).toThrow(expect.objectContaining({
+      code: ErrorCode.NO_CAPACITY, details: { available: 3, reserved: 3, requested: 1 },
     }));
-    expect(code(() => decideQuota({ overflow: true }, figures({ contract: contract(1, 1), pool: { available: 2, unusedCommitments: 2 } })))).toBe(ErrorCode.NO_CAPACITY);
+    expect(code(() => decideQuota(one(true), figures({ contract: contract(1, 1), pool: { available: 2, unusedCommitments: 2 } })))).toBe(ErrorCode.NO_CAPACITY);
+  });
+});
+
+/**
+ * An order of N is charged as N single allocations one after another would be: each row gives the
+ * figures, the order, and what one-by-one allocation gives (checked against `oneByOne` below too).
+ */
+describe('decideQuota, an order of N servers', () => {
+  const cases: { name: string; figures: QuotaFigures; amount: number; overflow: boolean; expected: string }[] = [
+    { name: 'fits the commitment', figures: figures({ contract: contract(5, 1) }), amount: 4, overflow: false, expected: '4+0' },
+    { name: 'one more than the commitment, no overflow', figures: figures({ contract: contract(5, 1) }), amount: 5, overflow: false, expected: ErrorCode.QUOTA_EXCEEDED },
+    { name: 'overflows into on-demand', figures: figures({ contract: contract(5, 3) }), amount: 5, overflow: true, expected: '2+3' },
+    { name: 'overflow beyond the on-demand limit', figures: figures({ contract: contract(5, 3), onDemand: { limit: 4, used: 2 } }), amount: 5, overflow: true, expected: ErrorCode.QUOTA_EXCEEDED },
+    { name: 'on-demand that would eat the reserve', figures: figures({ pool: { available: 6, unusedCommitments: 3 } }), amount: 4, overflow: false, expected: ErrorCode.NO_CAPACITY },
+    { name: 'on-demand that leaves the reserve', figures: figures({ pool: { available: 7, unusedCommitments: 3 } }), amount: 4, overflow: false, expected: '0+4' },
+    { name: 'own commitment taken first frees reserve for the overflow', figures: figures({ contract: contract(3, 0), pool: { available: 5, unusedCommitments: 3 } }), amount: 5, overflow: true, expected: '3+2' },
+    { name: 'more than the pool has', figures: figures({ contract: contract(20, 0), pool: { available: 4, unusedCommitments: 20 } }), amount: 5, overflow: false, expected: ErrorCode.NO_CAPACITY },
+  ];
+
+  /** N single decisions, each on the figures the previous one left. */
+  function oneByOne(start: QuotaFigures, amount: number, overflow: boolean): string {
+    let f = structuredClone(start);
+    let committed = 0;
+    for (let i = 0; i < amount; i++) {
+      const assessment = assessQuota({ amount: 1, overflow }, f);
+      if (!assessment.allowed) return assessment.refusal.code;
+      const c = assessment.charge.committed;
+      committed += c;
+      f = {
+        contract: f.contract && { ...f.contract, used: f.contract.used + c },
+        onDemand: { ...f.onDemand, used: f.onDemand.used + (1 - c) },
+        pool: { available: f.pool.available - 1, unusedCommitments: f.pool.unusedCommitments - c },
+      };
+    }
+    return `${committed}+${amount - committed}`;
+  }
+
+  const outcome = (run: () => { committed: number; onDemand: number }) => {
+    try {
+      const charge = run();
+      return `${charge.committed}+${charge.onDemand}`;
+    } catch (error) {
+      return (error as { code: string }).code;
+    }
+  };
+
+  it.each(cases)('$name: $expected', ({ figures: f, amount, overflow, expected }) => {
+    expect(outcome(() => decideQuota({ amount, overflow }, f))).toBe(expected);
+    expect(oneByOne(f, amount, overflow)).toBe(expected);
+  });
+
+  it('reports what the request asks of each quota', () => {
+    expect(assessQuota({ amount: 5, overflow: true }, figures({ contract: contract(5, 3) })).requested).toEqual({ committed: 2, onDemand: 3 });
+    expect(assessQuota({ amount: 5, overflow: false }, figures({ contract: contract(5, 3) })).requested).toEqual({ committed: 5, onDemand: 0 });
+    expect(assessQuota({ amount: 5, overflow: true }, figures()).requested).toEqual({ committed: 0, onDemand: 5 });
   });
 });

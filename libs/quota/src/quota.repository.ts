@@ -1,66 +1,53 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionClient } from '@app/database';
+import { Sql } from '@app/database';
 import { QuotaFigures } from './quota-rules';
+import { QuotaSubject, ReferenceFacts } from './references';
 
-export interface QuotaQuestion {
-  clientId: number;
-  contractId: string | null;
-  instanceTypeId: number;
-  defaultOnDemandLimit: number;
-  now: Date;
+interface FiguresRow {
+  location_exists: boolean;
+  instance_type_location: number | null;
+  client_exists: boolean;
+  on_demand_limit: number | null;
+  on_demand_used: number;
+  contract_client: number | null;
+  contract_starts: Date | null;
+  contract_ends: Date | null;
+  committed: number | null;
+  committed_used: number | null;
+  available: number;
+  reserved: number;
 }
 
+export interface QuotaReading {
+  facts: ReferenceFacts;
+  figures: QuotaFigures;
+}
+
+const QUOTA_FIGURES = { name: 'quota-figures', text: 'SELECT * FROM "quota_figures"($1, $2, $3, $4, $5, $6)' };
+
 /**
- * Reads quota figures, and takes the locks under which they stay true until the allocation commits.
- * An instance type exists in one location, so its row stands for the pool.
+ * Reads what a quota decision needs in one round trip (the `quota_figures` SQL function): counters
+ * kept by the database, so the cost does not grow with the fleet or the history. With `lock`, it first
+ * takes the pool's and the client's locks, under which the figures stay true until the transaction commits.
  */
 @Injectable()
 export class QuotaRepository {
-  /** Serialises allocations in one pool: each sees the figures the previous one left. */
-  async lockPool(tx: TransactionClient, instanceTypeId: number): Promise<void> {
-    await tx.$queryRaw`SELECT 1 FROM "InstanceType" WHERE "id" = ${instanceTypeId} FOR NO KEY UPDATE`;
-  }
-
-  /** Serialises the client's on-demand accounting, which spans pools. */
-  async lockClient(tx: TransactionClient, clientId: number): Promise<void> {
-    await tx.$queryRaw`SELECT 1 FROM "Client" WHERE "id" = ${clientId} FOR NO KEY UPDATE`;
-  }
-
-  async figures(tx: TransactionClient, q: QuotaQuestion): Promise<QuotaFigures> {
-    const [client, available, reserved, onDemandUsed, contract] = await Promise.all([
-      tx.client.findUniqueOrThrow({ where: { id: q.clientId }, select: { onDemandLimit: true } }),
-      tx.server.count({ where: { instanceTypeId: q.instanceTypeId, status: 'available' } }),
-      this.unusedCommitments(tx, q.instanceTypeId, q.now),
-      tx.allocation.count({ where: { clientId: q.clientId, quota: 'ON_DEMAND', endedAt: null } }),
-      q.contractId ? this.contractFigures(tx, q.contractId, q.instanceTypeId) : undefined,
+  async read(sql: Sql, subject: QuotaSubject, options: { lock: boolean; now: Date; defaultOnDemandLimit: number }): Promise<QuotaReading> {
+    const [row] = await sql.rows<FiguresRow>(QUOTA_FIGURES, [
+      subject.locationId, subject.instanceTypeId, subject.clientId, subject.contractId, options.now.toISOString(), options.lock,
     ]);
     return {
-      contract,
-      onDemand: { limit: client.onDemandLimit ?? q.defaultOnDemandLimit, used: onDemandUsed },
-      pool: { available, unusedCommitments: reserved },
+      facts: {
+        locationExists: row.location_exists,
+        instanceTypeLocationId: row.instance_type_location,
+        clientExists: row.client_exists,
+        contract: row.contract_client === null ? null : { clientId: row.contract_client, startsAt: row.contract_starts!, endsAt: row.contract_ends },
+      },
+      figures: {
+        contract: subject.contractId ? { contractId: subject.contractId, committed: row.committed ?? 0, used: row.committed_used ?? 0 } : undefined,
+        onDemand: { limit: row.on_demand_limit ?? options.defaultOnDemandLimit, used: row.on_demand_used },
+        pool: { available: row.available, unusedCommitments: row.reserved },
+      },
     };
-  }
-
-  private async contractFigures(tx: TransactionClient, contractId: string, instanceTypeId: number) {
-    const [commitment, used] = await Promise.all([
-      tx.contractCommitment.findFirst({ where: { contractId, instanceTypeId }, select: { quantity: true } }),
-      tx.allocation.count({ where: { contractId, instanceTypeId, quota: 'COMMITTED', endedAt: null } }),
-    ]);
-    return { contractId, committed: commitment?.quantity ?? 0, used };
-  }
-
-  /** Committed servers not yet taken, over every contract valid now: the capacity on-demand must leave alone. */
-  private async unusedCommitments(tx: TransactionClient, instanceTypeId: number, now: Date): Promise<number> {
-    const [row] = await tx.$queryRaw<{ unused: bigint }[]>`
-      SELECT COALESCE(SUM(GREATEST(cc."quantity" - COALESCE(taken.count, 0), 0)), 0)::bigint AS unused
-      FROM "ContractCommitment" cc
-      JOIN "Contract" c ON c."contractId" = cc."contractId"
-      LEFT JOIN (
-        SELECT "contractId", COUNT(*) AS count FROM "Allocation"
-        WHERE "instanceTypeId" = ${instanceTypeId} AND "quota" = 'COMMITTED' AND "endedAt" IS NULL
-        GROUP BY "contractId"
-      ) taken ON taken."contractId" = cc."contractId"
-      WHERE cc."instanceTypeId" = ${instanceTypeId} AND c."startsAt" <= ${now} AND (c."endsAt" IS NULL OR c."endsAt" > ${now})`;
-    return Number(row.unused);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AllocationEnd, inTransaction, IsolationSubState, PrismaService } from '@app/database';
+import { AllocationEnd, IsolationSubState, PrismaService } from '@app/database';
 import { ErrorCode, NotFoundError } from '@app/errors';
 import { BaselineCause, EventType } from '@app/events';
 import { ServerCommand, Status, transitionFor } from '@app/lifecycle';
@@ -26,10 +26,14 @@ export interface AlreadyDone {
 
 export type Planner = (server: LockedServer, now: Date) => ChangePlan | AlreadyDone;
 
+/** Far more than two commands racing for one server ever need; a bound, not a policy. */
+const MAX_ATTEMPTS = 50;
+
 /**
- * Runs a command on one server: locks its row, asks the lifecycle table, and writes the new state
- * with its audit row and events, all in one transaction. Two commands on one server queue on the
- * row lock, so the second one sees what the first one did.
+ * Runs a command on one server: reads it, asks the lifecycle table, and writes the new state with its
+ * audit row and events in one statement that applies only if the server is still as it was read.
+ * When another command got there first, it reads again and decides again, so the second of two
+ * commands always sees what the first one did. Two round trips, and no lock held in between.
  */
 @Injectable()
 export class CommandRunner {
@@ -38,9 +42,9 @@ export class CommandRunner {
     private readonly states: ServerStateRepository,
   ) {}
 
-  run(serverId: number, command: ServerCommand, actor: Actor, plan: Planner): Promise<CommandResult> {
-    return inTransaction(this.prisma, async (tx) => {
-      const server = await this.states.lock(tx, serverId);
+  async run(serverId: number, command: ServerCommand, actor: Actor, plan: Planner): Promise<CommandResult> {
+    for (let attempt = 1; ; attempt++) {
+      const server = await this.states.read(this.prisma.sql, serverId);
       if (!server) throw new NotFoundError(ErrorCode.SERVER_NOT_FOUND, 'Server', serverId);
       const now = new Date();
       const planned = plan(server, now);
@@ -49,16 +53,14 @@ export class CommandRunner {
       if (transition.noop) return commandResult(command, false, `Server ${serverId} is already ${server.status}: nothing to do`, server, null);
       const to: Status = transition.to === 'restore' ? (server.quarantinedFrom as Status) : transition.to;
 
-      const ended = planned.endAllocation && server.currentAllocation
-        ? await this.states.endAllocation(tx, server.currentAllocation.id, planned.endAllocation, now)
-        : null;
-      const updated = await this.states.apply(tx, server, {
-        command, from: server.status, to, actor,
-        set: { ...planned.set, ...(ended && { currentAllocationId: null }) },
+      const written = await this.states.apply(this.prisma.sql, server, {
+        command, from: server.status, to, actor, at: now, set: planned.set ?? {},
         subState: planned.subState, reason: planned.reason, operationUuid: planned.operationUuid,
-        allocation: ended, events: planned.events, baselineCause: planned.baselineCause,
+        endAllocation: planned.endAllocation && server.currentAllocation ? planned.endAllocation : undefined,
+        events: planned.events.map((type) => ({ type, extra: type === EventType.BaselineRequested && planned.baselineCause ? { baseline: { cause: planned.baselineCause } } : undefined })),
       });
-      return commandResult(command, true, planned.message, updated, ended);
-    });
+      if (written) return commandResult(command, true, planned.message, written.server, written.ended);
+      if (attempt >= MAX_ATTEMPTS) throw new Error(`Server ${serverId} kept changing under command ${command}`);
+    }
   }
 }

@@ -1,6 +1,9 @@
 export { ServerCommandsModule } from './server-commands.module';
 export { ServerCommandsService, type IsolateRequest } from './server-commands.service';
-export { AllocateServer, type AllocateRequest } from './usecases/allocate-server';
+export { AllocateServers, type AllocateBatchRequest, type AllocateRequest, type BatchResult, type Caller } from './usecases/allocate-servers';
+export { CheckQuota, type QuotaCheckRequest } from './usecases/check-quota';
+export type { Spread } from './allocation-query';
 export { BaselineWatchdog } from './baseline-watchdog';
 export type { CommandResult } from './command-result';
 export type { Actor } from './server-state.repository';
+export { invariantViolations, NO_VIOLATIONS } from './fleet-invariants';

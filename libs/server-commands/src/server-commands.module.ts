@@ -6,11 +6,12 @@ import { CommandRunner } from './command-runner';
 import { IdempotencyRepository } from './idempotency.repository';
 import { ServerCommandsService } from './server-commands.service';
 import { ServerStateRepository } from './server-state.repository';
-import { AllocateServer } from './usecases/allocate-server';
+import { AllocateServers } from './usecases/allocate-servers';
+import { CheckQuota } from './usecases/check-quota';
 
 @Module({
   imports: [EventsModule],
-  providers: [QuotaRepository, ServerStateRepository, IdempotencyRepository, CommandRunner, ServerCommandsService, AllocateServer, BaselineWatchdog],
-  exports: [ServerCommandsService, AllocateServer, BaselineWatchdog],
+  providers: [QuotaRepository, ServerStateRepository, IdempotencyRepository, CommandRunner, ServerCommandsService, AllocateServers, CheckQuota, BaselineWatchdog],
+  exports: [ServerCommandsService, AllocateServers, CheckQuota, BaselineWatchdog],
 })
 export class ServerCommandsModule {}

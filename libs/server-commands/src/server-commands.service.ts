@@ -12,6 +12,8 @@ export interface IsolateRequest {
   operationUuid?: string | null;
 }
 
+const CLIENT_EXISTS = { name: 'client-exists', text: 'SELECT 1 FROM "Client" WHERE "id" = $1' };
+
 function isolationPlan(server: LockedServer, request: IsolateRequest): ChangePlan {
   return {
     endAllocation: server.status === 'allocated' ? 'ISOLATED' : undefined,
@@ -105,6 +107,7 @@ export class ServerCommandsService {
   }
 
   private async assertClientExists(clientId: number): Promise<void> {
-    if (!(await this.prisma.client.count({ where: { id: clientId } }))) throw new NotFoundError(ErrorCode.CLIENT_NOT_FOUND, 'Client', clientId);
+    const [client] = await this.prisma.sql.rows(CLIENT_EXISTS, [clientId]);
+    if (!client) throw new NotFoundError(ErrorCode.CLIENT_NOT_FOUND, 'Client', clientId);
   }
 }

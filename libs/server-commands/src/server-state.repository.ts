@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Allocation, AllocationEnd, IsolationSubState, Prisma, Server, TransactionClient } from '@app/database';
-import { BaselineCause, EventAllocation, EventType, OutboxRepository, ServerEventPayload } from '@app/events';
+import { Allocation, AllocationEnd, IsolationSubState, Server, Sql } from '@app/database';
+import { allocationJson, EventType, outboxCtes, serverJson } from '@app/events';
 import { ServerCommand, Status } from '@app/lifecycle';
 
 export type LockedServer = Server & { currentAllocation: Allocation | null };
@@ -11,7 +11,13 @@ export interface Actor {
 }
 
 /** Server columns a command may set besides its status. */
-export type ServerFields = Pick<Prisma.ServerUncheckedUpdateInput, 'subState' | 'isolationReason' | 'quarantinedFrom' | 'baselineStartedAt' | 'currentAllocationId'>;
+export interface ServerFields {
+  subState?: IsolationSubState | null;
+  isolationReason?: string | null;
+  quarantinedFrom?: Status | null;
+  baselineStartedAt?: Date | null;
+  currentAllocationId?: number | null;
+}
 
 export interface StateChange {
   command: ServerCommand;
@@ -22,58 +28,86 @@ export interface StateChange {
   subState?: IsolationSubState | null;
   reason?: string | null;
   operationUuid?: string | null;
-  /** The allocation the change started or ended. */
-  allocation: Allocation | null;
-  events: EventType[];
-  baselineCause?: BaselineCause;
+  /** End the server's current allocation this way. */
+  endAllocation?: AllocationEnd;
+  /** One event each, in this order; `extra` is merged into its payload. */
+  events: { type: EventType; extra?: object }[];
+  at: Date;
 }
 
-function eventAllocation(a: Allocation | null): EventAllocation | null {
-  return a && { id: a.id, clientId: a.clientId, contractId: a.contractId, quota: a.quota, startedAt: a.startedAt.toISOString(), endedAt: a.endedAt?.toISOString() ?? null, endedBy: a.endedBy };
+/** The allocation columns read beside a server's, prefixed `a_`. */
+export const ALLOCATION_COLUMNS = (a: string) =>
+  ['id', 'serverId', 'clientId', 'locationId', 'instanceTypeId', 'quota', 'contractId', 'startedAt', 'endedAt', 'endedBy'].map((c) => `${a}."${c}" AS "a_${c}"`).join(', ');
+
+type ServerRow = Server & Record<`a_${keyof Allocation}`, unknown>;
+
+/** A row of server columns and `a_` allocation columns, as the API's server view wants it. */
+export function toLockedServer(row: ServerRow): LockedServer {
+  const server = Object.fromEntries(Object.entries(row).filter(([k]) => !k.startsWith('a_'))) as Server;
+  const allocation = Object.fromEntries(Object.entries(row).filter(([k]) => k.startsWith('a_')).map(([k, v]) => [k.slice(2), v])) as Allocation;
+  return { ...server, currentAllocation: allocation.id === null ? null : allocation };
 }
 
-/** Every write of a server's lifecycle: the state, its audit row and its events, in the caller's transaction. */
+const READ_SERVER = {
+  name: 'read-server',
+  text: `SELECT s.*, ${ALLOCATION_COLUMNS('a')} FROM "Server" s LEFT JOIN "Allocation" a ON a."id" = s."currentAllocationId" WHERE s."id" = $1`,
+};
+
+/**
+ * One statement writes a change: the server (only if it is still at the version the command read:
+ * an optimistic lock on its row), the allocation it ends, the audit row and the outbox events.
+ */
+const APPLY_CHANGE = {
+  name: 'apply-change',
+  text: `WITH server AS (
+  UPDATE "Server" SET "status" = $3::"ServerStatus", "subState" = $4::"IsolationSubState", "isolationReason" = $5, "quarantinedFrom" = $6::"ServerStatus",
+    "baselineStartedAt" = $7::timestamp, "currentAllocationId" = $8, "version" = "version" + 1, "updatedAt" = $11::timestamp
+  WHERE "id" = $1 AND "version" = $2
+  RETURNING *
+), ended AS (
+  UPDATE "Allocation" a SET "endedAt" = $11::timestamp, "endedBy" = $10::"AllocationEnd"
+  FROM server WHERE a."id" = $9
+  RETURNING a.*
+), audit AS (
+  INSERT INTO "ServerEvent" ("serverId", "actor", "command", "fromStatus", "toStatus", "subState", "reason", "operationUuid", "allocationId", "occurredAt")
+  SELECT server."id", $12, $13, $14::"ServerStatus", server."status", $15::"IsolationSubState", $16, $17::uuid, $9, $11::timestamp FROM server
+  RETURNING "id"
+), ${outboxCtes(`
+  SELECT e.type, server."id" AS "serverId", audit."id" AS "serverEventId", $11::timestamp AS "occurredAt", e.n,
+    jsonb_build_object('server', ${serverJson('server')}, 'command', $13::text, 'from', $14::text, 'to', server."status", 'actor', $12::text,
+      'subState', $15::text, 'reason', $16::text, 'operationUuid', $17::text, 'allocation', ${allocationJson('ended')}) || e.extra AS payload
+  FROM server CROSS JOIN audit LEFT JOIN ended ON TRUE, unnest($18::text[], $19::jsonb[]) WITH ORDINALITY AS e(type, extra, n)`)}
+SELECT server.*, ${ALLOCATION_COLUMNS('a')} FROM server LEFT JOIN "Allocation" a ON a."id" = server."currentAllocationId"`,
+};
+
+/** Every read and write of a server's lifecycle; statements run on the pool or in the caller's transaction. */
 @Injectable()
 export class ServerStateRepository {
-  constructor(private readonly outbox: OutboxRepository) {}
-
-  /** Locks the server's row until the transaction ends; null when there is no such server. */
-  async lock(tx: TransactionClient, serverId: number): Promise<LockedServer | null> {
-    const rows = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Server" WHERE "id" = ${serverId} FOR UPDATE`;
-    return rows.length ? this.read(tx, serverId) : null;
+  async read(sql: Sql, serverId: number): Promise<LockedServer | null> {
+    const [row] = await sql.rows<ServerRow>(READ_SERVER, [serverId]);
+    return row ? toLockedServer(row) : null;
   }
 
-  /** A server whose row this transaction already holds locked. */
-  read(tx: TransactionClient, serverId: number): Promise<LockedServer | null> {
-    return tx.server.findUnique({ where: { id: serverId }, include: { currentAllocation: true } });
+  /**
+   * Writes the change if the server is still as `server` was read; null when another command changed
+   * it since (the caller reads it again and decides again).
+   */
+  async apply(sql: Sql, server: LockedServer, change: StateChange): Promise<{ server: LockedServer; ended: Allocation | null } | null> {
+    const fields = { ...pick(server), ...change.set };
+    const ended = change.endAllocation && server.currentAllocation;
+    const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
+    const [row] = await sql.rows<ServerRow>(APPLY_CHANGE, [
+      server.id, server.version, change.to, fields.subState, fields.isolationReason, fields.quarantinedFrom, iso(fields.baselineStartedAt),
+      ended ? null : fields.currentAllocationId, ended ? ended.id : null, change.endAllocation ?? null, change.at.toISOString(),
+      change.actor.name, change.command, change.from, change.subState ?? null, change.reason ?? null, change.operationUuid ?? null,
+      change.events.map((e) => e.type), change.events.map((e) => JSON.stringify(e.extra ?? {})),
+    ]);
+    if (!row) return null;
+    return { server: toLockedServer(row), ended: ended ? { ...ended, endedAt: change.at, endedBy: change.endAllocation! } : null };
   }
+}
 
-  startAllocation(tx: TransactionClient, data: Prisma.AllocationUncheckedCreateInput): Promise<Allocation> {
-    return tx.allocation.create({ data });
-  }
-
-  endAllocation(tx: TransactionClient, allocationId: number, endedBy: AllocationEnd, at: Date): Promise<Allocation> {
-    return tx.allocation.update({ where: { id: allocationId }, data: { endedAt: at, endedBy } });
-  }
-
-  async apply(tx: TransactionClient, server: LockedServer, change: StateChange): Promise<LockedServer> {
-    const updated = await tx.server.update({ where: { id: server.id }, data: { status: change.to, ...change.set }, include: { currentAllocation: true } });
-    const audit = await tx.serverEvent.create({
-      data: {
-        serverId: server.id, actor: change.actor.name, command: change.command, fromStatus: change.from, toStatus: change.to,
-        subState: change.subState ?? null, reason: change.reason ?? null, operationUuid: change.operationUuid ?? null, allocationId: change.allocation?.id ?? null,
-      },
-    });
-    const payload: ServerEventPayload = {
-      server: { id: server.id, hostname: server.hostname, locationId: server.locationId, instanceTypeId: server.instanceTypeId },
-      command: change.command, from: change.from, to: change.to, actor: change.actor.name,
-      subState: change.subState ?? null, reason: change.reason ?? null, operationUuid: change.operationUuid ?? null,
-      allocation: eventAllocation(change.allocation),
-    };
-    await this.outbox.write(tx, change.events.map((type) => ({
-      type, serverId: server.id, serverEventId: audit.id,
-      payload: type === EventType.BaselineRequested && change.baselineCause ? { ...payload, baseline: { cause: change.baselineCause } } : payload,
-    })));
-    return updated;
-  }
+function pick(server: LockedServer): Required<ServerFields> {
+  const { subState, isolationReason, quarantinedFrom, baselineStartedAt, currentAllocationId } = server;
+  return { subState, isolationReason, quarantinedFrom, baselineStartedAt, currentAllocationId };
 }

@@ -2,38 +2,53 @@ import { Body, Controller, Delete, HttpCode, HttpStatus, Param, Post } from '@ne
 import { ApiHeader, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, BAD_REQUEST, PositiveIntPipe } from '@app/api-kit';
 import { type ApiKeyPrincipal, CurrentPrincipal, RequireScopes } from '@app/auth';
-import { AllocateServer, ServerCommandsService } from '@app/server-commands';
-import { AllocateServerDto, CommandResultDto, IsolateServerDto } from './server-commands.dto';
+import { AllocateServers, ServerCommandsService } from '@app/server-commands';
+import { AllocateBatchDto, AllocateServerDto, BatchResultDto, CommandResultDto, IsolateServerDto } from './server-commands.dto';
 import { IDEMPOTENCY_KEY_HEADER, IdempotencyKey } from './idempotency-key.decorator';
 
 const SERVER_ID = { name: 'serverId', type: 'integer', description: 'ID of the server', example: 157437 } as const;
 const CLIENT_ID = { name: 'clientId', type: 'integer', description: 'ID of the client', example: 12345 } as const;
 const SERVER_NOT_FOUND = { 404: 'No such server (code SERVER_NOT_FOUND)' };
 const QUARANTINED = 'The server is quarantined (code QUARANTINED)';
+const IDEMPOTENCY_KEY = {
+  name: IDEMPOTENCY_KEY_HEADER, required: false, example: '5b0e2f9e-0d7c-4c53-a1f4-6c1c7f1b2f40',
+  description: 'A repeat with the same key and body from the same API key answers the same allocation (kept 24 h by default); the same key with another body is 422. Keys of different API keys never meet.',
+};
+const ALLOCATE_ERRORS = {
+  ...BAD_REQUEST,
+  403: 'The contract belongs to another client (code CONTRACT_OF_ANOTHER_CLIENT)',
+  404: 'No such location, instance type at that location, client or contract (LOCATION_NOT_FOUND, INSTANCE_TYPE_NOT_FOUND, CLIENT_NOT_FOUND, CONTRACT_NOT_FOUND)',
+  409: 'QUOTA_EXCEEDED (with committed / used / requested or limit / used / requested), NO_CAPACITY, or CONTRACT_NOT_ACTIVE',
+  422: 'The Idempotency-Key was used for a different request (code IDEMPOTENCY_KEY_REUSED)',
+};
 
 /** Seed 003 "Server Commands": every success answers 200 with the server's resulting state. */
 @ApiTags('Server Commands')
 @Controller('api')
 export class ServerCommandsController {
   constructor(
-    private readonly allocator: AllocateServer,
+    private readonly allocator: AllocateServers,
     private readonly commands: ServerCommandsService,
   ) {}
 
   @Post('server/allocate')
   @HttpCode(HttpStatus.OK)
   @RequireScopes('Allocate a server to a client', 'Allocates a server to a client, according to the given location and instance type. Charged to the contract\'s committed quota while it lasts; with `overflow`, or without a contract, to the client\'s on-demand quota, which never takes capacity committed to contracts. Send an `Idempotency-Key` to make retries safe.', 'server:allocate')
-  @ApiHeader({ name: IDEMPOTENCY_KEY_HEADER, required: false, description: 'A repeat with the same key and body answers the same allocation (kept 24 h by default); the same key with another body is 422', example: '5b0e2f9e-0d7c-4c53-a1f4-6c1c7f1b2f40' })
+  @ApiHeader(IDEMPOTENCY_KEY)
   @ApiOkResponse({ description: 'Successful operation: the allocated server, its allocation and the quota charged', type: CommandResultDto })
-  @ApiErrors({
-    ...BAD_REQUEST,
-    403: 'The contract belongs to another client (code CONTRACT_OF_ANOTHER_CLIENT)',
-    404: 'No such location, instance type at that location, client or contract (LOCATION_NOT_FOUND, INSTANCE_TYPE_NOT_FOUND, CLIENT_NOT_FOUND, CONTRACT_NOT_FOUND)',
-    409: 'QUOTA_EXCEEDED (with committed / used / requested or limit / used / requested), NO_CAPACITY, or CONTRACT_NOT_ACTIVE',
-    422: 'The Idempotency-Key was used for a different request (code IDEMPOTENCY_KEY_REUSED)',
-  })
+  @ApiErrors(ALLOCATE_ERRORS)
   allocate(@Body() body: AllocateServerDto, @CurrentPrincipal() caller: ApiKeyPrincipal, @IdempotencyKey() key?: string) {
-    return this.allocator.execute(body, caller, key);
+    return this.allocator.single(body, caller, key);
+  }
+
+  @Post('server/allocate/batch')
+  @HttpCode(HttpStatus.OK)
+  @RequireScopes('Allocate N servers to a client', 'Allocates `amount` servers of one pool to a client, all or none. Each server is charged as single allocations one after another would be: the contract\'s remaining commitment first, then (with `overflow`, or without a contract) on-demand quota, never into capacity reserved for other contracts. `spread: rack` takes them from as many racks as the pool allows. Send an `Idempotency-Key` to make retries safe.', 'server:allocate')
+  @ApiHeader(IDEMPOTENCY_KEY)
+  @ApiOkResponse({ description: 'Successful operation: the servers, their allocations and how many went to each quota', type: BatchResultDto })
+  @ApiErrors(ALLOCATE_ERRORS)
+  allocateBatch(@Body() body: AllocateBatchDto, @CurrentPrincipal() caller: ApiKeyPrincipal, @IdempotencyKey() key?: string) {
+    return this.allocator.batch(body, caller, key);
   }
 
   @Delete('client/:clientId/server/:serverId/allocate')

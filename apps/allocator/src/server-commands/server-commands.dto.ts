@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEnum, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IdField } from '@app/api-kit';
 import { IsolationSubState } from '@app/database';
 import { SERVER_COMMANDS, type ServerCommand } from '@app/lifecycle';
+import type { Spread } from '@app/server-commands';
 import { AllocationResponseDto, ServerResponseDto } from '../inventory/inventory.dto';
 
 /** Seed 003 "Allocation request object". */
@@ -31,6 +32,23 @@ export class AllocateServerDto {
   overflow?: boolean;
 }
 
+/** The most servers one order may take at once. */
+export const MAX_ORDER = 1000;
+
+/** An order of N servers of one pool: seed 000's `amount`, seed 002's cloud of N nodes. */
+export class AllocateBatchDto extends AllocateServerDto {
+  @ApiProperty({ description: `How many servers, all or none (1 to ${MAX_ORDER})`, type: 'integer', minimum: 1, maximum: MAX_ORDER, example: 3 })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ORDER)
+  amount: number;
+
+  @ApiPropertyOptional({ description: '`rack`: from as many distinct racks as the pool allows (round-robin over racks); `none`: the lowest ids, as single allocation', enum: ['none', 'rack'], default: 'none', example: 'rack' })
+  @IsOptional()
+  @IsIn(['none', 'rack'])
+  spread?: Spread;
+}
+
 /** Seed 003 "Isolation request object". */
 export class IsolateServerDto {
   @ApiProperty({ description: 'Why the server is isolated', enum: IsolationSubState, enumName: 'IsolationSubState', example: IsolationSubState.brokenHardware })
@@ -55,4 +73,19 @@ export class CommandResultDto {
   @ApiProperty({ description: 'What happened, for people', example: 'Server 157437 allocated to client 12345, charged to the committed quota of contract MY-CONTRACT-123' }) message: string;
   @ApiProperty({ description: 'The server after the command', type: ServerResponseDto }) server: ServerResponseDto;
   @ApiProperty({ description: 'The allocation the command started or ended (allocate: which quota was charged)', type: AllocationResponseDto, nullable: true }) allocation: AllocationResponseDto | null;
+}
+
+export class ChargedDto {
+  @ApiProperty({ description: 'Servers charged to the contract\'s committed quota', example: 2 }) committed: number;
+  @ApiProperty({ description: 'Servers charged to the client\'s on-demand quota', example: 1 }) onDemand: number;
+}
+
+export class BatchResultDto {
+  @ApiProperty({ description: 'The command', enum: ['allocate'], example: 'allocate' }) command: 'allocate';
+  @ApiProperty({ description: 'False when a repeated request (same Idempotency-Key) answered what the first one allocated', example: true }) changed: boolean;
+  @ApiProperty({ description: 'What happened, for people', example: '3 servers allocated to client 12345 from 3 racks: 2 on committed quota, 1 on-demand' }) message: string;
+  @ApiProperty({ description: 'How many servers were allocated: always the amount asked for', example: 3 }) amount: number;
+  @ApiProperty({ description: 'How many went to each quota', type: ChargedDto }) charged: ChargedDto;
+  @ApiProperty({ description: 'The allocated servers, as single allocate shows them', type: [ServerResponseDto] }) servers: ServerResponseDto[];
+  @ApiProperty({ description: 'Their allocations, in the same order', type: [AllocationResponseDto] }) allocations: AllocationResponseDto[];
 }

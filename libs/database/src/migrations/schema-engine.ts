@@ -26,6 +26,25 @@ async function loadEngineModule(): Promise<typeof import('@prisma/schema-engine-
   return bindings;
 }
 
+/**
+ * The adapter sends a migration script as one simple query: PostgreSQL then runs it in one implicit
+ * transaction and reads dollar-quoted function bodies and comments correctly, where the adapter's own
+ * `executeScript` splits the script on every ';' (as the native engine, on machines that have it, does not).
+ */
+class WholeScriptPrismaPg extends PrismaPg {
+  constructor(private readonly pool: Pool) {
+    super(pool);
+  }
+
+  override async connect(): ReturnType<PrismaPg['connect']> {
+    const adapter = await super.connect();
+    adapter.executeScript = async (script: string) => {
+      await this.pool.query(script);
+    };
+    return adapter;
+  }
+}
+
 let engineModule: ReturnType<typeof loadEngineModule> | undefined;
 
 export type EngineLog = (message: string) => void;
@@ -37,7 +56,7 @@ export async function withSchemaEngine<T>(schemaFile: string, schemaText: string
   // Our own pool, so that its connections are closed when the work is done (the engine leaves them open).
   const pool = new Pool({ connectionString: databaseUrl, max: 2 });
   try {
-    const engine = await Engine.new({ datamodels: [[schemaFile, schemaText]] }, log, bindMigrationAwareSqlAdapterFactory(new PrismaPg(pool)));
+    const engine = await Engine.new({ datamodels: [[schemaFile, schemaText]] }, log, bindMigrationAwareSqlAdapterFactory(new WholeScriptPrismaPg(pool)));
     try {
       return await work(engine);
     } finally {

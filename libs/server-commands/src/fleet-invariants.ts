@@ -1,7 +1,8 @@
 import { PrismaService } from '@app/database';
 
 /**
- * Every invariant of allocation and quota, checked in SQL over the whole database.
+ * Every invariant of allocation and quota, checked in SQL over the whole database (the tests, the
+ * benchmark and `admin db check` run it), including the engine's counters against a recount.
  * Each query returns the rows that break its rule; all lists must be empty.
  */
 export async function invariantViolations(prisma: PrismaService, defaultOnDemandLimit: number): Promise<Record<string, unknown[]>> {
@@ -39,6 +40,31 @@ export async function invariantViolations(prisma: PrismaService, defaultOnDemand
       ) reserved ON TRUE
       WHERE NOT EXISTS (SELECT 1 FROM "Server" s WHERE s."instanceTypeId" = it."id" AND s."status" IN ('baselining', 'isolated', 'quarantined'))
         AND avail.n < reserved.n`,
+    poolCounterDrift: await q`
+      SELECT pc."instanceTypeId", pc."available", pc."allocated", pc."baselining", pc."isolated", pc."quarantined", pc."committedInUse", pc."onDemandInUse", recount.*
+      FROM "PoolCounter" pc JOIN LATERAL (SELECT
+        (SELECT COUNT(*)::int FROM "Server" s WHERE s."instanceTypeId" = pc."instanceTypeId" AND s."status" = 'available') AS available_recounted,
+        (SELECT COUNT(*)::int FROM "Server" s WHERE s."instanceTypeId" = pc."instanceTypeId" AND s."status" = 'allocated') AS allocated_recounted,
+        (SELECT COUNT(*)::int FROM "Server" s WHERE s."instanceTypeId" = pc."instanceTypeId" AND s."status" = 'baselining') AS baselining_recounted,
+        (SELECT COUNT(*)::int FROM "Server" s WHERE s."instanceTypeId" = pc."instanceTypeId" AND s."status" = 'isolated') AS isolated_recounted,
+        (SELECT COUNT(*)::int FROM "Server" s WHERE s."instanceTypeId" = pc."instanceTypeId" AND s."status" = 'quarantined') AS quarantined_recounted,
+        (SELECT COUNT(*)::int FROM "Allocation" a WHERE a."instanceTypeId" = pc."instanceTypeId" AND a."endedAt" IS NULL AND a."quota" = 'COMMITTED') AS committed_recounted,
+        (SELECT COUNT(*)::int FROM "Allocation" a WHERE a."instanceTypeId" = pc."instanceTypeId" AND a."endedAt" IS NULL AND a."quota" = 'ON_DEMAND') AS on_demand_recounted
+      ) recount ON TRUE
+      WHERE (pc."available", pc."allocated", pc."baselining", pc."isolated", pc."quarantined", pc."committedInUse", pc."onDemandInUse")
+        IS DISTINCT FROM (recount.available_recounted, recount.allocated_recounted, recount.baselining_recounted, recount.isolated_recounted,
+                          recount.quarantined_recounted, recount.committed_recounted, recount.on_demand_recounted)`,
+    poolWithoutCounter: await q`
+      SELECT it."id" FROM "InstanceType" it LEFT JOIN "PoolCounter" pc ON pc."instanceTypeId" = it."id" WHERE pc."instanceTypeId" IS NULL`,
+    clientCounterDrift: await q`
+      SELECT c."id", c."onDemandInUse", COUNT(a."id")::int AS recounted
+      FROM "Client" c LEFT JOIN "Allocation" a ON a."clientId" = c."id" AND a."quota" = 'ON_DEMAND' AND a."endedAt" IS NULL
+      GROUP BY c."id", c."onDemandInUse" HAVING c."onDemandInUse" <> COUNT(a."id")`,
+    commitmentCounterDrift: await q`
+      SELECT cc."contractId", cc."instanceTypeId", cc."inUse", COUNT(a."id")::int AS recounted
+      FROM "ContractCommitment" cc LEFT JOIN "Allocation" a
+        ON a."contractId" = cc."contractId" AND a."instanceTypeId" = cc."instanceTypeId" AND a."quota" = 'COMMITTED' AND a."endedAt" IS NULL
+      GROUP BY cc."contractId", cc."instanceTypeId", cc."inUse" HAVING cc."inUse" <> COUNT(a."id")`,
     auditChainBroken: await q`
       SELECT * FROM (
         SELECT "serverId", "id", "fromStatus", LAG("toStatus") OVER (PARTITION BY "serverId" ORDER BY "id") AS previous FROM "ServerEvent"
@@ -48,5 +74,6 @@ export async function invariantViolations(prisma: PrismaService, defaultOnDemand
 
 export const NO_VIOLATIONS = {
   serverWithTwoOpenAllocations: [], openAllocationNotHeldByItsServer: [], allocatedServerWithoutOpenAllocation: [], contractOverCommitment: [],
-  committedWithoutCommitment: [], clientOverOnDemandLimit: [], poolBelowReservedCapacity: [], auditChainBroken: [],
+  committedWithoutCommitment: [], clientOverOnDemandLimit: [], poolBelowReservedCapacity: [],
+  poolCounterDrift: [], poolWithoutCounter: [], clientCounterDrift: [], commitmentCounterDrift: [], auditChainBroken: [],
 };

@@ -1,0 +1,85 @@
+// The raw-SQL ceiling: bench/ceiling.sql at a given concurrency, with pgbench where it is installed,
+// else with one `pg` connection per client running the same file (pgbench's \set and \gset understood).
+const { execFileSync, spawnSync } = require('node:child_process');
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const { Client } = require('pg');
+const { FLEET } = require('./fleet');
+
+const SCRIPT = join(__dirname, 'ceiling.sql');
+const VARIABLES = { pools: FLEET.pools, clients: FLEET.clients, first_pool: FLEET.firstPool, location: FLEET.locationId };
+
+function hasPgbench() {
+  return spawnSync('pgbench', ['--version']).status === 0;
+}
+
+function withPgbench(url, concurrency, seconds) {
+  const u = new URL(url);
+  const args = ['-n', '-c', String(concurrency), '-j', '2', '-T', String(seconds), '-f', SCRIPT,
+    ...Object.entries(VARIABLES).flatMap(([k, v]) => ['-D', `${k}=${v}`]),
+    '-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres'), u.pathname.slice(1)];
+  const out = execFileSync('pgbench', args, { encoding: 'utf8', env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) } });
+  return { driver: 'pgbench', cyclesPerSecond: Number(/tps = ([\d.]+)/.exec(out)[1]), latencyMs: Number(/latency average = ([\d.]+) ms/.exec(out)[1]) };
+}
+
+/** The script as steps: \set, or one SQL statement whose `:name`s become parameters (and \gset its row). */
+function parseScript(text) {
+  const steps = [];
+  let sql = '';
+  for (const line of text.split('\n').map((l) => l.replace(/--.*$/, '').trimEnd())) {
+    const set = /^\\set (\w+) (.+)$/.exec(line);
+    if (set) { steps.push({ set: set[1], expression: set[2] }); continue; }
+    sql += `${line}\n`;
+    const end = /(;|\\gset)\s*$/.exec(line);
+    if (!end) continue;
+    steps.push({ sql: sql.replace(/(;|\\gset)\s*$/, '').trim(), gset: end[1] === '\\gset' });
+    sql = '';
+  }
+  return steps;
+}
+
+function evaluate(expression, vars) {
+  const random = /^random\((.+), (.+)\)$/.exec(expression);
+  const value = (e) => e.trim().split(/\s*([+-])\s*/).reduce((acc, part, i, all) => (i % 2 ? acc : (all[i - 1] === '-' ? acc - term(part) : acc + term(part))), 0);
+  const term = (t) => (t.startsWith(':') ? Number(vars[t.slice(1)]) : Number(t));
+  if (random) { const lo = value(random[1]); return lo + Math.floor(Math.random() * (value(random[2]) - lo + 1)); }
+  return value(expression);
+}
+
+async function withPg(url, concurrency, seconds) {
+  const steps = parseScript(readFileSync(SCRIPT, 'utf8'));
+  const deadline = Date.now() + seconds * 1000;
+  let cycles = 0;
+  let busyMs = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    const db = new Client({ connectionString: url });
+    await db.connect();
+    try {
+      while (Date.now() < deadline) {
+        const vars = { ...VARIABLES };
+        const t0 = Date.now();
+        for (const step of steps) {
+          if (step.set) { vars[step.set] = evaluate(step.expression, vars); continue; }
+          const names = [];
+          const text = step.sql.replace(/(?<!:):(\w+)/g, (_, name) => {
+            if (!names.includes(name)) names.push(name);
+            return `$${names.indexOf(name) + 1}`;
+          });
+          const { rows } = await db.query(text, names.map((n) => vars[n]));
+          if (step.gset) Object.assign(vars, rows[0]);
+        }
+        busyMs += Date.now() - t0;
+        cycles++;
+      }
+    } finally {
+      await db.end();
+    }
+  }));
+  return { driver: 'pg', cyclesPerSecond: cycles / seconds, latencyMs: busyMs / cycles };
+}
+
+function runCeiling(url, concurrency, seconds) {
+  return hasPgbench() ? withPgbench(url, concurrency, seconds) : withPg(url, concurrency, seconds);
+}
+
+module.exports = { runCeiling };

@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+import { Allocation, PrismaService, Sql } from '@app/database';
+import { AppConfig } from '@app/config';
+import { DomainError, ErrorCode } from '@app/errors';
+import { AllocationView, ServerView, toAllocationView, toServerView } from '@app/inventory';
+import { assertReferencesExist, Charge, contractRefusal, decideQuota, QuotaRepository, QuotaSubject } from '@app/quota';
+import { Spread, takeServers } from '../allocation-query';
+import { CommandResult, commandResult } from '../command-result';
+import { IdempotencyRepository, KeyOwner, requestHash } from '../idempotency.repository';
+import { Actor, LockedServer } from '../server-state.repository';
+
+export interface AllocateRequest {
+  locationId: number;
+  instanceTypeId: number;
+  clientId: number;
+  /** Empty or null: on-demand quota (seed 003). */
+  contractId?: string | null;
+  overflow?: boolean;
+}
+
+/** An order of N servers of one pool (seed 000's `amount`, seed 002's cloud of N nodes). */
+export interface AllocateBatchRequest extends AllocateRequest {
+  amount: number;
+  spread?: Spread;
+}
+
+/** The caller: its name goes into the audit trail, its id owns its idempotency keys. */
+export interface Caller extends Actor {
+  id: number;
+}
+
+export interface BatchResult {
+  command: 'allocate';
+  changed: boolean;
+  message: string;
+  amount: number;
+  charged: { committed: number; onDemand: number };
+  servers: ServerView[];
+  allocations: AllocationView[];
+}
+
+type Order = Required<AllocateBatchRequest> & { contractId: string | null };
+type Taken = { server: LockedServer; allocation: Allocation }[];
+
+/**
+ * Allocate = check the references, take the pool's and the client's locks and read the figures
+ * (one round trip), decide the quota (libs/quota), then take the servers and record it all (one
+ * statement), in one transaction, so that every figure the decision read stays true until it commits.
+ * All or nothing: an order either gets all its servers or none.
+ */
+@Injectable()
+export class AllocateServers {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly config: AppConfig,
+    private readonly quota: QuotaRepository,
+    private readonly idempotency: IdempotencyRepository,
+  ) {}
+
+  async single(request: AllocateRequest, caller: Caller, idempotencyKey?: string): Promise<CommandResult> {
+    const order: Order = { ...normalize(request), amount: 1, spread: 'none' };
+    const { taken, replayed, charge } = await this.allocate(order, 'single', caller, idempotencyKey);
+    const [{ server, allocation }] = taken;
+    if (replayed) return commandResult('allocate', false, `Repeated request (Idempotency-Key ${idempotencyKey}): allocation ${allocation.id} of server ${server.id}`, server, allocation);
+    const quota = charge.committed ? `committed quota of contract ${charge.contractId}` : 'on-demand quota';
+    return commandResult('allocate', true, `Server ${server.id} allocated to client ${order.clientId}, charged to the ${quota}`, server, allocation);
+  }
+
+  async batch(request: AllocateBatchRequest, caller: Caller, idempotencyKey?: string): Promise<BatchResult> {
+    const order: Order = { ...normalize(request), amount: request.amount, spread: request.spread ?? 'none' };
+    const { taken, replayed } = await this.allocate(order, 'batch', caller, idempotencyKey);
+    const committed = taken.filter((t) => t.allocation.quota === 'COMMITTED').length;
+    const charged = { committed, onDemand: taken.length - committed };
+    const racks = new Set(taken.map((t) => t.server.rack)).size;
+    const message = replayed
+      ? `Repeated request (Idempotency-Key ${idempotencyKey}): the ${taken.length} servers allocated then`
+      : `${taken.length} servers allocated to client ${order.clientId} from ${racks} racks: ${charged.committed} on committed quota, ${charged.onDemand} on-demand`;
+    return {
+      command: 'allocate', changed: !replayed, message, amount: taken.length, charged,
+      servers: taken.map((t) => toServerView(t.server)), allocations: taken.map((t) => toAllocationView(t.allocation)),
+    };
+  }
+
+  private async allocate(order: Order, kind: 'single' | 'batch', caller: Caller, idempotencyKey?: string): Promise<{ taken: Taken; replayed: boolean; charge: Charge }> {
+    const owner: KeyOwner | undefined = idempotencyKey ? { apiKeyId: caller.id, key: idempotencyKey } : undefined;
+    const hash = requestHash({ kind, ...order });
+    const outcome = await this.prisma.sql.transaction(async (sql): Promise<{ earlier: number[] } | { taken: Taken; charge: Charge }> => {
+      const now = new Date();
+      const earlier = owner ? await this.idempotency.recall(sql, owner, hash, now) : undefined;
+      if (earlier !== undefined) return { earlier };
+      const { taken, charge } = await this.takeInTransaction(sql, order, caller, now);
+      if (owner) await this.idempotency.remember(sql, owner, hash, taken.map((t) => t.allocation.id), now, this.config.idempotencyTtlSeconds);
+      return { taken, charge };
+    });
+    if ('earlier' in outcome) return { taken: await this.replay(outcome.earlier), replayed: true, charge: { committed: 0, onDemand: 0, contractId: null } };
+    return { ...outcome, replayed: false };
+  }
+
+  private async takeInTransaction(sql: Sql, order: Order, caller: Caller, now: Date): Promise<{ taken: Taken; charge: Charge }> {
+    const subject: QuotaSubject = order;
+    const { facts, figures } = await this.quota.read(sql, subject, { lock: true, now, defaultOnDemandLimit: this.config.defaultOnDemandLimit });
+    assertReferencesExist(subject, facts);
+    const refusal = contractRefusal(subject, facts, now);
+    if (refusal) throw refusal;
+    const charge = decideQuota(order, figures);
+    const taken = await takeServers(sql, { ...order, charge, actor: caller, at: now });
+    if (taken.length < order.amount) {
+      // The counters said there were enough; the others are held by commands running right now.
+      throw new DomainError(ErrorCode.NO_CAPACITY, `No server can be allocated: only ${taken.length} of the ${order.amount} requested are free, the others are busy with other commands`, {
+        available: figures.pool.available, reserved: figures.pool.unusedCommitments, requested: order.amount,
+      });
+    }
+    return { taken, charge };
+  }
+
+  /** What an earlier call with the same Idempotency-Key allocated, as it is now. */
+  private async replay(allocationIds: number[]): Promise<Taken> {
+    const allocations = await this.prisma.allocation.findMany({ where: { id: { in: allocationIds } }, orderBy: { serverId: 'asc' } });
+    const servers = await this.prisma.server.findMany({ where: { id: { in: allocations.map((a) => a.serverId) } }, include: { currentAllocation: true } });
+    const byId = new Map(servers.map((s) => [s.id, s]));
+    return allocations.map((allocation) => ({ server: byId.get(allocation.serverId)!, allocation }));
+  }
+}
+
+function normalize(request: AllocateRequest): Omit<Order, 'amount' | 'spread'> {
+  return { locationId: request.locationId, instanceTypeId: request.instanceTypeId, clientId: request.clientId, contractId: request.contractId || null, overflow: request.overflow ?? false };
+}

@@ -1,0 +1,206 @@
+-- AlterTable
+ALTER TABLE "Server" ADD COLUMN     "version" INTEGER NOT NULL DEFAULT 0;
+
+-- AlterTable
+ALTER TABLE "Client" ADD COLUMN     "onDemandInUse" INTEGER NOT NULL DEFAULT 0;
+
+-- AlterTable
+ALTER TABLE "ContractCommitment" ADD COLUMN     "inUse" INTEGER NOT NULL DEFAULT 0;
+
+-- Idempotency keys now belong to the API key that sent them: the remembered ones (at most a day's
+-- retries) are forgotten rather than given an owner.
+DELETE FROM "IdempotencyKey";
+
+-- AlterTable
+ALTER TABLE "IdempotencyKey" DROP CONSTRAINT "IdempotencyKey_pkey",
+DROP COLUMN "allocationId",
+ADD COLUMN     "allocationIds" INTEGER[],
+ADD COLUMN     "apiKeyId" INTEGER NOT NULL,
+ADD CONSTRAINT "IdempotencyKey_pkey" PRIMARY KEY ("apiKeyId", "key");
+
+-- CreateTable
+CREATE TABLE "PoolCounter" (
+    "instanceTypeId" INTEGER NOT NULL,
+    "available" INTEGER NOT NULL DEFAULT 0,
+    "allocated" INTEGER NOT NULL DEFAULT 0,
+    "baselining" INTEGER NOT NULL DEFAULT 0,
+    "isolated" INTEGER NOT NULL DEFAULT 0,
+    "quarantined" INTEGER NOT NULL DEFAULT 0,
+    "committedInUse" INTEGER NOT NULL DEFAULT 0,
+    "onDemandInUse" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "PoolCounter_pkey" PRIMARY KEY ("instanceTypeId")
+);
+
+-- AddForeignKey
+ALTER TABLE "PoolCounter" ADD CONSTRAINT "PoolCounter_instanceTypeId_fkey" FOREIGN KEY ("instanceTypeId") REFERENCES "InstanceType"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- The allocation engine's counters: figures a quota decision reads in O(1), kept by the database in
+-- the transaction of every write (statement-level triggers, so that a bulk import updates each pool's
+-- row once). Writers always lock a pool's counter before a client's or a commitment's row, so they never deadlock.
+
+ALTER TABLE "ContractCommitment" ALTER COLUMN "inUse" SET DEFAULT 0;
+ALTER TABLE "IdempotencyKey" ALTER COLUMN "allocationIds" SET NOT NULL;
+ALTER TABLE "PoolCounter" ADD CONSTRAINT "PoolCounter_not_negative" CHECK (
+  "available" >= 0 AND "allocated" >= 0 AND "baselining" >= 0 AND "isolated" >= 0 AND "quarantined" >= 0 AND "committedInUse" >= 0 AND "onDemandInUse" >= 0);
+ALTER TABLE "Client" ADD CONSTRAINT "Client_onDemandInUse_not_negative" CHECK ("onDemandInUse" >= 0);
+ALTER TABLE "ContractCommitment" ADD CONSTRAINT "ContractCommitment_inUse_not_negative" CHECK ("inUse" >= 0);
+
+INSERT INTO "PoolCounter" ("instanceTypeId", "available", "allocated", "baselining", "isolated", "quarantined", "committedInUse", "onDemandInUse")
+SELECT it."id",
+  (SELECT count(*) FROM "Server" s WHERE s."instanceTypeId" = it."id" AND s."status" = 'available'),
+  (SELECT count(*) FROM "Server" s WHERE s."instanceTypeId" = it."id" AND s."status" = 'allocated'),
+  (SELECT count(*) FROM "Server" s WHERE s."instanceTypeId" = it."id" AND s."status" = 'baselining'),
+  (SELECT count(*) FROM "Server" s WHERE s."instanceTypeId" = it."id" AND s."status" = 'isolated'),
+  (SELECT count(*) FROM "Server" s WHERE s."instanceTypeId" = it."id" AND s."status" = 'quarantined'),
+  (SELECT count(*) FROM "Allocation" a WHERE a."instanceTypeId" = it."id" AND a."endedAt" IS NULL AND a."quota" = 'COMMITTED'),
+  (SELECT count(*) FROM "Allocation" a WHERE a."instanceTypeId" = it."id" AND a."endedAt" IS NULL AND a."quota" = 'ON_DEMAND')
+FROM "InstanceType" it;
+
+UPDATE "Client" c SET "onDemandInUse" = (SELECT count(*) FROM "Allocation" a WHERE a."clientId" = c."id" AND a."endedAt" IS NULL AND a."quota" = 'ON_DEMAND');
+
+UPDATE "ContractCommitment" cc SET "inUse" = (SELECT count(*) FROM "Allocation" a
+  WHERE a."contractId" = cc."contractId" AND a."instanceTypeId" = cc."instanceTypeId" AND a."endedAt" IS NULL AND a."quota" = 'COMMITTED');
+
+-- Every pool has its counter row from the start: allocations lock it.
+CREATE FUNCTION "create_pool_counter"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO "PoolCounter" ("instanceTypeId") VALUES (NEW."id");
+  RETURN NULL;
+END $$;
+CREATE TRIGGER "InstanceType_pool_counter" AFTER INSERT ON "InstanceType" FOR EACH ROW EXECUTE FUNCTION "create_pool_counter"();
+
+-- A commitment written anew (the import replaces a contract's commitments) starts from what is in use.
+CREATE FUNCTION "count_commitment_in_use"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW."inUse" := (SELECT count(*) FROM "Allocation" a
+    WHERE a."contractId" = NEW."contractId" AND a."instanceTypeId" = NEW."instanceTypeId" AND a."endedAt" IS NULL AND a."quota" = 'COMMITTED');
+  RETURN NEW;
+END $$;
+CREATE TRIGGER "ContractCommitment_in_use" BEFORE INSERT ON "ContractCommitment" FOR EACH ROW EXECUTE FUNCTION "count_commitment_in_use"();
+
+-- Servers by status and pool: +1 for each row as it is now, -1 for each row as it was.
+CREATE FUNCTION "count_servers"() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  pools int[];
+  statuses text[];
+  deltas int[];
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    SELECT array_agg("instanceTypeId"), array_agg("status"::text), array_agg(1) INTO pools, statuses, deltas FROM new_rows;
+  ELSIF TG_OP = 'DELETE' THEN
+    SELECT array_agg("instanceTypeId"), array_agg("status"::text), array_agg(-1) INTO pools, statuses, deltas FROM old_rows;
+  ELSE
+    SELECT array_agg(pool), array_agg(status), array_agg(delta) INTO pools, statuses, deltas FROM (
+      SELECT "instanceTypeId" AS pool, "status"::text AS status, 1 AS delta FROM new_rows
+      UNION ALL SELECT "instanceTypeId", "status"::text, -1 FROM old_rows) AS changed;
+  END IF;
+  UPDATE "PoolCounter" pc SET
+    "available" = pc."available" + d.available, "allocated" = pc."allocated" + d.allocated, "baselining" = pc."baselining" + d.baselining,
+    "isolated" = pc."isolated" + d.isolated, "quarantined" = pc."quarantined" + d.quarantined
+  FROM (
+    SELECT pool,
+      coalesce(sum(delta) FILTER (WHERE status = 'available'), 0) AS available, coalesce(sum(delta) FILTER (WHERE status = 'allocated'), 0) AS allocated,
+      coalesce(sum(delta) FILTER (WHERE status = 'baselining'), 0) AS baselining, coalesce(sum(delta) FILTER (WHERE status = 'isolated'), 0) AS isolated,
+      coalesce(sum(delta) FILTER (WHERE status = 'quarantined'), 0) AS quarantined
+    FROM unnest(pools, statuses, deltas) AS change(pool, status, delta) GROUP BY pool
+  ) d
+  WHERE pc."instanceTypeId" = d.pool AND (d.available, d.allocated, d.baselining, d.isolated, d.quarantined) <> (0, 0, 0, 0, 0);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER "Server_count_inserted" AFTER INSERT ON "Server" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "count_servers"();
+CREATE TRIGGER "Server_count_updated" AFTER UPDATE ON "Server" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "count_servers"();
+CREATE TRIGGER "Server_count_deleted" AFTER DELETE ON "Server" REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "count_servers"();
+
+-- Open allocations by pool and quota, by client (on-demand) and by commitment (committed).
+-- A commitment or an on-demand limit is never charged beyond itself: the database refuses the overshoot
+-- when allocations are added (not as a CHECK: staff may lower a figure below what is in use, and
+-- nothing is taken away from the client then).
+CREATE FUNCTION "count_allocations"() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  pools int[];
+  clients int[];
+  contracts text[];
+  quotas text[];
+  deltas int[];
+  overshoots int;
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    SELECT array_agg("instanceTypeId"), array_agg("clientId"), array_agg("contractId"), array_agg("quota"::text), array_agg(1)
+      INTO pools, clients, contracts, quotas, deltas FROM new_rows WHERE "endedAt" IS NULL;
+  ELSIF TG_OP = 'DELETE' THEN
+    SELECT array_agg("instanceTypeId"), array_agg("clientId"), array_agg("contractId"), array_agg("quota"::text), array_agg(-1)
+      INTO pools, clients, contracts, quotas, deltas FROM old_rows WHERE "endedAt" IS NULL;
+  ELSE
+    SELECT array_agg(pool), array_agg(client), array_agg(contract), array_agg(quota), array_agg(delta) INTO pools, clients, contracts, quotas, deltas FROM (
+      SELECT "instanceTypeId" AS pool, "clientId" AS client, "contractId" AS contract, "quota"::text AS quota, 1 AS delta FROM new_rows WHERE "endedAt" IS NULL
+      UNION ALL SELECT "instanceTypeId", "clientId", "contractId", "quota"::text, -1 FROM old_rows WHERE "endedAt" IS NULL) AS changed;
+  END IF;
+  IF pools IS NULL THEN
+    RETURN NULL;
+  END IF;
+
+  UPDATE "PoolCounter" pc SET "committedInUse" = pc."committedInUse" + d.committed, "onDemandInUse" = pc."onDemandInUse" + d.on_demand
+  FROM (
+    SELECT pool, coalesce(sum(delta) FILTER (WHERE quota = 'COMMITTED'), 0) AS committed, coalesce(sum(delta) FILTER (WHERE quota = 'ON_DEMAND'), 0) AS on_demand
+    FROM unnest(pools, quotas, deltas) AS change(pool, quota, delta) GROUP BY pool
+  ) d
+  WHERE pc."instanceTypeId" = d.pool AND (d.committed, d.on_demand) <> (0, 0);
+
+  WITH charged AS (
+    UPDATE "Client" c SET "onDemandInUse" = c."onDemandInUse" + d.n
+    FROM (SELECT client, sum(delta) AS n FROM unnest(clients, quotas, deltas) AS change(client, quota, delta) WHERE quota = 'ON_DEMAND' GROUP BY client HAVING sum(delta) <> 0) d
+    WHERE c."id" = d.client
+    RETURNING d.n, c."onDemandInUse", c."onDemandLimit"
+  )
+  SELECT count(*) INTO overshoots FROM charged WHERE n > 0 AND "onDemandInUse" > "onDemandLimit";
+  IF overshoots > 0 THEN
+    RAISE EXCEPTION 'An on-demand allocation would take a client beyond its on-demand limit' USING ERRCODE = 'check_violation', CONSTRAINT = 'Client_onDemandInUse_within_limit';
+  END IF;
+
+  WITH charged AS (
+    UPDATE "ContractCommitment" cc SET "inUse" = cc."inUse" + d.n
+    FROM (SELECT contract, pool, sum(delta) AS n FROM unnest(contracts, pools, quotas, deltas) AS change(contract, pool, quota, delta)
+          WHERE quota = 'COMMITTED' GROUP BY contract, pool HAVING sum(delta) <> 0) d
+    WHERE cc."contractId" = d.contract AND cc."instanceTypeId" = d.pool
+    RETURNING d.n, cc."inUse", cc."quantity"
+  )
+  SELECT count(*) INTO overshoots FROM charged WHERE n > 0 AND "inUse" > "quantity";
+  IF overshoots > 0 THEN
+    RAISE EXCEPTION 'A committed allocation would charge a contract beyond its commitment' USING ERRCODE = 'check_violation', CONSTRAINT = 'ContractCommitment_inUse_within_quantity';
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER "Allocation_count_inserted" AFTER INSERT ON "Allocation" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "count_allocations"();
+CREATE TRIGGER "Allocation_count_updated" AFTER UPDATE ON "Allocation" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "count_allocations"();
+CREATE TRIGGER "Allocation_count_deleted" AFTER DELETE ON "Allocation" REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "count_allocations"();
+
+-- What an allocation decision reads (libs/quota), in one round trip: whether its references exist,
+-- and the figures of the pool, the client and the contract. With p_lock it first locks the pool's
+-- counter, then the client (the order every writer follows), so that the figures stay true until the
+-- allocation commits. The decision itself is TypeScript (libs/quota/src/quota-rules.ts).
+CREATE FUNCTION "quota_figures"(p_location int, p_instance_type int, p_client int, p_contract text, p_now timestamp, p_lock boolean)
+RETURNS TABLE (
+  location_exists boolean, instance_type_location int, client_exists boolean, on_demand_limit int, on_demand_used int,
+  contract_client int, contract_starts timestamp, contract_ends timestamp, committed int, committed_used int, available int, reserved int)
+LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+BEGIN
+  IF p_lock THEN
+    PERFORM 1 FROM "PoolCounter" pc WHERE pc."instanceTypeId" = p_instance_type FOR UPDATE;
+    PERFORM 1 FROM "Client" cl WHERE cl."id" = p_client FOR NO KEY UPDATE;
+  END IF;
+  RETURN QUERY SELECT
+    EXISTS (SELECT 1 FROM "Location" l WHERE l."id" = p_location),
+    (SELECT it."locationId" FROM "InstanceType" it WHERE it."id" = p_instance_type),
+    cl."id" IS NOT NULL, cl."onDemandLimit", coalesce(cl."onDemandInUse", 0),
+    k."clientId", k."startsAt", k."endsAt", cc."quantity", cc."inUse",
+    coalesce(pc."available", 0),
+    coalesce((SELECT sum(GREATEST(c2."quantity" - c2."inUse", 0))::int FROM "ContractCommitment" c2 JOIN "Contract" k2 ON k2."contractId" = c2."contractId"
+      WHERE c2."instanceTypeId" = p_instance_type AND k2."startsAt" <= p_now AND (k2."endsAt" IS NULL OR k2."endsAt" > p_now)), 0)
+  FROM (SELECT 1) AS one
+  LEFT JOIN "Client" cl ON cl."id" = p_client
+  LEFT JOIN "Contract" k ON k."contractId" = p_contract
+  LEFT JOIN "ContractCommitment" cc ON cc."contractId" = p_contract AND cc."instanceTypeId" = p_instance_type
+  LEFT JOIN "PoolCounter" pc ON pc."instanceTypeId" = p_instance_type;
+END $$;
