@@ -10,8 +10,8 @@ export interface Pool {
   serverIds: number[];
 }
 
-/** A location with one instance type (a pool) holding `servers` Available servers. */
-export async function createPool(prisma: PrismaService, servers: number): Promise<Pool> {
+/** A location with one instance type (a pool) holding `servers` Available servers, over `racks` racks in turn. */
+export async function createPool(prisma: PrismaService, servers: number, racks = 1): Promise<Pool> {
   const locationId = id();
   const instanceTypeId = id();
   await prisma.location.create({ data: { id: locationId, name: `Test site ${locationId}`, shortName: `t${locationId}`, displayName: `Test site ${locationId}`, countryName: 'Netherlands', countryShortName: 'NL' } });
@@ -19,7 +19,7 @@ export async function createPool(prisma: PrismaService, servers: number): Promis
     data: { id: instanceTypeId, locationId, name: `bm7.std.${instanceTypeId}`, sockets: 1, cores: 8, memory: 16, memoryType: 'std', storage: 480, storageType: 'ssd', generationName: 'Coffee Lake', pricePerHour: 31 },
   });
   const serverIds = Array.from({ length: servers }, () => id() * 1000);
-  await prisma.server.createMany({ data: serverIds.map((sid) => ({ id: sid, hostname: `server${sid}.test`, locationId, instanceTypeId, rack: 'R1', serviceTag: `T${sid}` })) });
+  await prisma.server.createMany({ data: serverIds.map((sid, i) => ({ id: sid, hostname: `server${sid}.test`, locationId, instanceTypeId, rack: `R${1 + (i % racks)}`, serviceTag: `T${sid}` })) });
   return { locationId, instanceTypeId, serverIds };
 }
 

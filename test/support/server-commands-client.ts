@@ -17,6 +17,11 @@ export function serverCommands(t: TestApp, key: string) {
       const call = auth(t.http.post('/api/server/allocate')).send(body);
       return idempotencyKey ? call.set('Idempotency-Key', idempotencyKey) : call;
     },
+    allocateBatch: (body: AllocateBody & { amount: unknown; spread?: unknown }, idempotencyKey?: string) => {
+      const call = auth(t.http.post('/api/server/allocate/batch')).send(body);
+      return idempotencyKey ? call.set('Idempotency-Key', idempotencyKey) : call;
+    },
+    checkQuota: (body: AllocateBody & { amount?: unknown }) => auth(t.http.post('/api/quota/check')).send(body),
     deallocate: (clientId: number, serverId: number) => auth(t.http.delete(`/api/client/${clientId}/server/${serverId}/allocate`)),
     compensate: (clientId: number, serverId: number) => auth(t.http.delete(`/api/client/${clientId}/server/${serverId}/allocate/compensate`)),
     isolate: (serverId: number, body: object) => auth(t.http.post(`/api/server/${serverId}/isolate`)).send(body),
