@@ -79,3 +79,20 @@ describe('X-Api-Key authentication and scopes, on every /api route', () => {
     await t.http.get('/docs-json').expect(200);
   });
 });
+
+describe('Verified keys remembered for API_KEY_CACHE_TTL', () => {
+  it('refuses a revoked key once the interval has passed, and at once with the cache off', async () => {
+    for (const [ttl, waitMs] of [['1s', 1100], ['0', 0]] as const) {
+      const t = await startTestApp({ API_KEY_CACHE_TTL: ttl });
+      try {
+        const key = await t.apiKey('inventory:read');
+        await t.http.get('/api/locations').set('X-Api-Key', key).expect(200);
+        await t.prisma.apiKey.updateMany({ where: { prefix: key.slice(0, 10) }, data: { revokedAt: new Date() } });
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+        expect((await t.http.get('/api/locations').set('X-Api-Key', key).expect(401)).body.message).toBe('This API key has been revoked');
+      } finally {
+        await t.close();
+      }
+    }
+  });
+});
