@@ -14,7 +14,7 @@ SELECT cc."quantity" - cc."inUse" AS free,
   (SELECT sum(GREATEST(c2."quantity" - c2."inUse", 0)) FROM "ContractCommitment" c2 JOIN "Contract" k ON k."contractId" = c2."contractId"
    WHERE c2."instanceTypeId" = :it AND k."startsAt" <= now() AND (k."endsAt" IS NULL OR k."endsAt" > now())) AS reserved
 FROM "ContractCommitment" cc WHERE cc."contractId" = 'BENCH-' || :cid AND cc."instanceTypeId" = :it \gset
-SELECT "id" AS server_id FROM "Server" WHERE "instanceTypeId" = :it AND "status" = 'available' ORDER BY "id" LIMIT 1 FOR UPDATE SKIP LOCKED \gset
+SELECT "id" AS server_id FROM "Server" WHERE "locationId" = :location AND "instanceTypeId" = :it AND "status" = 'available' ORDER BY "id" LIMIT 1 FOR UPDATE SKIP LOCKED \gset
 WITH allocation AS (
   INSERT INTO "Allocation" ("serverId", "clientId", "locationId", "instanceTypeId", "quota", "contractId")
   VALUES (:server_id, :cid, :location, :it, CASE WHEN :free > 0 THEN 'COMMITTED' ELSE 'ON_DEMAND' END::"QuotaKind", CASE WHEN :free > 0 THEN 'BENCH-' || :cid END)
