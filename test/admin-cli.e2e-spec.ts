@@ -133,8 +133,9 @@ describe('Admin command line (npm run admin -- ...)', () => {
       expect(json('hook', 'disable', String(added.id)).enabled).toBe(false);
       expect(json('hook', 'enable', String(added.id)).enabled).toBe(true);
 
-      const event = await prisma.outboxEvent.create({ data: { id: '11111111-1111-4111-8111-111111111111', type: 'server.available', serverId: 157437, payload: {} } });
-      const dead = await prisma.hookDelivery.create({ data: { hookId: added.id, eventId: event.id, serverId: 157437, sequence: event.sequence, state: 'dead', attempts: 12, lastError: 'no success after 12 attempts' } });
+      const event = await prisma.outboxEvent.create({ data: { id: '11111111-1111-4111-8111-111111111111', type: 'server.baseline.requested', serverId: 157437, payload: {} } });
+      // The outbox's trigger queued its delivery; it is made a dead letter here.
+      const dead = await prisma.hookDelivery.update({ where: { hookId_eventId: { hookId: added.id, eventId: event.id } }, data: { state: 'dead', attempts: 12, lastError: 'no success after 12 attempts' } });
       expect(json('hook', 'deliveries', '--state', 'dead')).toEqual([expect.objectContaining({ id: dead.id.toString(), state: 'dead', hookName: 'metalworks' })]);
       expect(admin('hook', 'replay', dead.id.toString()).status).toBe(0);
       expect(await prisma.hookDelivery.findUniqueOrThrow({ where: { id: dead.id } })).toMatchObject({ state: 'pending', attempts: 0 });

@@ -1,5 +1,5 @@
 export { EventType, type BaselineCause, type EventAllocation, type EventServer, type ServerEventPayload } from './event-types';
-export { allocationJson, outboxCtes, serverJson } from './outbox-sql';
+export { outboxCte } from './outbox-sql';
 export { EventsModule } from './events.module';
 export { EventDispatcher } from './dispatcher/event-dispatcher';
 export { HooksService, type DeliveryFilter, type DeliveryView, type HookInput, type HookView } from './hooks/hooks.service';

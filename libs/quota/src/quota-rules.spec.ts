@@ -1,5 +1,6 @@
 import { ErrorCode } from '@app/errors';
 import { assessQuota, decideQuota, QuotaFigures } from './quota-rules';
+import { QUOTA_CASES } from './quota-rules.cases';
 
 const figures = (over: Partial<QuotaFigures> = {}): QuotaFigures => ({
   onDemand: { limit: 10, used: 0 },
@@ -58,21 +59,10 @@ describe('decideQuota, one server', () => {
 });
 
 /**
- * An order of N is charged as N single allocations one after another would be: each row gives the
- * figures, the order, and what one-by-one allocation gives (checked against `oneByOne` below too).
+ * An order of N is charged as N single allocations one after another would be: each case gives the
+ * figures, the order, and the outcome, which one-by-one allocation (`oneByOne`) must give too.
  */
 describe('decideQuota, an order of N servers', () => {
-  const cases: { name: string; figures: QuotaFigures; amount: number; overflow: boolean; expected: string }[] = [
-    { name: 'fits the commitment', figures: figures({ contract: contract(5, 1) }), amount: 4, overflow: false, expected: '4+0' },
-    { name: 'one more than the commitment, no overflow', figures: figures({ contract: contract(5, 1) }), amount: 5, overflow: false, expected: ErrorCode.QUOTA_EXCEEDED },
-    { name: 'overflows into on-demand', figures: figures({ contract: contract(5, 3) }), amount: 5, overflow: true, expected: '2+3' },
-    { name: 'overflow beyond the on-demand limit', figures: figures({ contract: contract(5, 3), onDemand: { limit: 4, used: 2 } }), amount: 5, overflow: true, expected: ErrorCode.QUOTA_EXCEEDED },
-    { name: 'on-demand that would eat the reserve', figures: figures({ pool: { available: 6, unusedCommitments: 3 } }), amount: 4, overflow: false, expected: ErrorCode.NO_CAPACITY },
-    { name: 'on-demand that leaves the reserve', figures: figures({ pool: { available: 7, unusedCommitments: 3 } }), amount: 4, overflow: false, expected: '0+4' },
-    { name: 'own commitment taken first frees reserve for the overflow', figures: figures({ contract: contract(3, 0), pool: { available: 5, unusedCommitments: 3 } }), amount: 5, overflow: true, expected: '3+2' },
-    { name: 'more than the pool has', figures: figures({ contract: contract(20, 0), pool: { available: 4, unusedCommitments: 20 } }), amount: 5, overflow: false, expected: ErrorCode.NO_CAPACITY },
-  ];
-
   /** N single decisions, each on the figures the previous one left. */
   function oneByOne(start: QuotaFigures, amount: number, overflow: boolean): string {
     let f = structuredClone(start);
@@ -100,7 +90,7 @@ describe('decideQuota, an order of N servers', () => {
     }
   };
 
-  it.each(cases)('$name: $expected', ({ figures: f, amount, overflow, expected }) => {
+  it.each(QUOTA_CASES)('$name: $expected', ({ figures: f, amount, overflow, expected }) => {
     expect(outcome(() => decideQuota({ amount, overflow }, f))).toBe(expected);
     expect(oneByOne(f, amount, overflow)).toBe(expected);
   });

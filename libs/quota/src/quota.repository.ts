@@ -3,7 +3,8 @@ import { Sql } from '@app/database';
 import { QuotaFigures } from './quota-rules';
 import { QuotaSubject, ReferenceFacts } from './references';
 
-interface FiguresRow {
+/** The columns of `quota_figures` (and of a refusal of `allocate_servers`). */
+export interface FiguresRow {
   location_exists: boolean;
   instance_type_location: number | null;
   client_exists: boolean;
@@ -36,18 +37,23 @@ export class QuotaRepository {
     const [row] = await sql.rows<FiguresRow>(QUOTA_FIGURES, [
       subject.locationId, subject.instanceTypeId, subject.clientId, subject.contractId, options.now.toISOString(), options.lock,
     ]);
-    return {
-      facts: {
-        locationExists: row.location_exists,
-        instanceTypeLocationId: row.instance_type_location,
-        clientExists: row.client_exists,
-        contract: row.contract_client === null ? null : { clientId: row.contract_client, startsAt: row.contract_starts!, endsAt: row.contract_ends },
-      },
-      figures: {
-        contract: subject.contractId ? { contractId: subject.contractId, committed: row.committed ?? 0, used: row.committed_used ?? 0 } : undefined,
-        onDemand: { limit: row.on_demand_limit ?? options.defaultOnDemandLimit, used: row.on_demand_used },
-        pool: { available: row.available, unusedCommitments: row.reserved },
-      },
-    };
+    return readingOf(row, subject, options.defaultOnDemandLimit);
   }
+}
+
+/** The facts and figures in a row of `quota_figures` (or of a refusal of `allocate_servers`). */
+export function readingOf(row: FiguresRow, subject: QuotaSubject, defaultOnDemandLimit: number): QuotaReading {
+  return {
+    facts: {
+      locationExists: row.location_exists,
+      instanceTypeLocationId: row.instance_type_location,
+      clientExists: row.client_exists,
+      contract: row.contract_client === null ? null : { clientId: row.contract_client, startsAt: row.contract_starts!, endsAt: row.contract_ends },
+    },
+    figures: {
+      contract: subject.contractId ? { contractId: subject.contractId, committed: row.committed ?? 0, used: row.committed_used ?? 0 } : undefined,
+      onDemand: { limit: row.on_demand_limit ?? defaultOnDemandLimit, used: row.on_demand_used },
+      pool: { available: row.available, unusedCommitments: row.reserved },
+    },
+  };
 }

@@ -42,9 +42,11 @@ export class CommandRunner {
     private readonly states: ServerStateRepository,
   ) {}
 
-  async run(serverId: number, command: ServerCommand, actor: Actor, plan: Planner): Promise<CommandResult> {
+  /** `clientId`: the client the command names (de-allocate, compensate), 404 when it does not exist. */
+  async run(serverId: number, command: ServerCommand, actor: Actor, plan: Planner, clientId?: number): Promise<CommandResult> {
     for (let attempt = 1; ; attempt++) {
-      const server = await this.states.read(this.prisma.sql, serverId);
+      const { server, clientExists } = await this.states.read(this.prisma.sql, serverId, clientId);
+      if (!clientExists) throw new NotFoundError(ErrorCode.CLIENT_NOT_FOUND, 'Client', clientId!);
       if (!server) throw new NotFoundError(ErrorCode.SERVER_NOT_FOUND, 'Server', serverId);
       const now = new Date();
       const planned = plan(server, now);

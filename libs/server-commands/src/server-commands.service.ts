@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { IsolationSubState, PrismaService } from '@app/database';
-import { ErrorCode, NotFoundError } from '@app/errors';
+import { IsolationSubState } from '@app/database';
 import { EventType } from '@app/events';
 import { CommandResult } from './command-result';
 import { ChangePlan, CommandRunner } from './command-runner';
@@ -11,8 +10,6 @@ export interface IsolateRequest {
   reason?: string | null;
   operationUuid?: string | null;
 }
-
-const CLIENT_EXISTS = { name: 'client-exists', text: 'SELECT 1 FROM "Client" WHERE "id" = $1' };
 
 function isolationPlan(server: LockedServer, request: IsolateRequest): ChangePlan {
   return {
@@ -26,16 +23,12 @@ function isolationPlan(server: LockedServer, request: IsolateRequest): ChangePla
   };
 }
 
-/** The server commands of seed 003 other than allocate (see usecases/allocate-server.ts). */
+/** The server commands of seed 003 other than allocate (see usecases/allocate-servers.ts). */
 @Injectable()
 export class ServerCommandsService {
-  constructor(
-    private readonly prisma: PrismaService,
-    private readonly runner: CommandRunner,
-  ) {}
+  constructor(private readonly runner: CommandRunner) {}
 
-  async deallocate(clientId: number, serverId: number, actor: Actor): Promise<CommandResult> {
-    await this.assertClientExists(clientId);
+  deallocate(clientId: number, serverId: number, actor: Actor): Promise<CommandResult> {
     return this.runner.run(serverId, 'deallocate', actor, (server, now) =>
       server.currentAllocation?.clientId !== clientId
         ? { alreadyDone: `Client ${clientId} holds no allocation of server ${serverId}: already de-allocated` }
@@ -44,11 +37,11 @@ export class ServerCommandsService {
             events: [EventType.ServerDeallocated, EventType.BaselineRequested], baselineCause: 'deallocated',
             message: `Server ${serverId} de-allocated from client ${clientId}; Back to Baseline requested`,
           },
+      clientId,
     );
   }
 
-  async compensate(clientId: number, serverId: number, actor: Actor): Promise<CommandResult> {
-    await this.assertClientExists(clientId);
+  compensate(clientId: number, serverId: number, actor: Actor): Promise<CommandResult> {
     return this.runner.run(serverId, 'compensate', actor, (server, now) =>
       server.currentAllocation?.clientId !== clientId
         ? { alreadyDone: `Client ${clientId} holds no allocation of server ${serverId}: nothing to compensate` }
@@ -57,6 +50,7 @@ export class ServerCommandsService {
             events: [EventType.ServerCompensated, EventType.BaselineRequested], baselineCause: 'compensated',
             message: `Allocation of server ${serverId} to client ${clientId} compensated (not billed, quota given back); Back to Baseline requested`,
           },
+      clientId,
     );
   }
 
@@ -104,10 +98,5 @@ export class ServerCommandsService {
       events: [EventType.ServerUnquarantined],
       message: `Quarantine of server ${serverId} lifted: back to ${server.quarantinedFrom}`,
     }));
-  }
-
-  private async assertClientExists(clientId: number): Promise<void> {
-    const [client] = await this.prisma.sql.rows(CLIENT_EXISTS, [clientId]);
-    if (!client) throw new NotFoundError(ErrorCode.CLIENT_NOT_FOUND, 'Client', clientId);
   }
 }

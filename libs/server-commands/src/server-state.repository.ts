@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Allocation, AllocationEnd, IsolationSubState, Server, Sql } from '@app/database';
-import { allocationJson, EventType, outboxCtes, serverJson } from '@app/events';
+import { EventType, outboxCte } from '@app/events';
 import { ServerCommand, Status } from '@app/lifecycle';
 
 export type LockedServer = Server & { currentAllocation: Allocation | null };
@@ -48,9 +48,11 @@ export function toLockedServer(row: ServerRow): LockedServer {
   return { ...server, currentAllocation: allocation.id === null ? null : allocation };
 }
 
+/** The server with its allocation, and whether the client a command names (if any) exists: one round trip. */
 const READ_SERVER = {
   name: 'read-server',
-  text: `SELECT s.*, ${ALLOCATION_COLUMNS('a')} FROM "Server" s LEFT JOIN "Allocation" a ON a."id" = s."currentAllocationId" WHERE s."id" = $1`,
+  text: `SELECT ($2::int IS NULL OR EXISTS (SELECT 1 FROM "Client" c WHERE c."id" = $2)) AS "clientExists", s.*, ${ALLOCATION_COLUMNS('a')}
+  FROM (SELECT 1) one LEFT JOIN "Server" s ON s."id" = $1 LEFT JOIN "Allocation" a ON a."id" = s."currentAllocationId"`,
 };
 
 /**
@@ -72,10 +74,10 @@ const APPLY_CHANGE = {
   INSERT INTO "ServerEvent" ("serverId", "actor", "command", "fromStatus", "toStatus", "subState", "reason", "operationUuid", "allocationId", "occurredAt")
   SELECT server."id", $12, $13, $14::"ServerStatus", server."status", $15::"IsolationSubState", $16, $17::uuid, $9, $11::timestamp FROM server
   RETURNING "id"
-), ${outboxCtes(`
+), ${outboxCte(`
   SELECT e.type, server."id" AS "serverId", audit."id" AS "serverEventId", $11::timestamp AS "occurredAt", e.n,
-    jsonb_build_object('server', ${serverJson('server')}, 'command', $13::text, 'from', $14::text, 'to', server."status", 'actor', $12::text,
-      'subState', $15::text, 'reason', $16::text, 'operationUuid', $17::text, 'allocation', ${allocationJson('ended')}) || e.extra AS payload
+    jsonb_build_object('server', "event_server"(server::"Server"), 'command', $13::text, 'from', $14::text, 'to', server."status", 'actor', $12::text,
+      'subState', $15::text, 'reason', $16::text, 'operationUuid', $17::text, 'allocation', "event_allocation"(ended::"Allocation")) || e.extra AS payload
   FROM server CROSS JOIN audit LEFT JOIN ended ON TRUE, unnest($18::text[], $19::jsonb[]) WITH ORDINALITY AS e(type, extra, n)`)}
 SELECT server.*, ${ALLOCATION_COLUMNS('a')} FROM server LEFT JOIN "Allocation" a ON a."id" = server."currentAllocationId"`,
 };
@@ -83,9 +85,9 @@ SELECT server.*, ${ALLOCATION_COLUMNS('a')} FROM server LEFT JOIN "Allocation" a
 /** Every read and write of a server's lifecycle; statements run on the pool or in the caller's transaction. */
 @Injectable()
 export class ServerStateRepository {
-  async read(sql: Sql, serverId: number): Promise<LockedServer | null> {
-    const [row] = await sql.rows<ServerRow>(READ_SERVER, [serverId]);
-    return row ? toLockedServer(row) : null;
+  async read(sql: Sql, serverId: number, clientId?: number): Promise<{ server: LockedServer | null; clientExists: boolean }> {
+    const [{ clientExists, ...row }] = await sql.rows<ServerRow & { clientExists: boolean }>(READ_SERVER, [serverId, clientId ?? null]);
+    return { server: row.id === null ? null : toLockedServer(row as ServerRow), clientExists };
   }
 
   /**

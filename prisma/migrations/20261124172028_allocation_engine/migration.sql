@@ -204,3 +204,134 @@ BEGIN
   LEFT JOIN "ContractCommitment" cc ON cc."contractId" = p_contract AND cc."instanceTypeId" = p_instance_type
   LEFT JOIN "PoolCounter" pc ON pc."instanceTypeId" = p_instance_type;
 END $$;
+
+-- Events: the JSON of a server and of an allocation in every payload (ServerEventPayload in
+-- libs/events/src/event-types.ts), and one delivery per enabled hook that wants an event, written by
+-- the statement that writes the event (the transactional outbox: nothing is lost between a commit and the dispatcher).
+CREATE FUNCTION "event_server"(s "Server") RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+  SELECT jsonb_build_object('id', s."id", 'hostname', s."hostname", 'locationId', s."locationId", 'instanceTypeId', s."instanceTypeId")
+$$;
+
+CREATE FUNCTION "event_allocation"(a "Allocation") RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE WHEN a."id" IS NULL THEN NULL ELSE jsonb_build_object(
+    'id', a."id", 'clientId', a."clientId", 'contractId', a."contractId", 'quota', a."quota",
+    'startedAt', to_char(a."startedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'endedAt', to_char(a."endedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+    'endedBy', a."endedBy") END
+$$;
+
+CREATE FUNCTION "deliver_to_hooks"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO "HookDelivery" ("hookId", "eventId", "serverId", "sequence")
+  SELECT h."id", e."id", e."serverId", e."sequence"
+  FROM new_events e JOIN "Hook" h ON h."enabled" AND (cardinality(h."eventTypes") = 0 OR e."type" = ANY(h."eventTypes"));
+  RETURN NULL;
+END $$;
+CREATE TRIGGER "OutboxEvent_deliveries" AFTER INSERT ON "OutboxEvent" REFERENCING NEW TABLE AS new_events FOR EACH STATEMENT EXECUTE FUNCTION "deliver_to_hooks"();
+
+-- The quota rules of libs/quota/src/quota-rules.ts, for allocate_servers: the same rules on the same
+-- figures, tested against the same table of cases (libs/quota/src/quota-rules.cases.ts). Which quota the
+-- request asks for, then the first rule it breaks (null: allowed).
+CREATE FUNCTION "quota_decision"(amount int, overflow boolean, has_contract boolean, committed int, used int,
+  on_demand_limit int, on_demand_used int, available int, reserved int)
+RETURNS TABLE (refusal text, charged_committed int, charged_on_demand int) LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE
+      WHEN has_contract AND NOT overflow AND used + amount > committed THEN 'QUOTA_EXCEEDED'
+      WHEN asked.of_on_demand > 0 AND on_demand_used + asked.of_on_demand > on_demand_limit THEN 'QUOTA_EXCEEDED'
+      WHEN asked.of_on_demand = 0 AND available < amount THEN 'NO_CAPACITY'
+      WHEN asked.of_on_demand > 0 AND available - amount < reserved - asked.of_contract THEN 'NO_CAPACITY'
+    END, asked.of_contract, asked.of_on_demand
+  FROM (SELECT split.of_contract, amount - split.of_contract AS of_on_demand FROM (SELECT CASE
+      WHEN NOT has_contract THEN 0
+      WHEN NOT overflow THEN amount
+      ELSE LEAST(amount, GREATEST(committed - used, 0)) END AS of_contract) AS split) AS asked
+$$;
+
+-- Allocate, in one round trip: lock the pool's counter and the client (quota_figures), decide
+-- (quota_decision), take the servers with SKIP LOCKED (the lowest ids, or round-robin over racks),
+-- and write the allocations, the servers' new state, an audit row and a server.allocated event each.
+-- Answers the figures and why when it refuses (nothing written), else one row per server taken.
+CREATE FUNCTION "allocate_servers"(p_location int, p_instance_type int, p_client int, p_contract text, p_overflow boolean,
+  p_amount int, p_spread text, p_now timestamp, p_actor text, p_default_on_demand_limit int)
+RETURNS TABLE (
+  refusal text, location_exists boolean, instance_type_location int, client_exists boolean, on_demand_limit int, on_demand_used int,
+  contract_client int, contract_starts timestamp, contract_ends timestamp, committed int, committed_used int, available int, reserved int,
+  server jsonb, allocation jsonb)
+LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+  f record;
+  decided record;
+  picked int[];
+BEGIN
+  SELECT * INTO f FROM "quota_figures"(p_location, p_instance_type, p_client, p_contract, p_now, true) q;
+  IF NOT f.location_exists OR f.instance_type_location IS DISTINCT FROM p_location OR NOT f.client_exists
+     OR (p_contract IS NOT NULL AND f.contract_client IS NULL) THEN
+    refusal := 'NOT_FOUND';
+  ELSIF p_contract IS NOT NULL AND (f.contract_client <> p_client OR f.contract_starts > p_now OR f.contract_ends <= p_now) THEN
+    refusal := 'CONTRACT';
+  ELSE
+    SELECT * INTO decided FROM "quota_decision"(p_amount, p_overflow, p_contract IS NOT NULL, coalesce(f.committed, 0), coalesce(f.committed_used, 0),
+      coalesce(f.on_demand_limit, p_default_on_demand_limit), f.on_demand_used, f.available, f.reserved) d;
+    refusal := decided.refusal;
+  END IF;
+  IF refusal IS NULL THEN
+    IF p_spread = 'rack' THEN
+      -- As many distinct racks as the pool allows: the first server of every rack, then the second, ...
+      SELECT array_agg(t."id" ORDER BY t.turn, t."id") INTO picked FROM (
+        SELECT s."id", r.turn FROM "Server" s
+        JOIN (SELECT x."id", row_number() OVER (PARTITION BY x."rack" ORDER BY x."id") AS turn FROM "Server" x
+              WHERE x."locationId" = p_location AND x."instanceTypeId" = p_instance_type AND x."status" = 'available') r ON r."id" = s."id"
+        WHERE s."status" = 'available'
+        ORDER BY r.turn, s."id" LIMIT p_amount FOR UPDATE OF s SKIP LOCKED) t;
+    ELSE
+      -- The lowest ids; SKIP LOCKED passes over servers another command holds right now, so
+      -- allocations never queue behind them. The (locationId, instanceTypeId, status, id) index serves it.
+      SELECT array_agg(t."id" ORDER BY t."id") INTO picked FROM (
+        SELECT s."id" FROM "Server" s
+        WHERE s."locationId" = p_location AND s."instanceTypeId" = p_instance_type AND s."status" = 'available'
+        ORDER BY s."id" LIMIT p_amount FOR UPDATE SKIP LOCKED) t;
+    END IF;
+    -- The counters said there were enough: the others are held by commands running right now.
+    IF coalesce(cardinality(picked), 0) < p_amount THEN
+      refusal := 'BUSY';
+    END IF;
+  END IF;
+  IF refusal IS NOT NULL THEN
+    location_exists := f.location_exists; instance_type_location := f.instance_type_location; client_exists := f.client_exists;
+    on_demand_limit := f.on_demand_limit; on_demand_used := f.on_demand_used; contract_client := f.contract_client;
+    contract_starts := f.contract_starts; contract_ends := f.contract_ends; committed := f.committed; committed_used := f.committed_used;
+    available := f.available; reserved := f.reserved;
+    RETURN NEXT;
+    RETURN;
+  END IF;
+
+  RETURN QUERY
+  WITH taken AS (
+    SELECT t."id", t.n FROM unnest(picked) WITH ORDINALITY AS t("id", n)
+  ), allocations AS (
+    INSERT INTO "Allocation" ("serverId", "clientId", "locationId", "instanceTypeId", "quota", "contractId", "startedAt")
+    SELECT t."id", p_client, p_location, p_instance_type,
+      CASE WHEN t.n <= decided.charged_committed THEN 'COMMITTED' ELSE 'ON_DEMAND' END::"QuotaKind",
+      CASE WHEN t.n <= decided.charged_committed THEN p_contract END, p_now
+    FROM taken t ORDER BY t.n
+    RETURNING *
+  ), servers AS (
+    UPDATE "Server" s SET "status" = 'allocated', "currentAllocationId" = a."id", "version" = s."version" + 1, "updatedAt" = p_now
+    FROM allocations a WHERE s."id" = a."serverId"
+    RETURNING s.*
+  ), audits AS (
+    INSERT INTO "ServerEvent" ("serverId", "actor", "command", "fromStatus", "toStatus", "allocationId", "occurredAt")
+    SELECT a."serverId", p_actor, 'allocate', 'available', 'allocated', a."id", p_now FROM allocations a
+    RETURNING "id", "serverId"
+  ), events AS (
+    INSERT INTO "OutboxEvent" ("id", "type", "serverId", "serverEventId", "payload", "occurredAt")
+    SELECT gen_random_uuid(), 'server.allocated', s."id", au."id",
+      jsonb_build_object('server', "event_server"(s::"Server"), 'command', 'allocate', 'from', 'available', 'to', 'allocated', 'actor', p_actor,
+        'subState', NULL, 'reason', NULL, 'operationUuid', NULL, 'allocation', "event_allocation"(a::"Allocation")), p_now
+    FROM servers s JOIN allocations a ON a."serverId" = s."id" JOIN audits au ON au."serverId" = s."id" JOIN taken t ON t."id" = s."id"
+    ORDER BY t.n
+  )
+  SELECT NULL::text, NULL::boolean, NULL::int, NULL::boolean, NULL::int, NULL::int, NULL::int, NULL::timestamp, NULL::timestamp,
+    NULL::int, NULL::int, NULL::int, NULL::int, to_jsonb(s), to_jsonb(a)
+  FROM servers s JOIN allocations a ON a."serverId" = s."id" JOIN taken t ON t."id" = s."id" ORDER BY t.n;
+END $$;

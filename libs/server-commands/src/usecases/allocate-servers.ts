@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Allocation, PrismaService, Sql } from '@app/database';
 import { AppConfig } from '@app/config';
-import { DomainError, ErrorCode } from '@app/errors';
 import { AllocationView, ServerView, toAllocationView, toServerView } from '@app/inventory';
-import { assertReferencesExist, Charge, contractRefusal, decideQuota, QuotaRepository, QuotaSubject } from '@app/quota';
-import { Spread, takeServers } from '../allocation-query';
+import { allocateServers, Order, Spread } from '../allocation-query';
 import { CommandResult, commandResult } from '../command-result';
 import { IdempotencyRepository, KeyOwner, requestHash } from '../idempotency.repository';
 import { Actor, LockedServer } from '../server-state.repository';
@@ -39,30 +37,29 @@ export interface BatchResult {
   allocations: AllocationView[];
 }
 
-type Order = Required<AllocateBatchRequest> & { contractId: string | null };
 type Taken = { server: LockedServer; allocation: Allocation }[];
 
 /**
- * Allocate = check the references, take the pool's and the client's locks and read the figures
- * (one round trip), decide the quota (libs/quota), then take the servers and record it all (one
- * statement), in one transaction, so that every figure the decision read stays true until it commits.
- * All or nothing: an order either gets all its servers or none.
+ * Allocate = check the references, take the pool's and the client's locks, read the figures, decide
+ * the quota, take the servers and record it all: one call of the allocation query (allocation-query.ts),
+ * one transaction, so that every figure the decision read stays true until it commits. All or nothing:
+ * an order either gets all its servers or none. With an Idempotency-Key, the key is looked up and
+ * remembered in the same transaction.
  */
 @Injectable()
 export class AllocateServers {
   constructor(
     private readonly prisma: PrismaService,
     private readonly config: AppConfig,
-    private readonly quota: QuotaRepository,
     private readonly idempotency: IdempotencyRepository,
   ) {}
 
   async single(request: AllocateRequest, caller: Caller, idempotencyKey?: string): Promise<CommandResult> {
     const order: Order = { ...normalize(request), amount: 1, spread: 'none' };
-    const { taken, replayed, charge } = await this.allocate(order, 'single', caller, idempotencyKey);
+    const { taken, replayed } = await this.allocate(order, 'single', caller, idempotencyKey);
     const [{ server, allocation }] = taken;
     if (replayed) return commandResult('allocate', false, `Repeated request (Idempotency-Key ${idempotencyKey}): allocation ${allocation.id} of server ${server.id}`, server, allocation);
-    const quota = charge.committed ? `committed quota of contract ${charge.contractId}` : 'on-demand quota';
+    const quota = allocation.quota === 'COMMITTED' ? `committed quota of contract ${allocation.contractId}` : 'on-demand quota';
     return commandResult('allocate', true, `Server ${server.id} allocated to client ${order.clientId}, charged to the ${quota}`, server, allocation);
   }
 
@@ -81,36 +78,22 @@ export class AllocateServers {
     };
   }
 
-  private async allocate(order: Order, kind: 'single' | 'batch', caller: Caller, idempotencyKey?: string): Promise<{ taken: Taken; replayed: boolean; charge: Charge }> {
-    const owner: KeyOwner | undefined = idempotencyKey ? { apiKeyId: caller.id, key: idempotencyKey } : undefined;
-    const hash = requestHash({ kind, ...order });
-    const outcome = await this.prisma.sql.transaction(async (sql): Promise<{ earlier: number[] } | { taken: Taken; charge: Charge }> => {
-      const now = new Date();
-      const earlier = owner ? await this.idempotency.recall(sql, owner, hash, now) : undefined;
-      if (earlier !== undefined) return { earlier };
-      const { taken, charge } = await this.takeInTransaction(sql, order, caller, now);
-      if (owner) await this.idempotency.remember(sql, owner, hash, taken.map((t) => t.allocation.id), now, this.config.idempotencyTtlSeconds);
-      return { taken, charge };
-    });
-    if ('earlier' in outcome) return { taken: await this.replay(outcome.earlier), replayed: true, charge: { committed: 0, onDemand: 0, contractId: null } };
-    return { ...outcome, replayed: false };
-  }
+  private async allocate(order: Order, kind: 'single' | 'batch', caller: Caller, idempotencyKey?: string): Promise<{ taken: Taken; replayed: boolean }> {
+    const take = (sql: Sql, now: Date) => allocateServers(sql, order, caller, now, this.config.defaultOnDemandLimit);
+    if (!idempotencyKey) return { taken: await take(this.prisma.sql, new Date()), replayed: false };
 
-  private async takeInTransaction(sql: Sql, order: Order, caller: Caller, now: Date): Promise<{ taken: Taken; charge: Charge }> {
-    const subject: QuotaSubject = order;
-    const { facts, figures } = await this.quota.read(sql, subject, { lock: true, now, defaultOnDemandLimit: this.config.defaultOnDemandLimit });
-    assertReferencesExist(subject, facts);
-    const refusal = contractRefusal(subject, facts, now);
-    if (refusal) throw refusal;
-    const charge = decideQuota(order, figures);
-    const taken = await takeServers(sql, { ...order, charge, actor: caller, at: now });
-    if (taken.length < order.amount) {
-      // The counters said there were enough; the others are held by commands running right now.
-      throw new DomainError(ErrorCode.NO_CAPACITY, `No server can be allocated: only ${taken.length} of the ${order.amount} requested are free, the others are busy with other commands`, {
-        available: figures.pool.available, reserved: figures.pool.unusedCommitments, requested: order.amount,
-      });
-    }
-    return { taken, charge };
+    const owner: KeyOwner = { apiKeyId: caller.id, key: idempotencyKey };
+    const hash = requestHash({ kind, ...order });
+    const outcome = await this.prisma.sql.transaction(async (sql): Promise<{ earlier: number[] } | { taken: Taken }> => {
+      const now = new Date();
+      const earlier = await this.idempotency.recall(sql, owner, hash, now);
+      if (earlier !== undefined) return { earlier };
+      const taken = await take(sql, now);
+      await this.idempotency.remember(sql, owner, hash, taken.map((t) => t.allocation.id), now, this.config.idempotencyTtlSeconds);
+      return { taken };
+    });
+    if ('earlier' in outcome) return { taken: await this.replay(outcome.earlier), replayed: true };
+    return { taken: outcome.taken, replayed: false };
   }
 
   /** What an earlier call with the same Idempotency-Key allocated, as it is now. */
