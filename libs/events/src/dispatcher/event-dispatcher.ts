@@ -2,10 +2,11 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { AppConfig } from '@app/config';
 import { envelopeOf } from '../envelope';
 import { SIGNATURE_HEADER, signatureHeader } from '../signature';
-import { ClaimedDelivery, DeliveryQueueRepository } from './delivery-queue.repository';
+import { AttemptResult, ClaimedDelivery, DeliveryQueueRepository } from './delivery-queue.repository';
+import { postJson } from './post-json';
 import { AttemptOutcome, judgeAttempt, RetryPolicy } from './retry-policy';
 
-const BATCH = 50;
+const BATCH = 200;
 
 /**
  * Delivers hook deliveries in the background of each service process, apart from the commands that
@@ -68,43 +69,28 @@ export class EventDispatcher implements OnApplicationBootstrap, OnApplicationShu
     // Long enough for an attempt to time out and be recorded; a dead process's deliveries come back after it.
     const leaseSeconds = this.config.delivery.timeoutSeconds * 2 + 5;
     const batch = await this.queue.claim(BATCH, leaseSeconds);
-    await Promise.all(batch.map((delivery) => this.attempt(delivery)));
+    // Outcomes are recorded together, in one statement, once every attempt of the batch has ended.
+    await this.queue.record(await Promise.all(batch.map((delivery) => this.attempt(delivery))));
     return batch.length;
   }
 
-  private async attempt(delivery: ClaimedDelivery): Promise<void> {
+  private async attempt(delivery: ClaimedDelivery): Promise<AttemptResult> {
     const outcome = await this.post(delivery);
-    const record = { status: 'status' in outcome ? outcome.status : null, error: 'error' in outcome ? outcome.error : null };
+    const attempt = { status: 'status' in outcome ? outcome.status : null, error: 'error' in outcome ? outcome.error : null };
     const ageSeconds = (Date.now() - delivery.createdAt.getTime()) / 1000;
     const verdict = judgeAttempt(this.policy, outcome, delivery.attempts, ageSeconds);
-    if (verdict.kind === 'delivered') return this.queue.delivered(delivery.id, record);
-    if (verdict.kind === 'retry') return this.queue.retryLater(delivery.id, record, verdict.delaySeconds);
-    this.logger.warn(`Delivery ${delivery.id} of event ${delivery.event.id} to hook ${delivery.hook.name} dead-lettered: ${verdict.why}`);
-    return this.queue.deadLetter(delivery.id, record, verdict.why);
+    if (verdict.kind === 'dead') this.logger.warn(`Delivery ${delivery.id} of event ${delivery.event.id} to hook ${delivery.hook.name} dead-lettered: ${verdict.why}`);
+    return { id: delivery.id, attempt, verdict };
   }
 
-  private async post({ hook, event, attempts }: ClaimedDelivery): Promise<AttemptOutcome> {
+  private post({ hook, event, attempts }: ClaimedDelivery): Promise<AttemptOutcome> {
     const body = JSON.stringify(envelopeOf(event));
-    try {
-      const response = await fetch(hook.url, {
-        method: 'POST',
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.config.delivery.timeoutSeconds * 1000),
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'bare-metal-allocator/1.0',
-          'x-event-id': event.id,
-          'x-event-type': event.type,
-          'x-delivery-attempt': String(attempts),
-          [SIGNATURE_HEADER.toLowerCase()]: signatureHeader(hook.secret, body),
-        },
-      });
-      await response.arrayBuffer().catch(() => undefined);
-      return { status: response.status };
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      return { error: (error as Error).name === 'TimeoutError' ? 'timed out' : (cause ?? (error as Error).message) };
-    }
+    return postJson(hook.url, body, this.config.delivery.timeoutSeconds * 1000, {
+      'user-agent': 'bare-metal-allocator/1.0',
+      'x-event-id': event.id,
+      'x-event-type': event.type,
+      'x-delivery-attempt': String(attempts),
+      [SIGNATURE_HEADER.toLowerCase()]: signatureHeader(hook.secret, body),
+    });
   }
 }
