@@ -3,7 +3,8 @@
 // drives allocate -> de-allocate -> available cycles over keep-alive HTTP, then runs the same three
 // transactions in raw SQL (bench/ceiling.sql, with pgbench where installed, else with `pg`) at the same
 // concurrency, prints one table and checks every invariant in SQL.
-// Usage: npm run bench -- [--servers 10000] [--clients 8,32] [--seconds 10] [--compare-fleet] [--profile DIR]
+// Usage: npm run bench -- [--servers 10000] [--clients 8,32] [--seconds 10] [--instances 1,2] [--compare-fleet] [--profile DIR]
+// (--instances: service processes behind the driver, which spreads its clients over them as a load balancer would.)
 // (--profile writes the service's CPU profile, node --cpu-prof, into DIR when it stops.)
 const { execFileSync, spawn } = require('node:child_process');
 const { mkdtempSync, readFileSync, writeFileSync } = require('node:fs');
@@ -20,12 +21,14 @@ const { values: options } = parseArgs({
     servers: { type: 'string', default: '10000' },
     clients: { type: 'string', default: '8,32' },
     seconds: { type: 'string', default: '10' },
+    instances: { type: 'string', default: '1' },
     'compare-fleet': { type: 'boolean', default: false },
     profile: { type: 'string' },
   },
 });
 const SECONDS = Number(options.seconds);
 const CONCURRENCIES = options.clients.split(',').map(Number);
+const INSTANCES = options.instances.split(',').map(Number);
 
 function admin(env, ...args) {
   return JSON.parse(execFileSync(process.execPath, ['dist/apps/admin/src/main.js', '--json', ...args], { env, encoding: 'utf8', maxBuffer: 1 << 30 }));
@@ -75,18 +78,23 @@ function call(agent, base, key, method, path, body) {
   });
 }
 
-/** `concurrency` workers, each cycling one client's servers through allocate -> de-allocate -> available. */
-async function driveService(service, key, concurrency) {
+/**
+ * `concurrency` workers, each cycling one client's servers through allocate -> de-allocate -> available,
+ * worker w on service w mod N (connection-level balancing).
+ */
+async function driveServices(services, key, concurrency) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies = [];
   const failures = new Map();
   let cycles = 0;
-  const cpuBefore = cpuSeconds(service.pid);
+  const cpuOfAll = () => services.reduce((sum, s) => sum + cpuSeconds(s.pid), 0);
+  const cpuBefore = cpuOfAll();
   const started = process.hrtime.bigint();
   const deadline = Date.now() + SECONDS * 1000;
   const fail = (what, answer) => failures.set(`${what} ${answer.status} ${answer.body?.code ?? ''}`, (failures.get(`${what} ${answer.status} ${answer.body?.code ?? ''}`) ?? 0) + 1);
   await Promise.all(Array.from({ length: concurrency }, async (_, worker) => {
     const clientId = 1 + (worker % FLEET.clients);
+    const service = services[worker % services.length];
     for (let n = worker; Date.now() < deadline; n++) {
       const pool = n % FLEET.pools;
       const body = { locationId: FLEET.locationId, instanceTypeId: FLEET.firstPool + pool, clientId, contractId: `BENCH-${clientId}`, overflow: true };
@@ -103,7 +111,7 @@ async function driveService(service, key, concurrency) {
     }
   }));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const cpu = cpuSeconds(service.pid) - cpuBefore;
+  const cpu = cpuOfAll() - cpuBefore;
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
@@ -117,17 +125,21 @@ async function measure(servers) {
     admin(env, 'inventory', 'import', file);
     const { secret } = admin(env, 'api-key', 'create', '--name', 'bench', '--scopes', 'server:allocate,server:deallocate,server:available');
     const rows = [];
-    const service = await startService(env);
-    try {
-      for (const concurrency of CONCURRENCIES) {
-        await driveService(service, secret, concurrency).then(() => undefined, () => undefined); // warm-up is not measured
-        const result = await driveService(service, secret, concurrency);
-        rows.push({ servers, concurrency, service: result });
+    for (const instances of INSTANCES) {
+      const services = await Promise.all(Array.from({ length: instances }, () => startService(env)));
+      try {
+        for (const concurrency of CONCURRENCIES) {
+          await driveServices(services, secret, concurrency).then(() => undefined, () => undefined); // warm-up is not measured
+          const result = await driveServices(services, secret, concurrency);
+          rows.push({ servers, instances, concurrency, service: result });
+        }
+      } finally {
+        await Promise.all(services.map((s) => s.stop()));
       }
-    } finally {
-      await service.stop();
     }
-    for (const row of rows) row.ceiling = await runCeiling(url, row.concurrency, SECONDS);
+    const ceilings = new Map();
+    for (const concurrency of CONCURRENCIES) ceilings.set(concurrency, await runCeiling(url, concurrency, SECONDS));
+    for (const row of rows) row.ceiling = ceilings.get(row.concurrency);
     const violations = checkInvariants(env);
     return { rows, violations };
   });
@@ -140,9 +152,9 @@ function checkInvariants(env) {
 }
 
 function table(rows) {
-  const header = ['servers', 'clients', 'cycles/s', 'ceiling cycles/s', 'ratio', 'alloc p50 ms', 'alloc p99 ms', 'ceiling ms/cycle', 'p50/ceiling', 'CPU ms/command', 'failures'];
-  const lines = rows.map(({ servers, concurrency, service: s, ceiling: c }) => [
-    servers, concurrency, s.cyclesPerSecond.toFixed(0), c.cyclesPerSecond.toFixed(0), (s.cyclesPerSecond / c.cyclesPerSecond).toFixed(2),
+  const header = ['servers', 'instances', 'clients', 'cycles/s', 'ceiling cycles/s', 'ratio', 'alloc p50 ms', 'alloc p99 ms', 'ceiling ms/cycle', 'p50/ceiling', 'CPU ms/command', 'failures'];
+  const lines = rows.map(({ servers, instances, concurrency, service: s, ceiling: c }) => [
+    servers, instances, concurrency, s.cyclesPerSecond.toFixed(0), c.cyclesPerSecond.toFixed(0), (s.cyclesPerSecond / c.cyclesPerSecond).toFixed(2),
     s.p50.toFixed(1), s.p99.toFixed(1), c.latencyMs.toFixed(1), (s.p50 / c.latencyMs).toFixed(2), s.cpuMsPerCommand.toFixed(2),
     [...s.failures].map(([k, v]) => `${k}×${v}`).join(' ') || '0',
   ].map(String));
@@ -159,7 +171,7 @@ async function main() {
   console.log(table(rows));
   if (options['compare-fleet']) {
     for (const concurrency of CONCURRENCIES) {
-      const [small, large] = fleets.map((servers) => rows.find((r) => r.servers === servers && r.concurrency === concurrency));
+      const [small, large] = fleets.map((servers) => rows.find((r) => r.servers === servers && r.concurrency === concurrency && r.instances === INSTANCES[0]));
       console.log(`allocate p50 at ${large.servers} / at ${small.servers} servers, ${concurrency} clients: ${(large.service.p50 / small.service.p50).toFixed(2)}`);
     }
   }
