@@ -22,7 +22,11 @@ function withPgbench(url, concurrency, seconds) {
   return { driver: 'pgbench', cyclesPerSecond: Number(/tps = ([\d.]+)/.exec(out)[1]), latencyMs: Number(/latency average = ([\d.]+) ms/.exec(out)[1]) };
 }
 
-/** The script as steps: \set, or one SQL statement whose `:name`s become parameters (and \gset its row). */
+function literal(db, value) {
+  return typeof value === 'number' || /^-?\d+$/.test(String(value)) ? String(value) : db.escapeLiteral(String(value));
+}
+
+/** The script as steps: \set, or one SQL statement with `:name` variables (and \gset its row). */
 function parseScript(text) {
   const steps = [];
   let sql = '';
@@ -53,6 +57,8 @@ async function withPg(url, concurrency, seconds) {
   let busyMs = 0;
   await Promise.all(Array.from({ length: concurrency }, async () => {
     const db = new Client({ connectionString: url });
+    // A worker that failed leaves the others running; their connections end with the scratch database.
+    db.on('error', () => undefined);
     await db.connect();
     try {
       while (Date.now() < deadline) {
@@ -60,12 +66,9 @@ async function withPg(url, concurrency, seconds) {
         const t0 = Date.now();
         for (const step of steps) {
           if (step.set) { vars[step.set] = evaluate(step.expression, vars); continue; }
-          const names = [];
-          const text = step.sql.replace(/(?<!:):(\w+)/g, (_, name) => {
-            if (!names.includes(name)) names.push(name);
-            return `$${names.indexOf(name) + 1}`;
-          });
-          const { rows } = await db.query(text, names.map((n) => vars[n]));
+          // Substituted into the text as pgbench does, so that a variable takes the type its place gives it.
+          const text = step.sql.replace(/(?<!:):(\w+)/g, (found, name) => (name in vars ? literal(db, vars[name]) : found));
+          const { rows } = await db.query(text);
           if (step.gset) Object.assign(vars, rows[0]);
         }
         busyMs += Date.now() - t0;
@@ -78,7 +81,7 @@ async function withPg(url, concurrency, seconds) {
   return { driver: 'pg', cyclesPerSecond: cycles / seconds, latencyMs: busyMs / cycles };
 }
 
-function runCeiling(url, concurrency, seconds) {
+async function runCeiling(url, concurrency, seconds) {
   return hasPgbench() ? withPgbench(url, concurrency, seconds) : withPg(url, concurrency, seconds);
 }
 
