@@ -24,7 +24,7 @@ describe('The server lifecycle, state by command', () => {
     serverId: number;
   }
 
-  /** A pool of one server, driven into `status` through the API. Quarantined means frozen while allocated. */
+  /** A pool of one server, driven into `status` through the API. Quarantined means frozen while allocated; retired, retired while idle. */
   async function serverIn(status: Status): Promise<Scene> {
     const pool = await createPool(t.prisma, 1);
     const clientId = await createClient(t.prisma);
@@ -35,6 +35,7 @@ describe('The server lifecycle, state by command', () => {
     if (status === 'baselining') await api.deallocate(clientId, serverId).expect(200);
     if (status === 'isolated') await api.isolate(serverId, { subState: 'maintenance' }).expect(200);
     if (status === 'quarantined') await api.quarantine(serverId).expect(200);
+    if (status === 'retired') await api.retire(serverId, { reason: 'end of life' }).expect(200);
     return { pool, clientId, contractId, serverId };
   }
 
@@ -48,6 +49,7 @@ describe('The server lifecycle, state by command', () => {
       case 'available': return api.available(serverId);
       case 'quarantine': return api.quarantine(serverId);
       case 'unquarantine': return api.unquarantine(serverId);
+      case 'retire': return api.retire(serverId, { reason: 'table walk' });
     }
   }
 
@@ -74,7 +76,7 @@ describe('The server lifecycle, state by command', () => {
       expect(await footprint(t, scene.serverId)).toEqual(before);
     } else {
       expect(response.status).toBe(409);
-      expect(response.body.code).toEqual(expect.stringMatching(/^(INVALID_STATE|QUARANTINED|NOT_ISOLATED|NOT_QUARANTINED|NOT_BASELINING|NO_CAPACITY)$/));
+      expect(response.body.code).toEqual(expect.stringMatching(/^(INVALID_STATE|QUARANTINED|RETIRED|NOT_ISOLATED|NOT_QUARANTINED|NOT_BASELINING|NO_CAPACITY)$/));
       expect(await footprint(t, scene.serverId)).toEqual(before);
     }
   });

@@ -29,6 +29,7 @@ export function serverCommands(t: TestApp, key: string) {
     available: (serverId: number) => auth(t.http.post(`/api/server/${serverId}/available`)),
     quarantine: (serverId: number) => auth(t.http.post(`/api/server/${serverId}/quarantine`)),
     unquarantine: (serverId: number) => auth(t.http.delete(`/api/server/${serverId}/quarantine`)),
+    retire: (serverId: number, body: object) => auth(t.http.post(`/api/servers/${serverId}/retire`)).send(body),
   };
 }
 

@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@app/auth';
+import { CapacityModule } from '@app/capacity';
+import { ContractsModule } from '@app/contracts';
 import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { EventsModule } from '@app/events';
@@ -9,6 +11,9 @@ import { HealthController } from './health/health.controller';
 import { HooksController } from './hooks/hooks.controller';
 import { InventoryController } from './inventory/inventory.controller';
 import { QuotaController } from './quota/quota.controller';
+import { CapacityController } from './capacity/capacity.controller';
+import { ContractsController } from './contracts/contracts.controller';
+import { ServersController } from './servers/servers.controller';
 import { ServerCommandsController } from './server-commands/server-commands.controller';
 
 @Module({})
@@ -16,8 +21,8 @@ export class AppModule {
   static register(config: AppConfig, databaseUrl: string): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forConfig(config), DatabaseModule.forUrl(databaseUrl, config.databasePoolSize), AuthModule, InventoryModule, EventsModule, ServerCommandsModule],
-      controllers: [HealthController, InventoryController, ServerCommandsController, QuotaController, HooksController],
+      imports: [ConfigModule.forConfig(config), DatabaseModule.forUrl(databaseUrl, config.databasePoolSize), AuthModule, InventoryModule, EventsModule, ServerCommandsModule, CapacityModule, ContractsModule],
+      controllers: [HealthController, InventoryController, ServersController, ServerCommandsController, QuotaController, CapacityController, ContractsController, HooksController],
     };
   }
 }

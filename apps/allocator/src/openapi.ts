@@ -21,6 +21,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addServer('/', 'This service')
     .addTag('Server Commands', 'The internal API of seed 003: allocate, de-allocate, compensate, isolate, available, quarantine')
     .addTag('Quota', 'What an allocation would be charged, checked without allocating')
+    .addTag('Capacity', 'Pools, clients\' commitments and use, allocations for billing')
+    .addTag('Clients and contracts', 'Clients and their contracts, managed by staff and audited')
     .addTag('Inventory', 'Locations, instance types, servers and their history')
     .addTag('Event hooks', 'Subscriptions to server events (docs/events.md) and their deliveries')
     .addTag('Health', 'Liveness and database reachability, without a key')

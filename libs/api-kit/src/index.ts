@@ -5,3 +5,4 @@ export { ApiRangedData, parseRange, RangedData, RANGED_DATA_HEADER, RANGED_DATA_
 export { createValidationPipe } from './validation';
 export { PositiveIntPipe } from './positive-int.pipe';
 export { IdField, MAX_ID, OptionalIdFilter } from './id-fields';
+export { CONTRACT_ID_PATTERN, ContractIdPipe } from './contract-id.pipe';

@@ -8,11 +8,12 @@ export enum EventType {
   ServerAvailable = 'server.available',
   ServerQuarantined = 'server.quarantined',
   ServerUnquarantined = 'server.unquarantined',
+  ServerRetired = 'server.retired',
   BaselineRequested = 'server.baseline.requested',
 }
 
 /** Why Back to Baseline must run, in `server.baseline.requested`. */
-export type BaselineCause = 'deallocated' | 'compensated' | 'unisolated';
+export type BaselineCause = 'deallocated' | 'compensated' | 'unisolated' | 'added';
 
 export interface EventServer {
   id: number;

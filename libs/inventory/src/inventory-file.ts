@@ -35,7 +35,7 @@ export interface InstanceTypeRecord {
 
 /** Statuses a server may be loaded in; the others only come from the server commands. */
 export const IMPORTABLE_STATUSES = ['available', 'baselining', 'isolated'] as const;
-export const SERVER_STATUSES = ['available', 'allocated', 'baselining', 'isolated', 'quarantined'] as const;
+export const SERVER_STATUSES = ['available', 'allocated', 'baselining', 'isolated', 'quarantined', 'retired'] as const;
 
 export interface ServerRecord {
   id: number;

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, TransactionClient } from '@app/database';
+import { Prisma, PrismaService, TransactionClient } from '@app/database';
 import { DomainError, ErrorCode } from '@app/errors';
 import { ContractRecord, InventoryFile, ServerRecord } from './inventory-file';
-import { KnownInventory, validateInventoryFile } from './inventory-validation';
+import { InventoryProblem, KnownInventory, validateInventoryFile } from './inventory-validation';
 
 export interface ImportSummary {
   locations: number;
@@ -19,8 +19,13 @@ const SERVER_BATCH = 5000;
 export class InventoryImporter {
   constructor(private readonly prisma: PrismaService) {}
 
+  /** What is wrong with an inventory file (or part of one), by the import's rules; empty when nothing is. */
+  async problems(raw: unknown): Promise<InventoryProblem[]> {
+    return validateInventoryFile(raw, await this.known(raw));
+  }
+
   async import(raw: unknown, progress: (message: string) => void = () => undefined): Promise<ImportSummary> {
-    const problems = validateInventoryFile(raw, await this.known(raw));
+    const problems = await this.problems(raw);
     if (problems.length) {
       throw new DomainError(ErrorCode.VALIDATION_FAILED, `The inventory file has ${problems.length} problem(s); nothing was imported`, { problems });
     }
@@ -75,23 +80,28 @@ export class InventoryImporter {
   }
 
   /**
-   * One statement per batch of servers. A server that exists keeps its lifecycle (status,
-   * allocation): that belongs to the server commands; the import updates what describes it.
+   * Two statements per batch of servers. A server that exists keeps its lifecycle (status,
+   * allocation): that belongs to the server commands; the import updates what describes it. Only new
+   * servers are inserted, with the status the file gives them (never proposing a lifecycle for an
+   * existing one, which its CHECKs would refuse).
    */
   private async upsertServers(tx: TransactionClient, servers: ServerRecord[], progress: (message: string) => void): Promise<void> {
     for (let start = 0; start < servers.length; start += SERVER_BATCH) {
       const batch = servers.slice(start, start + SERVER_BATCH);
       const column = <T>(pick: (s: ServerRecord) => T) => batch.map(pick);
+      const described = Prisma.sql`unnest(${column((s) => s.id)}::int[], ${column((s) => s.hostname)}::text[], ${column((s) => s.locationId)}::int[],
+        ${column((s) => s.instanceTypeId)}::int[], ${column((s) => s.rack ?? null)}::text[], ${column((s) => s.serviceTag ?? null)}::text[],
+        ${column((s) => s.status ?? 'available')}::text[], ${column((s) => s.subState ?? null)}::text[], ${column((s) => s.isolationReason ?? null)}::text[])
+        AS s(id, hostname, location_id, instance_type_id, rack, service_tag, status, sub_state, reason)`;
+      await tx.$executeRaw`
+        UPDATE "Server" e SET "hostname" = s.hostname, "locationId" = s.location_id, "instanceTypeId" = s.instance_type_id,
+               "rack" = s.rack, "serviceTag" = s.service_tag, "updatedAt" = now()
+        FROM ${described} WHERE e."id" = s.id`;
       await tx.$executeRaw`
         INSERT INTO "Server" ("id", "hostname", "locationId", "instanceTypeId", "rack", "serviceTag", "status", "subState", "isolationReason", "baselineStartedAt", "updatedAt")
         SELECT s.id, s.hostname, s.location_id, s.instance_type_id, s.rack, s.service_tag, s.status::"ServerStatus", s.sub_state::"IsolationSubState", s.reason,
                CASE WHEN s.status = 'baselining' THEN now() END, now()
-        FROM unnest(${column((s) => s.id)}::int[], ${column((s) => s.hostname)}::text[], ${column((s) => s.locationId)}::int[],
-                    ${column((s) => s.instanceTypeId)}::int[], ${column((s) => s.rack ?? null)}::text[], ${column((s) => s.serviceTag ?? null)}::text[],
-                    ${column((s) => s.status ?? 'available')}::text[], ${column((s) => s.subState ?? null)}::text[], ${column((s) => s.isolationReason ?? null)}::text[])
-             AS s(id, hostname, location_id, instance_type_id, rack, service_tag, status, sub_state, reason)
-        ON CONFLICT ("id") DO UPDATE SET "hostname" = EXCLUDED."hostname", "locationId" = EXCLUDED."locationId", "instanceTypeId" = EXCLUDED."instanceTypeId",
-               "rack" = EXCLUDED."rack", "serviceTag" = EXCLUDED."serviceTag", "updatedAt" = now()`;
+        FROM ${described} WHERE NOT EXISTS (SELECT 1 FROM "Server" e WHERE e."id" = s.id)`;
       progress(`servers ${Math.min(start + SERVER_BATCH, servers.length)}/${servers.length}`);
     }
   }

@@ -1,5 +1,5 @@
 import { ErrorCode } from '@app/errors';
-import { SERVER_COMMANDS, SERVER_LIFECYCLE, SERVER_STATUSES, transitionFor } from './server-lifecycle';
+import { FINAL_STATUSES, SERVER_COMMANDS, SERVER_LIFECYCLE, SERVER_STATUSES, transitionFor } from './server-lifecycle';
 
 describe('the server lifecycle table', () => {
   it('has at most one transition per state and command', () => {
@@ -11,11 +11,18 @@ describe('the server lifecycle table', () => {
     for (const t of SERVER_LIFECYCLE) expect(t.why.length).toBeGreaterThan(10);
   });
 
-  it('lets every state be left, and be reached', () => {
+  it('lets every state but the final ones be left, and every state be reached', () => {
     for (const status of SERVER_STATUSES) {
-      expect(SERVER_LIFECYCLE.some((t) => t.from === status && t.to !== status)).toBe(true);
+      expect(SERVER_LIFECYCLE.some((t) => t.from === status && t.to !== status)).toBe(!FINAL_STATUSES.includes(status));
       expect(SERVER_LIFECYCLE.some((t) => t.to === status && t.from !== status)).toBe(true);
     }
+  });
+
+  it('retires only idle or isolated servers, and never brings one back', () => {
+    expect(transitionFor('available', 'retire', 1).to).toBe('retired');
+    expect(transitionFor('isolated', 'retire', 1).to).toBe('retired');
+    for (const from of ['allocated', 'baselining', 'quarantined'] as const) expect(() => transitionFor(from, 'retire', 1)).toThrow();
+    for (const command of SERVER_COMMANDS) expect(() => transitionFor('retired', command, 1)).toThrow(expect.objectContaining({ code: ErrorCode.RETIRED }));
   });
 
   it('refuses what is not in the table with a code that says why', () => {

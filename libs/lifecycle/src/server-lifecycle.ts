@@ -1,9 +1,15 @@
 import { DomainError, ErrorCode } from '@app/errors';
 
-export const SERVER_STATUSES = ['available', 'allocated', 'baselining', 'isolated', 'quarantined'] as const;
+export const SERVER_STATUSES = ['available', 'allocated', 'baselining', 'isolated', 'quarantined', 'retired'] as const;
 export type Status = (typeof SERVER_STATUSES)[number];
 
-export const SERVER_COMMANDS = ['allocate', 'deallocate', 'compensate', 'isolate', 'unisolate', 'available', 'quarantine', 'unquarantine'] as const;
+export const SERVER_COMMANDS = ['allocate', 'deallocate', 'compensate', 'isolate', 'unisolate', 'available', 'quarantine', 'unquarantine', 'retire'] as const;
+
+/** A new server enters the fleet through Back to Baseline: MetalWorks wipes and checks it before any client gets it. */
+export const ENTRY_STATUS: Status = 'baselining';
+
+/** States no command leaves: the server is out of the fleet for good. */
+export const FINAL_STATUSES: readonly Status[] = ['retired'];
 export type ServerCommand = (typeof SERVER_COMMANDS)[number];
 
 /** `restore`: back to the status the server was frozen in. */
@@ -43,11 +49,15 @@ export const SERVER_LIFECYCLE: readonly Transition[] = [
   { from: 'isolated', command: 'quarantine', to: 'quarantined', why: 'frozen with its isolation for an investigation' },
   { from: 'quarantined', command: 'quarantine', to: 'quarantined', noop: true, why: 'already frozen' },
   { from: 'quarantined', command: 'unquarantine', to: 'restore', why: 'the investigation is over: back to the state it was frozen in' },
+
+  { from: 'available', command: 'retire', to: 'retired', why: 'leaves the fleet for good while idle; its history stays' },
+  { from: 'isolated', command: 'retire', to: 'retired', why: 'beyond repair, or decommissioned after maintenance' },
 ];
 
 /** Why a command is refused, for the commands whose refusal has a more telling code than INVALID_STATE. */
 function refusalCode(from: Status, command: ServerCommand): ErrorCode {
   if (from === 'quarantined') return ErrorCode.QUARANTINED;
+  if (from === 'retired') return ErrorCode.RETIRED;
   if (command === 'unisolate') return ErrorCode.NOT_ISOLATED;
   if (command === 'unquarantine') return ErrorCode.NOT_QUARANTINED;
   if (command === 'available') return ErrorCode.NOT_BASELINING;

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '@app/events';
+import { InventoryModule } from '@app/inventory';
 import { QuotaRepository } from '@app/quota';
 import { BaselineWatchdog } from './baseline-watchdog';
 import { CommandRunner } from './command-runner';
@@ -8,10 +9,11 @@ import { ServerCommandsService } from './server-commands.service';
 import { ServerStateRepository } from './server-state.repository';
 import { AllocateServers } from './usecases/allocate-servers';
 import { CheckQuota } from './usecases/check-quota';
+import { AddServers } from './usecases/add-servers';
 
 @Module({
-  imports: [EventsModule],
-  providers: [QuotaRepository, ServerStateRepository, IdempotencyRepository, CommandRunner, ServerCommandsService, AllocateServers, CheckQuota, BaselineWatchdog],
-  exports: [ServerCommandsService, AllocateServers, CheckQuota, BaselineWatchdog],
+  imports: [EventsModule, InventoryModule],
+  providers: [QuotaRepository, ServerStateRepository, IdempotencyRepository, CommandRunner, ServerCommandsService, AllocateServers, CheckQuota, AddServers, BaselineWatchdog],
+  exports: [ServerCommandsService, AllocateServers, CheckQuota, AddServers, BaselineWatchdog],
 })
 export class ServerCommandsModule {}

@@ -91,6 +91,16 @@ export class ServerCommandsService {
     }));
   }
 
+  /** The server leaves the fleet for good; its allocations, audit trail and events stay. */
+  retire(serverId: number, reason: string, actor: Actor): Promise<CommandResult> {
+    return this.runner.run(serverId, 'retire', actor, () => ({
+      set: { subState: null, isolationReason: null, baselineStartedAt: null },
+      reason,
+      events: [EventType.ServerRetired],
+      message: `Server ${serverId} retired: ${reason}`,
+    }));
+  }
+
   liftQuarantine(serverId: number, actor: Actor): Promise<CommandResult> {
     return this.runner.run(serverId, 'unquarantine', actor, (server, now) => ({
       // A frozen Back to Baseline starts its clock again, so that the watchdog does not count the quarantine.

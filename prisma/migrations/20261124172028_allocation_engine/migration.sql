@@ -175,6 +175,15 @@ CREATE TRIGGER "Allocation_count_inserted" AFTER INSERT ON "Allocation" REFERENC
 CREATE TRIGGER "Allocation_count_updated" AFTER UPDATE ON "Allocation" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "count_allocations"();
 CREATE TRIGGER "Allocation_count_deleted" AFTER DELETE ON "Allocation" REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "count_allocations"();
 
+-- What the contracts valid at p_now commit in a pool, and of that what is not taken yet: the capacity
+-- on-demand must leave alone (the quota decision and the capacity report read it).
+CREATE FUNCTION "pool_commitments"(p_instance_type int, p_now timestamp)
+RETURNS TABLE (committed int, reserved int) LANGUAGE sql STABLE AS $$
+  SELECT coalesce(sum(cc."quantity"), 0)::int, coalesce(sum(GREATEST(cc."quantity" - cc."inUse", 0)), 0)::int
+  FROM "ContractCommitment" cc JOIN "Contract" k ON k."contractId" = cc."contractId"
+  WHERE cc."instanceTypeId" = p_instance_type AND k."startsAt" <= p_now AND (k."endsAt" IS NULL OR k."endsAt" > p_now)
+$$;
+
 -- What an allocation decision reads (libs/quota), in one round trip: whether its references exist,
 -- and the figures of the pool, the client and the contract. With p_lock it first locks the pool's
 -- counter, then the client (the order every writer follows), so that the figures stay true until the
@@ -196,8 +205,7 @@ BEGIN
     cl."id" IS NOT NULL, cl."onDemandLimit", coalesce(cl."onDemandInUse", 0),
     k."clientId", k."startsAt", k."endsAt", cc."quantity", cc."inUse",
     coalesce(pc."available", 0),
-    coalesce((SELECT sum(GREATEST(c2."quantity" - c2."inUse", 0))::int FROM "ContractCommitment" c2 JOIN "Contract" k2 ON k2."contractId" = c2."contractId"
-      WHERE c2."instanceTypeId" = p_instance_type AND k2."startsAt" <= p_now AND (k2."endsAt" IS NULL OR k2."endsAt" > p_now)), 0)
+    (SELECT pcm.reserved FROM "pool_commitments"(p_instance_type, p_now) pcm)
   FROM (SELECT 1) AS one
   LEFT JOIN "Client" cl ON cl."id" = p_client
   LEFT JOIN "Contract" k ON k."contractId" = p_contract

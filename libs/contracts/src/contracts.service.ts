@@ -1,0 +1,179 @@
+import { Injectable } from '@nestjs/common';
+import { Page, PrismaService, Slice, TransactionClient } from '@app/database';
+import { DomainError, ErrorCode, NotFoundError } from '@app/errors';
+import { AuditView, historyOf, recordChange } from './audit';
+
+export interface CommitmentInput {
+  locationId: number;
+  instanceTypeId: number;
+  quantity: number;
+}
+
+export interface ContractInput {
+  contractId: string;
+  clientId: number;
+  startsAt: Date;
+  endsAt?: Date | null;
+  commitments: CommitmentInput[];
+}
+
+export interface ContractChange {
+  endsAt?: Date | null;
+  /** Replace the contract's commitments. */
+  commitments?: CommitmentInput[];
+}
+
+export interface ContractView {
+  contractId: string;
+  clientId: number;
+  startsAt: Date;
+  endsAt: Date | null;
+  /** Valid now. */
+  active: boolean;
+  commitments: (CommitmentInput & { inUse: number })[];
+}
+
+/** A pool where the contract holds more committed servers than it now commits (nothing is taken away). */
+export interface Overcommitment {
+  locationId: number;
+  instanceTypeId: number;
+  committed: number;
+  inUse: number;
+}
+
+export interface ContractChangeResult {
+  contract: ContractView;
+  overcommitted: Overcommitment[];
+}
+
+const WITH_COMMITMENTS = { commitments: { orderBy: [{ locationId: 'asc' as const }, { instanceTypeId: 'asc' as const }] } };
+
+type ContractRow = { contractId: string; clientId: number; startsAt: Date; endsAt: Date | null; commitments: (CommitmentInput & { inUse: number })[] };
+
+function view(row: ContractRow, now: Date): ContractView {
+  return {
+    contractId: row.contractId, clientId: row.clientId, startsAt: row.startsAt, endsAt: row.endsAt,
+    active: row.startsAt <= now && (!row.endsAt || row.endsAt > now),
+    commitments: row.commitments.map(({ locationId, instanceTypeId, quantity, inUse }) => ({ locationId, instanceTypeId, quantity, inUse })),
+  };
+}
+
+/** What the contract commits now (nothing once it has ended), against what it holds. */
+function overcommitted(contract: ContractView): Overcommitment[] {
+  return contract.commitments
+    .map((c) => ({ locationId: c.locationId, instanceTypeId: c.instanceTypeId, committed: contract.active ? c.quantity : 0, inUse: c.inUse }))
+    .filter((c) => c.inUse > c.committed);
+}
+
+/**
+ * Contracts: listed, read, created and changed by staff, every change audited. A change locks the
+ * counters of the pools it touches first (the order every allocation follows), so that allocations
+ * decide on the figures before it or after it, never on a mix; the guarantee for every other client
+ * follows the new figures at once.
+ */
+@Injectable()
+export class ContractsService {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async list(filter: { clientId?: number }, slice: Slice, now = new Date()): Promise<Page<ContractView>> {
+    const where = { clientId: filter.clientId };
+    const [rows, total] = await Promise.all([
+      this.prisma.contract.findMany({ where, include: WITH_COMMITMENTS, orderBy: { contractId: 'asc' }, skip: slice.start, take: slice.results }),
+      this.prisma.contract.count({ where }),
+    ]);
+    return { total, items: rows.map((r) => view(r, now)) };
+  }
+
+  async get(contractId: string, now = new Date()): Promise<ContractView> {
+    const row = await this.prisma.contract.findUnique({ where: { contractId }, include: WITH_COMMITMENTS });
+    if (!row) throw new NotFoundError(ErrorCode.CONTRACT_NOT_FOUND, 'Contract', contractId);
+    return view(row, now);
+  }
+
+  async create(input: ContractInput, actor: string, now = new Date()): Promise<ContractChangeResult> {
+    checkPeriod(input.startsAt, input.endsAt);
+    await this.checkCommitments(input.commitments);
+    if (!(await this.prisma.client.count({ where: { id: input.clientId } }))) throw new NotFoundError(ErrorCode.CLIENT_NOT_FOUND, 'Client', input.clientId);
+    return this.prisma.$transaction(async (tx) => {
+      await lockPools(tx, input.commitments);
+      if (await tx.contract.count({ where: { contractId: input.contractId } })) {
+        throw new DomainError(ErrorCode.CONTRACT_EXISTS, `Contract ${input.contractId} exists already; change it with PATCH`, { contractId: input.contractId });
+      }
+      await tx.contract.create({
+        data: { contractId: input.contractId, clientId: input.clientId, startsAt: input.startsAt, endsAt: input.endsAt ?? null, commitments: { create: input.commitments } },
+      });
+      const contract = view(await tx.contract.findUniqueOrThrow({ where: { contractId: input.contractId }, include: WITH_COMMITMENTS }), now);
+      await recordChange(tx, { entity: 'contract', entityId: input.contractId, action: 'created', actor, before: null, after: contract });
+      return { contract, overcommitted: overcommitted(contract) };
+    });
+  }
+
+  async update(contractId: string, change: ContractChange, actor: string, now = new Date()): Promise<ContractChangeResult> {
+    if (change.commitments) await this.checkCommitments(change.commitments);
+    return this.prisma.$transaction(async (tx) => {
+      const existing = await tx.contract.findUnique({ where: { contractId }, include: WITH_COMMITMENTS });
+      if (!existing) throw new NotFoundError(ErrorCode.CONTRACT_NOT_FOUND, 'Contract', contractId);
+      if (change.endsAt !== undefined) checkPeriod(existing.startsAt, change.endsAt);
+      await lockPools(tx, [...existing.commitments, ...(change.commitments ?? [])]);
+      const before = view(await tx.contract.findUniqueOrThrow({ where: { contractId }, include: WITH_COMMITMENTS }), now);
+      if (change.endsAt !== undefined) await tx.contract.update({ where: { contractId }, data: { endsAt: change.endsAt } });
+      if (change.commitments) await replaceCommitments(tx, contractId, before.commitments, change.commitments);
+      const contract = view(await tx.contract.findUniqueOrThrow({ where: { contractId }, include: WITH_COMMITMENTS }), now);
+      await recordChange(tx, { entity: 'contract', entityId: contractId, action: 'updated', actor, before, after: contract });
+      return { contract, overcommitted: overcommitted(contract) };
+    });
+  }
+
+  async history(contractId: string, slice: Slice): Promise<Page<AuditView>> {
+    await this.get(contractId);
+    return historyOf(this.prisma, 'contract', contractId, slice);
+  }
+
+  /** Each pool once, and offered: the instance type exists at that location. */
+  private async checkCommitments(commitments: CommitmentInput[]): Promise<void> {
+    const pools = commitments.map((c) => `${c.locationId}/${c.instanceTypeId}`);
+    const twice = pools.filter((p, i) => pools.indexOf(p) !== i);
+    if (twice.length) throw new DomainError(ErrorCode.VALIDATION_FAILED, `Each pool may be committed once; ${[...new Set(twice)].join(', ')} more than once`, { pools: [...new Set(twice)] });
+    const types = await this.prisma.instanceType.findMany({ where: { id: { in: commitments.map((c) => c.instanceTypeId) } }, select: { id: true, locationId: true } });
+    const locationOf = new Map(types.map((t) => [t.id, t.locationId]));
+    const unknown = commitments.find((c) => locationOf.get(c.instanceTypeId) !== c.locationId);
+    if (unknown) {
+      throw new DomainError(ErrorCode.INSTANCE_TYPE_NOT_FOUND, `Instance type ${unknown.instanceTypeId} is not offered at location ${unknown.locationId}`, {
+        locationId: unknown.locationId, instanceTypeId: unknown.instanceTypeId,
+      });
+    }
+  }
+}
+
+function checkPeriod(startsAt: Date, endsAt: Date | null | undefined): void {
+  if (endsAt && endsAt <= startsAt) {
+    throw new DomainError(ErrorCode.VALIDATION_FAILED, 'endsAt must be after startsAt', { fields: [{ field: 'endsAt', problems: ['must be after startsAt'] }] });
+  }
+}
+
+/** The counters of the pools, in one order (by id), before any commitment row: the allocations' order. */
+async function lockPools(tx: TransactionClient, pools: { instanceTypeId: number }[]): Promise<void> {
+  const ids = [...new Set(pools.map((p) => p.instanceTypeId))].sort((a, b) => a - b);
+  if (ids.length) await tx.$queryRaw`SELECT 1 FROM "PoolCounter" WHERE "instanceTypeId" = ANY(${ids}::int[]) ORDER BY "instanceTypeId" FOR UPDATE`;
+}
+
+/**
+ * The new commitments replace the old. A pool dropped while the contract still holds servers in it is
+ * kept at quantity 0, so that what it holds stays counted (and is reported overcommitted).
+ */
+async function replaceCommitments(tx: TransactionClient, contractId: string, old: (CommitmentInput & { inUse: number })[], next: CommitmentInput[]): Promise<void> {
+  const key = (c: { locationId: number; instanceTypeId: number }) => `${c.locationId}/${c.instanceTypeId}`;
+  const kept = new Set(next.map(key));
+  for (const c of old.filter((o) => !kept.has(key(o)))) {
+    const where = { contractId_locationId_instanceTypeId: { contractId, locationId: c.locationId, instanceTypeId: c.instanceTypeId } };
+    if (c.inUse > 0) await tx.contractCommitment.update({ where, data: { quantity: 0 } });
+    else await tx.contractCommitment.delete({ where });
+  }
+  for (const c of next) {
+    await tx.contractCommitment.upsert({
+      where: { contractId_locationId_instanceTypeId: { contractId, locationId: c.locationId, instanceTypeId: c.instanceTypeId } },
+      create: { contractId, ...c },
+      update: { quantity: c.quantity },
+    });
+  }
+}

@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '@app/database';
+import { DomainError, ErrorCode, NotFoundError } from '@app/errors';
+import { SERVER_VIEW_INCLUDE, ServerView, toServerView } from './server-view';
+
+/** What describes a server, as opposed to its lifecycle, which only the server commands change. */
+export interface ServerDescription {
+  hostname?: string;
+  rack?: string | null;
+  serviceTag?: string | null;
+}
+
+@Injectable()
+export class ServerDescriptions {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async describe(serverId: number, description: ServerDescription): Promise<ServerView> {
+    if (description.hostname !== undefined) {
+      const holder = await this.prisma.server.findUnique({ where: { hostname: description.hostname }, select: { id: true } });
+      if (holder && holder.id !== serverId) {
+        throw new DomainError(ErrorCode.HOSTNAME_IN_USE, `${description.hostname} is the hostname of server ${holder.id}`, { hostname: description.hostname, serverId: holder.id });
+      }
+    }
+    const { count } = await this.prisma.server.updateMany({ where: { id: serverId }, data: description });
+    if (!count) throw new NotFoundError(ErrorCode.SERVER_NOT_FOUND, 'Server', serverId);
+    return toServerView(await this.prisma.server.findUniqueOrThrow({ where: { id: serverId }, include: SERVER_VIEW_INCLUDE }));
+  }
+}
