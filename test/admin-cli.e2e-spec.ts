@@ -65,8 +65,8 @@ describe('Admin command line (npm run admin -- ...)', () => {
       const before = await prisma.server.findMany({ orderBy: { id: 'asc' }, omit: { updatedAt: true } });
       expect(admin('inventory', 'import', EXAMPLE).status).toBe(0);
       expect(await prisma.server.findMany({ orderBy: { id: 'asc' }, omit: { updatedAt: true } })).toEqual(before);
-      expect(before.map((s) => [s.id, s.status, s.subState])).toEqual([[157437, 'available', null], [157438, 'available', null], [157439, 'isolated', 'brokenHardware']]);
-      expect(await prisma.contractCommitment.findMany()).toEqual([{ contractId: 'MY-CONTRACT-123', locationId: 18, instanceTypeId: 129, quantity: 2, inUse: 0 }]);
+      expect(before.map((s) => [s.id, s.status, s.subState])).toEqual([[257437, 'available', null], [257438, 'available', null], [257439, 'isolated', 'brokenHardware']]);
+      expect(await prisma.contractCommitment.findMany()).toEqual([{ contractId: 'EXAMPLE-CONTRACT-1', locationId: 28, instanceTypeId: 229, quantity: 2, inUse: 0 }]);
     });
 
     it('reports every bad record, which field and why, and writes nothing', async () => {
@@ -74,18 +74,18 @@ describe('Admin command line (npm run admin -- ...)', () => {
       const file = join(dir, 'bad.json');
       writeFileSync(file, JSON.stringify({
         servers: [
-          { id: 900001, hostname: 'ok.example', locationId: 18, instanceTypeId: 129 },
-          { id: -5, hostname: 'neg.example', locationId: 18, instanceTypeId: 129 },
-          { id: 900002, hostname: 'lost.example', locationId: 77, instanceTypeId: 129 },
-          { id: 900003, hostname: 'taken.example', locationId: 18, instanceTypeId: 129, status: 'allocated' },
-          { id: 900004, hostname: 'server202015.dedi.i3d.net', locationId: 18, instanceTypeId: 129, colour: 'red' },
+          { id: 900001, hostname: 'ok.example', locationId: 28, instanceTypeId: 229 },
+          { id: -5, hostname: 'neg.example', locationId: 28, instanceTypeId: 229 },
+          { id: 900002, hostname: 'lost.example', locationId: 77, instanceTypeId: 229 },
+          { id: 900003, hostname: 'taken.example', locationId: 28, instanceTypeId: 229, status: 'allocated' },
+          { id: 900004, hostname: 'server257437.fra.example.net', locationId: 28, instanceTypeId: 229, colour: 'red' },
         ],
-        contracts: [{ contractId: 'lower-case', clientId: 12345, startsAt: '2026-01-01T00:00:00Z', commitments: [{ locationId: 18, instanceTypeId: 129, quantity: -1 }] }],
+        contracts: [{ contractId: 'lower-case', clientId: 32345, startsAt: '2026-01-01T00:00:00Z', commitments: [{ locationId: 28, instanceTypeId: 229, quantity: -1 }] }],
       }));
       const serversBefore = await prisma.server.count();
       const result = admin('--json', 'inventory', 'import', file);
       expect(result.status).toBe(1);
-      const { problems } = JSON.parse(result.stdout).error.details;
+      const { problems } = JSON.parse(result.stderr).error.details;
       expect(problems).toEqual(expect.arrayContaining([
         expect.objectContaining({ record: 'servers[1]', field: 'id', problem: 'must be an integer of at least 1' }),
         expect.objectContaining({ record: 'servers[2]', id: 900002, field: 'locationId' }),
@@ -116,8 +116,8 @@ describe('Admin command line (npm run admin -- ...)', () => {
       const file = join(dir, 'export.json');
       expect(admin('inventory', 'export', '--out', file).status).toBe(0);
       const exported = JSON.parse(readFileSync(file, 'utf8'));
-      expect(exported.servers.find((s: { id: number }) => s.id === 157439)).toEqual({
-        id: 157439, hostname: 'server202017.dedi.i3d.net', locationId: 18, instanceTypeId: 129, rack: 'LA3:01:002160:0411', serviceTag: '31XXXXZ',
+      expect(exported.servers.find((s: { id: number }) => s.id === 257439)).toEqual({
+        id: 257439, hostname: 'server257439.fra.example.net', locationId: 28, instanceTypeId: 229, rack: 'FRA1:01:002160:0411', serviceTag: 'EX257439',
         status: 'isolated', subState: 'brokenHardware', isolationReason: 'PSU failure',
       });
       expect(json('inventory', 'import', file).imported.servers).toBe(exported.servers.length);
@@ -133,7 +133,7 @@ describe('Admin command line (npm run admin -- ...)', () => {
       expect(json('hook', 'disable', String(added.id)).enabled).toBe(false);
       expect(json('hook', 'enable', String(added.id)).enabled).toBe(true);
 
-      const event = await prisma.outboxEvent.create({ data: { id: '11111111-1111-4111-8111-111111111111', type: 'server.baseline.requested', serverId: 157437, payload: {} } });
+      const event = await prisma.outboxEvent.create({ data: { id: '11111111-1111-4111-8111-111111111111', type: 'server.baseline.requested', serverId: 257437, payload: {} } });
       // The outbox's trigger queued its delivery; it is made a dead letter here.
       const dead = await prisma.hookDelivery.update({ where: { hookId_eventId: { hookId: added.id, eventId: event.id } }, data: { state: 'dead', attempts: 12, lastError: 'no success after 12 attempts' } });
       expect(json('hook', 'deliveries', '--state', 'dead')).toEqual([expect.objectContaining({ id: dead.id.toString(), state: 'dead', hookName: 'metalworks' })]);

@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { Command } from 'commander';
 import { AppConfig, loadConfig } from '@app/config';
 import { openDatabase, PrismaService, PROJECT_ROOT } from '@app/database';
@@ -14,6 +15,8 @@ export interface AdminServices {
   config: AppConfig;
   databaseUrl: string;
   prisma: PrismaService;
+  /** Who is acting, in audit trails: the command line and the operating-system user. */
+  actor: { name: string };
   /** Progress for people; goes to stderr so that stdout stays parseable. */
   progress(message: string): void;
 }
@@ -37,7 +40,7 @@ export class AdminContext {
       const database = await openDatabase(config, () => undefined);
       const prisma = new PrismaService(database.url, 2);
       try {
-        return await command({ config, databaseUrl: database.url, prisma, progress: (m) => this.progress(m) });
+        return await command({ config, databaseUrl: database.url, prisma, actor: { name: `admin-cli:${userInfo().username}` }, progress: (m) => this.progress(m) });
       } finally {
         await prisma.$disconnect();
         await database.stop();
@@ -57,7 +60,8 @@ export class AdminContext {
       const code = error instanceof DomainError ? error.code : 'ERROR';
       const details = error instanceof DomainError ? error.details : undefined;
       const message = error instanceof Error ? error.message : String(error);
-      if (this.json) process.stdout.write(`${JSON.stringify({ error: { code, message, details } }, null, 2)}\n`);
+      // Failures go to stderr in both forms, so that stdout holds only results.
+      if (this.json) process.stderr.write(`${JSON.stringify({ error: { code, message, details } }, jsonValue, 2)}\n`);
       else process.stderr.write(`Error: ${message}\n`);
       process.exitCode = 1;
     }

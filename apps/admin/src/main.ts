@@ -4,6 +4,10 @@ import { apiKeyCommands } from './commands/api-key.commands';
 import { dbCommands } from './commands/db.commands';
 import { hookCommands } from './commands/hook.commands';
 import { inventoryCommands } from './commands/inventory.commands';
+import { clientCommands } from './commands/client.commands';
+import { contractCommands } from './commands/contract.commands';
+import { reportCommands } from './commands/report.commands';
+import { serverCommands } from './commands/server.commands';
 
 const program = new Command('admin')
   .description('Admin command line of the bare-metal allocator (uses DATABASE_URL, or the embedded database under .data/)')
@@ -14,6 +18,10 @@ const program = new Command('admin')
 const context = new AdminContext(program);
 program.addCommand(apiKeyCommands(context));
 program.addCommand(inventoryCommands(context));
+program.addCommand(reportCommands(context));
+program.addCommand(clientCommands(context));
+program.addCommand(contractCommands(context));
+program.addCommand(serverCommands(context));
 program.addCommand(hookCommands(context));
 program.addCommand(dbCommands(context));
 

@@ -8,3 +8,4 @@ export { BaselineWatchdog } from './baseline-watchdog';
 export type { CommandResult } from './command-result';
 export type { Actor } from './server-state.repository';
 export { invariantViolations, NO_VIOLATIONS } from './fleet-invariants';
+export { standaloneServerCommands } from './standalone';

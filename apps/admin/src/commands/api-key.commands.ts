@@ -1,10 +1,15 @@
 import { Command } from 'commander';
 import { ALL_SCOPES, ApiKeyRepository, ApiKeyService, ApiKeyView } from '@app/auth';
 import { AdminContext } from '../admin-context';
+import { table } from '../table';
 import { duration, positiveInt } from './arguments';
 
+function stateOf(key: ApiKeyView): string {
+  return key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : key.expiresAt && key.expiresAt <= new Date() ? 'expired' : 'active';
+}
+
 function describe(key: ApiKeyView): string {
-  const state = key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : key.expiresAt && key.expiresAt <= new Date() ? 'expired' : 'active';
+  const state = stateOf(key);
   const expires = key.expiresAt ? key.expiresAt.toISOString() : 'never';
   const used = key.lastUsedAt ? key.lastUsedAt.toISOString() : 'never';
   return `#${key.id} ${key.name} (${key.prefix}…) ${state}; scopes ${key.scopes.join(',')}; expires ${expires}; last used ${used}`;
@@ -33,7 +38,11 @@ export function apiKeyCommands(context: AdminContext): Command {
     .action(() =>
       context.run(async ({ prisma }) => {
         const keys = await service(prisma).list();
-        return { data: keys, text: keys.length ? keys.map(describe).join('\n') : 'No API keys.' };
+        const columns: Parameters<typeof table<ApiKeyView>>[1] = [
+          ['id', (k) => k.id], ['name', (k) => k.name], ['prefix', (k) => `${k.prefix}…`], ['state', stateOf], ['scopes', (k) => k.scopes.join(',')],
+          ['expires', (k) => k.expiresAt ?? 'never'], ['last used', (k) => k.lastUsedAt ?? 'never'],
+        ];
+        return { data: keys, text: table(keys, columns, 'No API keys.') };
       }),
     );
 

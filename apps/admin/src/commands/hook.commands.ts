@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { DeliveryState } from '@app/database';
 import { DeliveryView, HooksService, HookView } from '@app/events';
 import { AdminContext } from '../admin-context';
+import { table } from '../table';
 import { positiveInt } from './arguments';
 
 function describe(hook: HookView): string {
@@ -38,7 +39,11 @@ export function hookCommands(context: AdminContext): Command {
   hook.command('list').description('List hooks').action(() =>
     run(async (hooks) => {
       const all = await hooks.list();
-      return { data: all, text: all.length ? all.map(describe).join('\n') : 'No hooks.' };
+      const text = table(all, [
+        ['id', (h) => h.id], ['name', (h) => h.name], ['state', (h) => (h.enabled ? 'enabled' : 'disabled')], ['url', (h) => h.url],
+        ['events', (h) => (h.eventTypes.length ? h.eventTypes.join(',') : 'all')],
+      ], 'No hooks.');
+      return { data: all, text };
     }),
   );
 

@@ -1,8 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { DomainError, ErrorCode } from '@app/errors';
-import { InventoryExporter, InventoryImporter, InventoryProblem } from '@app/inventory';
+import { InventoryExporter, InventoryImporter } from '@app/inventory';
 import { AdminContext } from '../admin-context';
+import { listProblems } from '../problems';
 
 async function readJson(file: string): Promise<unknown> {
   const text = await readFile(file, 'utf8');
@@ -11,16 +12,6 @@ async function readJson(file: string): Promise<unknown> {
   } catch (error) {
     throw new DomainError(ErrorCode.VALIDATION_FAILED, `${file} is not valid JSON: ${(error as Error).message}`);
   }
-}
-
-function listProblems(error: unknown): never {
-  if (error instanceof DomainError && Array.isArray(error.details?.problems)) {
-    const problems = error.details.problems as InventoryProblem[];
-    const lines = problems.slice(0, 200).map((p) => `  ${p.record}${p.id !== undefined ? ` (${p.id})` : ''}${p.field ? ` ${p.field}` : ''}: ${p.problem}`);
-    const more = problems.length > 200 ? [`  ... and ${problems.length - 200} more (--json lists all)`] : [];
-    throw new DomainError(error.code, [error.message, ...lines, ...more].join('\n'), { problems });
-  }
-  throw error;
 }
 
 export function inventoryCommands(context: AdminContext): Command {
