@@ -1,10 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PrismaService } from '@app/database';
 import { standaloneServerCommands } from '@app/server-commands';
-import { runAdmin } from './support/processes';
-import { createTestDatabase, TestDatabase } from './support/test-database';
+import { adminTestbed } from './support/admin-testbed';
 
 const EXAMPLE = join(__dirname, '..', 'examples', 'inventory.example.json');
 
@@ -13,21 +10,11 @@ const EXAMPLE = join(__dirname, '..', 'examples', 'inventory.example.json');
  * 257437 and 257438 Available and 257439 isolated; client 32345 whose EXAMPLE-CONTRACT-1 commits 2.
  */
 describe('Admin command line: reports, clients, contracts, servers', () => {
-  let database: TestDatabase;
-  let prisma: PrismaService;
-  let dir: string;
-  const admin = (...args: string[]) => runAdmin(database.url, args);
-  const json = (...args: string[]) => JSON.parse(admin('--json', ...args).stdout);
+  const bed = adminTestbed();
+  const { admin, json } = bed;
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    prisma = new PrismaService(database.url, 2);
-    dir = mkdtempSync(join(tmpdir(), 'bm-admin-'));
+  beforeAll(() => {
     expect(admin('inventory', 'import', EXAMPLE).status).toBe(0);
-  });
-  afterAll(async () => {
-    await prisma.$disconnect();
-    await database.drop();
   });
 
   it('reports capacity as an aligned table and as JSON', () => {
@@ -61,7 +48,7 @@ describe('Admin command line: reports, clients, contracts, servers', () => {
     const shown = json('contract', 'show', 'SECOND-1');
     expect(shown.history.map((h: { action: string; actor: string }) => h.action)).toEqual(['updated', 'updated', 'created']);
     expect(shown.history[0].actor).toMatch(/^admin-cli:/);
-    expect(await prisma.auditEntry.count({ where: { entity: 'client', entityId: '32346' } })).toBe(2);
+    expect(await bed.prisma.auditEntry.count({ where: { entity: 'client', entityId: '32346' } })).toBe(2);
   });
 
   it('prints failures with --json on stderr as {"error": ...} and exits non-zero', () => {
@@ -83,24 +70,24 @@ describe('Admin command line: reports, clients, contracts, servers', () => {
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('server257440.fra.example.net is the hostname of server 257440');
     expect(json('server', 'retire', '257439', '--reason', 'PSU beyond repair').server.status).toBe('retired');
-    expect((await prisma.server.findUniqueOrThrow({ where: { id: 257439 } })).status).toBe('retired');
+    expect((await bed.prisma.server.findUniqueOrThrow({ where: { id: 257439 } })).status).toBe('retired');
     expect(admin('server', 'retire', '257439', '--reason', 'again').stderr).toContain('retire is not allowed');
   });
 
   it('exports and imports back a fleet with allocated, isolated and quarantined servers, touching no lifecycle', async () => {
-    await prisma.sql.rows(`SELECT * FROM "allocate_servers"(28, 229, 32345, 'EXAMPLE-CONTRACT-1', false, 1, 'none', now()::timestamp, 'test', 10)`);
-    const { commands } = standaloneServerCommands(prisma);
+    await bed.prisma.sql.rows(`SELECT * FROM "allocate_servers"(28, 229, 32345, 'EXAMPLE-CONTRACT-1', false, 1, 'none', now()::timestamp, 'test', 10)`);
+    const { commands } = standaloneServerCommands(bed.prisma);
     await commands.isolate(257438, { subState: 'maintenance' }, { name: 'test' });
     await commands.quarantine(257438, { name: 'test' });
-    const before = await prisma.server.findMany({ orderBy: { id: 'asc' }, select: { id: true, status: true, currentAllocationId: true, quarantinedFrom: true, subState: true } });
+    const before = await bed.prisma.server.findMany({ orderBy: { id: 'asc' }, select: { id: true, status: true, currentAllocationId: true, quarantinedFrom: true, subState: true } });
     expect(before.map((s) => s.status)).toEqual(['allocated', 'quarantined', 'retired', 'baselining']);
 
-    const file = join(dir, 'fleet.json');
+    const file = join(bed.dir, 'fleet.json');
     expect(admin('inventory', 'export', '--out', file).status).toBe(0);
     const imported = admin('inventory', 'import', file);
     expect(imported.stderr).not.toContain('Error');
     expect(imported.status).toBe(0);
-    expect(await prisma.server.findMany({ orderBy: { id: 'asc' }, select: { id: true, status: true, currentAllocationId: true, quarantinedFrom: true, subState: true } })).toEqual(before);
+    expect(await bed.prisma.server.findMany({ orderBy: { id: 'asc' }, select: { id: true, status: true, currentAllocationId: true, quarantinedFrom: true, subState: true } })).toEqual(before);
 
     const exported = JSON.parse(readFileSync(file, 'utf8'));
     exported.servers.push({ id: 257499, hostname: 'new.fra.example.net', locationId: 28, instanceTypeId: 229, status: 'allocated' });

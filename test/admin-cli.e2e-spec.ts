@@ -1,28 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PrismaService } from '@app/database';
-import { runAdmin } from './support/processes';
-import { createTestDatabase, TestDatabase } from './support/test-database';
+import { adminTestbed } from './support/admin-testbed';
 
 const EXAMPLE = join(__dirname, '..', 'examples', 'inventory.example.json');
 
 describe('Admin command line (npm run admin -- ...)', () => {
-  let database: TestDatabase;
-  let prisma: PrismaService;
-  let dir: string;
-  const admin = (...args: string[]) => runAdmin(database.url, args);
-  const json = (...args: string[]) => JSON.parse(admin('--json', ...args).stdout);
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    prisma = new PrismaService(database.url, 2);
-    dir = mkdtempSync(join(tmpdir(), 'bm-admin-'));
-  });
-  afterAll(async () => {
-    await prisma.$disconnect();
-    await database.drop();
-  });
+  const bed = adminTestbed();
+  const { admin, json } = bed;
 
   describe('api-key', () => {
     it('creates a key, shows its secret once, lists it without the secret, and revokes it', () => {
@@ -62,16 +46,16 @@ describe('Admin command line (npm run admin -- ...)', () => {
   describe('inventory import', () => {
     it('imports the example file, and importing it again changes nothing', async () => {
       expect(json('inventory', 'import', EXAMPLE).imported).toEqual({ locations: 1, instanceTypes: 1, servers: 3, clients: 1, contracts: 1 });
-      const before = await prisma.server.findMany({ orderBy: { id: 'asc' }, omit: { updatedAt: true } });
+      const before = await bed.prisma.server.findMany({ orderBy: { id: 'asc' }, omit: { updatedAt: true } });
       expect(admin('inventory', 'import', EXAMPLE).status).toBe(0);
-      expect(await prisma.server.findMany({ orderBy: { id: 'asc' }, omit: { updatedAt: true } })).toEqual(before);
+      expect(await bed.prisma.server.findMany({ orderBy: { id: 'asc' }, omit: { updatedAt: true } })).toEqual(before);
       expect(before.map((s) => [s.id, s.status, s.subState])).toEqual([[257437, 'available', null], [257438, 'available', null], [257439, 'isolated', 'brokenHardware']]);
-      expect(await prisma.contractCommitment.findMany()).toEqual([{ contractId: 'EXAMPLE-CONTRACT-1', locationId: 28, instanceTypeId: 229, quantity: 2, inUse: 0 }]);
+      expect(await bed.prisma.contractCommitment.findMany()).toEqual([{ contractId: 'EXAMPLE-CONTRACT-1', locationId: 28, instanceTypeId: 229, quantity: 2, inUse: 0 }]);
     });
 
     it('reports every bad record, which field and why, and writes nothing', async () => {
       expect(admin('inventory', 'import', EXAMPLE).status).toBe(0);
-      const file = join(dir, 'bad.json');
+      const file = join(bed.dir, 'bad.json');
       writeFileSync(file, JSON.stringify({
         servers: [
           { id: 900001, hostname: 'ok.example', locationId: 28, instanceTypeId: 229 },
@@ -82,7 +66,7 @@ describe('Admin command line (npm run admin -- ...)', () => {
         ],
         contracts: [{ contractId: 'lower-case', clientId: 32345, startsAt: '2026-01-01T00:00:00Z', commitments: [{ locationId: 28, instanceTypeId: 229, quantity: -1 }] }],
       }));
-      const serversBefore = await prisma.server.count();
+      const serversBefore = await bed.prisma.server.count();
       const result = admin('--json', 'inventory', 'import', file);
       expect(result.status).toBe(1);
       const { problems } = JSON.parse(result.stderr).error.details;
@@ -94,7 +78,7 @@ describe('Admin command line (npm run admin -- ...)', () => {
         expect.objectContaining({ record: 'contracts[0]', field: 'contractId' }),
       ]));
       expect(problems.filter((p: { record: string }) => p.record === "servers[0]")).toEqual([]);
-      expect(await prisma.server.count()).toBe(serversBefore);
+      expect(await bed.prisma.server.count()).toBe(serversBefore);
 
       const text = admin('inventory', 'import', file);
       expect(text.stderr).toContain('nothing was imported');
@@ -102,7 +86,7 @@ describe('Admin command line (npm run admin -- ...)', () => {
     });
 
     it('rejects a file that is not JSON', () => {
-      const file = join(dir, 'broken.json');
+      const file = join(bed.dir, 'broken.json');
       writeFileSync(file, '{ "servers": [');
       const result = admin('inventory', 'import', file);
       expect(result.status).toBe(1);
@@ -113,7 +97,7 @@ describe('Admin command line (npm run admin -- ...)', () => {
   describe('inventory export', () => {
     it('writes the import format, which imports back unchanged', async () => {
       expect(admin('inventory', 'import', EXAMPLE).status).toBe(0);
-      const file = join(dir, 'export.json');
+      const file = join(bed.dir, 'export.json');
       expect(admin('inventory', 'export', '--out', file).status).toBe(0);
       const exported = JSON.parse(readFileSync(file, 'utf8'));
       expect(exported.servers.find((s: { id: number }) => s.id === 257439)).toEqual({
@@ -133,12 +117,12 @@ describe('Admin command line (npm run admin -- ...)', () => {
       expect(json('hook', 'disable', String(added.id)).enabled).toBe(false);
       expect(json('hook', 'enable', String(added.id)).enabled).toBe(true);
 
-      const event = await prisma.outboxEvent.create({ data: { id: '11111111-1111-4111-8111-111111111111', type: 'server.baseline.requested', serverId: 257437, payload: {} } });
+      const event = await bed.prisma.outboxEvent.create({ data: { id: '11111111-1111-4111-8111-111111111111', type: 'server.baseline.requested', serverId: 257437, payload: {} } });
       // The outbox's trigger queued its delivery; it is made a dead letter here.
-      const dead = await prisma.hookDelivery.update({ where: { hookId_eventId: { hookId: added.id, eventId: event.id } }, data: { state: 'dead', attempts: 12, lastError: 'no success after 12 attempts' } });
+      const dead = await bed.prisma.hookDelivery.update({ where: { hookId_eventId: { hookId: added.id, eventId: event.id } }, data: { state: 'dead', attempts: 12, lastError: 'no success after 12 attempts' } });
       expect(json('hook', 'deliveries', '--state', 'dead')).toEqual([expect.objectContaining({ id: dead.id.toString(), state: 'dead', hookName: 'metalworks' })]);
       expect(admin('hook', 'replay', dead.id.toString()).status).toBe(0);
-      expect(await prisma.hookDelivery.findUniqueOrThrow({ where: { id: dead.id } })).toMatchObject({ state: 'pending', attempts: 0 });
+      expect(await bed.prisma.hookDelivery.findUniqueOrThrow({ where: { id: dead.id } })).toMatchObject({ state: 'pending', attempts: 0 });
       const again = admin('hook', 'replay', dead.id.toString());
       expect(again.status).toBe(1);
       expect(again.stderr).toContain('only dead-lettered deliveries are replayed');

@@ -1,12 +1,19 @@
 import { PrismaService } from '@app/database';
 
+/** When staff last changed the client or contract `id` (an SQL expression), '-infinity' when never. */
+const LAST_CHANGE = (entity: 'client' | 'contract', id: string) =>
+  `COALESCE((SELECT MAX(e."occurredAt") FROM "AuditEntry" e WHERE e."entity" = '${entity}' AND e."entityId" = ${id}), '-infinity')`;
+
 /**
  * Every invariant of allocation and quota, checked in SQL over the whole database (the tests, the
- * benchmark and `admin db check` run it), including the engine's counters against a recount.
+ * benchmark and `admin db check` run it), including the engine's counters against a recount. A quota or
+ * reserve exceeded because staff lowered a figure (an audited change after the allocations) is not a violation:
+ * nothing is taken away from a client then.
  * Each query returns the rows that break its rule; all lists must be empty.
  */
 export async function invariantViolations(prisma: PrismaService, defaultOnDemandLimit: number): Promise<Record<string, unknown[]>> {
-  const q = (sql: TemplateStringsArray) => prisma.$queryRawUnsafe<unknown[]>(sql.join(''));
+  // SQL fragments (never values from outside) are spliced in as text.
+  const q = (sql: TemplateStringsArray, ...fragments: string[]) => prisma.$queryRawUnsafe<unknown[]>(sql.reduce((text, part, i) => text + part + (fragments[i] ?? ''), ''));
   return {
     serverWithTwoOpenAllocations: await q`
       SELECT "serverId", COUNT(*)::int FROM "Allocation" WHERE "endedAt" IS NULL GROUP BY "serverId" HAVING COUNT(*) > 1`,
@@ -20,14 +27,16 @@ export async function invariantViolations(prisma: PrismaService, defaultOnDemand
       SELECT cc."contractId", cc."instanceTypeId", cc."quantity", COUNT(a."id")::int AS used
       FROM "ContractCommitment" cc JOIN "Allocation" a
         ON a."contractId" = cc."contractId" AND a."instanceTypeId" = cc."instanceTypeId" AND a."quota" = 'COMMITTED' AND a."endedAt" IS NULL
-      GROUP BY cc."contractId", cc."instanceTypeId", cc."quantity" HAVING COUNT(a."id") > cc."quantity"`,
+      GROUP BY cc."contractId", cc."instanceTypeId", cc."quantity"
+      HAVING COUNT(a."id") > cc."quantity" AND MAX(a."startedAt") > ${LAST_CHANGE('contract', 'cc."contractId"')}`,
     committedWithoutCommitment: await q`
       SELECT a."id" FROM "Allocation" a LEFT JOIN "ContractCommitment" cc ON cc."contractId" = a."contractId" AND cc."instanceTypeId" = a."instanceTypeId"
       WHERE a."quota" = 'COMMITTED' AND cc."contractId" IS NULL`,
     clientOverOnDemandLimit: await prisma.$queryRawUnsafe<unknown[]>(`
       SELECT c."id", COALESCE(c."onDemandLimit", ${defaultOnDemandLimit}) AS "limit", COUNT(a."id")::int AS used
       FROM "Client" c JOIN "Allocation" a ON a."clientId" = c."id" AND a."quota" = 'ON_DEMAND' AND a."endedAt" IS NULL
-      GROUP BY c."id" HAVING COUNT(a."id") > COALESCE(c."onDemandLimit", ${defaultOnDemandLimit})`),
+      GROUP BY c."id"
+      HAVING COUNT(a."id") > COALESCE(c."onDemandLimit", ${defaultOnDemandLimit}) AND MAX(a."startedAt") > ${LAST_CHANGE('client', 'c."id"::text')}`),
     poolBelowReservedCapacity: await q`
       SELECT it."id", avail.n AS available, reserved.n AS reserved
       FROM "InstanceType" it
@@ -39,21 +48,25 @@ export async function invariantViolations(prisma: PrismaService, defaultOnDemand
         WHERE cc."instanceTypeId" = it."id" AND k."startsAt" <= now() AND (k."endsAt" IS NULL OR k."endsAt" > now())
       ) reserved ON TRUE
       WHERE NOT EXISTS (SELECT 1 FROM "Server" s WHERE s."instanceTypeId" = it."id" AND s."status" IN ('baselining', 'isolated', 'quarantined'))
-        AND avail.n < reserved.n`,
+        AND avail.n < reserved.n
+        AND NOT EXISTS (SELECT 1 FROM "ContractCommitment" cc JOIN "AuditEntry" e ON e."entity" = 'contract' AND e."entityId" = cc."contractId"
+                        WHERE cc."instanceTypeId" = it."id"
+                          AND e."occurredAt" >= COALESCE((SELECT MAX(a."startedAt") FROM "Allocation" a WHERE a."instanceTypeId" = it."id"), '-infinity'))`,
     poolCounterDrift: await q`
-      SELECT pc."instanceTypeId", pc."available", pc."allocated", pc."baselining", pc."isolated", pc."quarantined", pc."committedInUse", pc."onDemandInUse", recount.*
+      SELECT pc."instanceTypeId", pc."available", pc."allocated", pc."baselining", pc."isolated", pc."quarantined", pc."retired", pc."committedInUse", pc."onDemandInUse", recount.*
       FROM "PoolCounter" pc JOIN LATERAL (SELECT
         (SELECT COUNT(*)::int FROM "Server" s WHERE s."instanceTypeId" = pc."instanceTypeId" AND s."status" = 'available') AS available_recounted,
         (SELECT COUNT(*)::int FROM "Server" s WHERE s."instanceTypeId" = pc."instanceTypeId" AND s."status" = 'allocated') AS allocated_recounted,
         (SELECT COUNT(*)::int FROM "Server" s WHERE s."instanceTypeId" = pc."instanceTypeId" AND s."status" = 'baselining') AS baselining_recounted,
         (SELECT COUNT(*)::int FROM "Server" s WHERE s."instanceTypeId" = pc."instanceTypeId" AND s."status" = 'isolated') AS isolated_recounted,
         (SELECT COUNT(*)::int FROM "Server" s WHERE s."instanceTypeId" = pc."instanceTypeId" AND s."status" = 'quarantined') AS quarantined_recounted,
+        (SELECT COUNT(*)::int FROM "Server" s WHERE s."instanceTypeId" = pc."instanceTypeId" AND s."status" = 'retired') AS retired_recounted,
         (SELECT COUNT(*)::int FROM "Allocation" a WHERE a."instanceTypeId" = pc."instanceTypeId" AND a."endedAt" IS NULL AND a."quota" = 'COMMITTED') AS committed_recounted,
         (SELECT COUNT(*)::int FROM "Allocation" a WHERE a."instanceTypeId" = pc."instanceTypeId" AND a."endedAt" IS NULL AND a."quota" = 'ON_DEMAND') AS on_demand_recounted
       ) recount ON TRUE
-      WHERE (pc."available", pc."allocated", pc."baselining", pc."isolated", pc."quarantined", pc."committedInUse", pc."onDemandInUse")
+      WHERE (pc."available", pc."allocated", pc."baselining", pc."isolated", pc."quarantined", pc."retired", pc."committedInUse", pc."onDemandInUse")
         IS DISTINCT FROM (recount.available_recounted, recount.allocated_recounted, recount.baselining_recounted, recount.isolated_recounted,
-                          recount.quarantined_recounted, recount.committed_recounted, recount.on_demand_recounted)`,
+                          recount.quarantined_recounted, recount.retired_recounted, recount.committed_recounted, recount.on_demand_recounted)`,
     poolWithoutCounter: await q`
       SELECT it."id" FROM "InstanceType" it LEFT JOIN "PoolCounter" pc ON pc."instanceTypeId" = it."id" WHERE pc."instanceTypeId" IS NULL`,
     clientCounterDrift: await q`

@@ -26,6 +26,7 @@ CREATE TABLE "PoolCounter" (
     "baselining" INTEGER NOT NULL DEFAULT 0,
     "isolated" INTEGER NOT NULL DEFAULT 0,
     "quarantined" INTEGER NOT NULL DEFAULT 0,
+    "retired" INTEGER NOT NULL DEFAULT 0,
     "committedInUse" INTEGER NOT NULL DEFAULT 0,
     "onDemandInUse" INTEGER NOT NULL DEFAULT 0,
 
@@ -42,7 +43,8 @@ ALTER TABLE "PoolCounter" ADD CONSTRAINT "PoolCounter_instanceTypeId_fkey" FOREI
 ALTER TABLE "ContractCommitment" ALTER COLUMN "inUse" SET DEFAULT 0;
 ALTER TABLE "IdempotencyKey" ALTER COLUMN "allocationIds" SET NOT NULL;
 ALTER TABLE "PoolCounter" ADD CONSTRAINT "PoolCounter_not_negative" CHECK (
-  "available" >= 0 AND "allocated" >= 0 AND "baselining" >= 0 AND "isolated" >= 0 AND "quarantined" >= 0 AND "committedInUse" >= 0 AND "onDemandInUse" >= 0);
+  "available" >= 0 AND "allocated" >= 0 AND "baselining" >= 0 AND "isolated" >= 0 AND "quarantined" >= 0 AND "retired" >= 0
+  AND "committedInUse" >= 0 AND "onDemandInUse" >= 0);
 ALTER TABLE "Client" ADD CONSTRAINT "Client_onDemandInUse_not_negative" CHECK ("onDemandInUse" >= 0);
 ALTER TABLE "ContractCommitment" ADD CONSTRAINT "ContractCommitment_inUse_not_negative" CHECK ("inUse" >= 0);
 
@@ -97,15 +99,15 @@ BEGIN
   END IF;
   UPDATE "PoolCounter" pc SET
     "available" = pc."available" + d.available, "allocated" = pc."allocated" + d.allocated, "baselining" = pc."baselining" + d.baselining,
-    "isolated" = pc."isolated" + d.isolated, "quarantined" = pc."quarantined" + d.quarantined
+    "isolated" = pc."isolated" + d.isolated, "quarantined" = pc."quarantined" + d.quarantined, "retired" = pc."retired" + d.retired
   FROM (
     SELECT pool,
       coalesce(sum(delta) FILTER (WHERE status = 'available'), 0) AS available, coalesce(sum(delta) FILTER (WHERE status = 'allocated'), 0) AS allocated,
       coalesce(sum(delta) FILTER (WHERE status = 'baselining'), 0) AS baselining, coalesce(sum(delta) FILTER (WHERE status = 'isolated'), 0) AS isolated,
-      coalesce(sum(delta) FILTER (WHERE status = 'quarantined'), 0) AS quarantined
+      coalesce(sum(delta) FILTER (WHERE status = 'quarantined'), 0) AS quarantined, coalesce(sum(delta) FILTER (WHERE status = 'retired'), 0) AS retired
     FROM unnest(pools, statuses, deltas) AS change(pool, status, delta) GROUP BY pool
   ) d
-  WHERE pc."instanceTypeId" = d.pool AND (d.available, d.allocated, d.baselining, d.isolated, d.quarantined) <> (0, 0, 0, 0, 0);
+  WHERE pc."instanceTypeId" = d.pool AND (d.available, d.allocated, d.baselining, d.isolated, d.quarantined, d.retired) <> (0, 0, 0, 0, 0, 0);
   RETURN NULL;
 END $$;
 CREATE TRIGGER "Server_count_inserted" AFTER INSERT ON "Server" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "count_servers"();
