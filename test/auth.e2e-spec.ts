@@ -25,7 +25,7 @@ describe('X-Api-Key authentication and scopes, on every /api route', () => {
   let keys: { revoked: string; expired: string; none: string };
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ AUTH_FAILURE_LIMIT: '100000' }); // this suite fails authentication on purpose, many times
     routes = guardedRoutes(buildOpenApiDocument(t.app));
     const revoked = await t.apiKey('inventory:read');
     await t.prisma.apiKey.updateMany({ where: { prefix: revoked.slice(0, 10) }, data: { revokedAt: new Date() } });

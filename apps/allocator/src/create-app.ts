@@ -1,16 +1,27 @@
 import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { SwaggerModule } from '@nestjs/swagger';
-import { ErrorFilter, createValidationPipe } from '@app/api-kit';
+import helmet from 'helmet';
+import { ErrorFilter, createValidationPipe, jsonBody } from '@app/api-kit';
+import { authenticateFirst, FailedAuthLimiter } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { AppModule } from './app.module';
 import { buildOpenApiDocument } from './openapi';
 
 export const DOCS_PATH = 'docs';
 
+/** Far deeper than any body of this API nests; bounds what parsing a body may cost. */
+const MAX_JSON_DEPTH = 64;
+
 /** The HTTP application, fully configured but not listening: used by main, the tests and the OpenAPI writer. */
 export async function createApp(config: AppConfig, databaseUrl: string, logger: LogLevel[] | false = ['log', 'warn', 'error']): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.register(config, databaseUrl), { logger, bodyParser: true });
+  const app = await NestFactory.create(AppModule.register(config, databaseUrl), { logger, bodyParser: false });
+  // Before any route: security headers, the key of every /api request (so a request without one is 401
+  // whatever its body), then the body, read and checked (json-body.ts).
+  // The service speaks plain HTTP (TLS, where wanted, ends in front of it): nothing to upgrade.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  app.use('/api', authenticateFirst(new FailedAuthLimiter(config.authFailureLimit, 60)));
+  app.use(jsonBody({ limit: config.bodyLimitBytes, maxDepth: MAX_JSON_DEPTH }));
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();

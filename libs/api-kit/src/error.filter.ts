@@ -21,34 +21,39 @@ interface StatusCarrier {
   message?: string;
 }
 
+const logger = new Logger('HTTP');
+
+/** Answers `error` in the one error shape: from the exception filter, or from a middleware before Nest routes. */
+export function sendError(res: Response, error: unknown): void {
+  const body = errorBody(error);
+  res.status(body.statusCode).json(body);
+}
+
 /** Turns anything thrown while handling a request into the one error shape. */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
-  private readonly logger = new Logger('HTTP');
-
   catch(error: unknown, host: ArgumentsHost): void {
-    const body = this.toBody(error);
-    host.switchToHttp().getResponse<Response>().status(body.statusCode).json(body);
+    sendError(host.switchToHttp().getResponse<Response>(), error);
   }
+}
 
-  private toBody(error: unknown): ErrorResponseDto {
-    if (error instanceof DomainError) {
-      return { statusCode: ERROR_STATUS[error.code], code: error.code, message: error.message, ...(error.details && { details: error.details }) };
-    }
-    if (error instanceof HttpException) {
-      const status = error.getStatus();
-      const code = HTTP_STATUS_CODE[status];
-      // Our own validation throws DomainErrors: a framework 400 is a body that could not be parsed.
-      const message = status === HttpStatus.BAD_REQUEST ? `The request body could not be read: ${error.message}` : error.message;
-      if (code) return { statusCode: status, code, message };
-    }
-    const carrier = (error ?? {}) as StatusCarrier;
-    const status = carrier.status ?? carrier.statusCode;
-    if (status && status >= 400 && status < 500 && HTTP_STATUS_CODE[status]) {
-      return { statusCode: status, code: HTTP_STATUS_CODE[status]!, message: carrier.message ?? 'Bad request' };
-    }
-    const errorId = randomUUID();
-    this.logger.error(`Unexpected failure ${errorId}`, error instanceof Error ? error.stack : String(error));
-    return { statusCode: 500, code: ErrorCode.INTERNAL_ERROR, message: 'Unexpected failure; the errorId finds it in the service logs', errorId };
+function errorBody(error: unknown): ErrorResponseDto {
+  if (error instanceof DomainError) {
+    return { statusCode: ERROR_STATUS[error.code], code: error.code, message: error.message, ...(error.details && { details: error.details }) };
   }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const code = HTTP_STATUS_CODE[status];
+    // Our own validation throws DomainErrors: a framework 400 is a body that could not be parsed.
+    const message = status === HttpStatus.BAD_REQUEST ? `The request body could not be read: ${error.message}` : error.message;
+    if (code) return { statusCode: status, code, message };
+  }
+  const carrier = (error ?? {}) as StatusCarrier;
+  const status = carrier.status ?? carrier.statusCode;
+  if (status && status >= 400 && status < 500 && HTTP_STATUS_CODE[status]) {
+    return { statusCode: status, code: HTTP_STATUS_CODE[status]!, message: carrier.message ?? 'Bad request' };
+  }
+  const errorId = randomUUID();
+  logger.error(`Unexpected failure ${errorId}`, error instanceof Error ? error.stack : String(error));
+  return { statusCode: 500, code: ErrorCode.INTERNAL_ERROR, message: 'Unexpected failure; the errorId finds it in the service logs', errorId };
 }

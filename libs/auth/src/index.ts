@@ -6,3 +6,4 @@ export { RequireAnyScope, RequireScopes } from './require-scopes.decorator';
 export { ScopesGuard } from './scopes.guard';
 export { ALL_SCOPES, SCOPES, isScope, type Scope } from './scopes';
 export { CurrentPrincipal } from './current-principal.decorator';
+export { authenticateFirst, FailedAuthLimiter } from './authenticate-first';

@@ -18,7 +18,8 @@ export class ScopesGuard extends AuthGuard(API_KEY_STRATEGY) {
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    await super.canActivate(context);
+    // authenticateFirst has verified the key before the body was read; the strategy runs here otherwise.
+    if (!context.switchToHttp().getRequest<{ user?: ApiKeyPrincipal }>().user) await super.canActivate(context);
     const required = this.reflector.get<Scope[]>(REQUIRED_SCOPES, context.getHandler()) ?? [];
     const principal = context.switchToHttp().getRequest<{ user: ApiKeyPrincipal }>().user;
     const missing = required.filter((scope) => !principal.scopes.includes(scope));

@@ -15,6 +15,10 @@ export class AppConfig {
   seedDemoData: boolean;
   /** On-demand servers a client may hold when its own limit is not set. */
   defaultOnDemandLimit: number;
+  /** Failed authentications one address may make per minute before it is answered 429. */
+  authFailureLimit: number;
+  /** Largest request body accepted, in bytes. */
+  bodyLimitBytes: number;
   /** How long a verified API key is taken on trust before it is looked up again (0: every request). */
   apiKeyCacheSeconds: number;
   /** How long an allocate `Idempotency-Key` is remembered. */
@@ -131,6 +135,8 @@ export function loadConfig(env: Env, projectRoot: string): AppConfig {
     migrateOnStart: read.boolean('MIGRATE_ON_START', true),
     seedDemoData: read.boolean('DEMO_DATA', embedded),
     defaultOnDemandLimit: read.integer('ON_DEMAND_DEFAULT_LIMIT', 10, 0, 1_000_000),
+    authFailureLimit: read.integer('AUTH_FAILURE_LIMIT', 20, 1, 1_000_000),
+    bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
     apiKeyCacheSeconds: env.API_KEY_CACHE_TTL?.trim() === '0' ? 0 : read.duration('API_KEY_CACHE_TTL', '5s'),
     idempotencyTtlSeconds: read.duration('IDEMPOTENCY_TTL', '24h'),
     delivery: {

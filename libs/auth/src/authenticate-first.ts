@@ -1,0 +1,61 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import passport from 'passport';
+import { sendError } from '@app/api-kit';
+import { DomainError, ErrorCode } from '@app/errors';
+import { API_KEY_HEADER, API_KEY_STRATEGY } from './api-key.strategy';
+import { ApiKeyPrincipal } from './api-key.service';
+
+/** Too many failed authentications from one address in a window: the next ones are refused without a lookup. */
+export class FailedAuthLimiter {
+  private readonly failures = new Map<string, { count: number; since: number }>();
+
+  constructor(
+    private readonly limit: number,
+    private readonly windowSeconds: number,
+  ) {}
+
+  /** Seconds the address must wait, or 0 when it may try. */
+  retryAfter(address: string, now = Date.now()): number {
+    const entry = this.failures.get(address);
+    if (!entry) return 0;
+    const left = entry.since + this.windowSeconds * 1000 - now;
+    if (left <= 0) {
+      this.failures.delete(address);
+      return 0;
+    }
+    return entry.count >= this.limit ? Math.ceil(left / 1000) : 0;
+  }
+
+  failed(address: string, now = Date.now()): void {
+    if (this.failures.size > 100_000) this.failures.clear();
+    const entry = this.failures.get(address);
+    if (entry && entry.since + this.windowSeconds * 1000 > now) entry.count++;
+    else this.failures.set(address, { count: 1, since: now });
+  }
+}
+
+/**
+ * Authenticates every /api request before its body is read, so that a request without a valid key is
+ * 401 whatever its body; an address that keeps failing is answered 429 with Retry-After before it
+ * costs a lookup. The route's guard then checks the key's scopes.
+ */
+export function authenticateFirst(limiter: FailedAuthLimiter): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const wait = limiter.retryAfter(address);
+    if (wait) {
+      res.setHeader('Retry-After', String(wait));
+      return sendError(res, new DomainError(ErrorCode.TOO_MANY_REQUESTS, `Too many failed authentications from this address; retry in ${wait} s`, { retryAfterSeconds: wait }));
+    }
+    const verify = passport.authenticate(API_KEY_STRATEGY, { session: false }, (error: unknown, principal: ApiKeyPrincipal | false) => {
+      if (principal) {
+        req.user = principal;
+        return next();
+      }
+      const refusal = error ?? new DomainError(ErrorCode.UNAUTHORIZED, `Missing ${API_KEY_HEADER} header`);
+      if (refusal instanceof DomainError && refusal.code === ErrorCode.UNAUTHORIZED) limiter.failed(address);
+      sendError(res, refusal);
+    }) as RequestHandler;
+    verify(req, res, next);
+  };
+}
