@@ -7,6 +7,7 @@ import { DatabaseModule } from '@app/database';
 import { EventsModule } from '@app/events';
 import { InventoryModule } from '@app/inventory';
 import { ServerCommandsModule } from '@app/server-commands';
+import { Draining } from './health/draining';
 import { HealthController } from './health/health.controller';
 import { HooksController } from './hooks/hooks.controller';
 import { InventoryController } from './inventory/inventory.controller';
@@ -21,7 +22,8 @@ export class AppModule {
   static register(config: AppConfig, databaseUrl: string): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forConfig(config), DatabaseModule.forUrl(databaseUrl, config.databasePoolSize), AuthModule, InventoryModule, EventsModule, ServerCommandsModule, CapacityModule, ContractsModule],
+      imports: [ConfigModule.forConfig(config), DatabaseModule.forUrl(databaseUrl, config.databasePoolSize, config.databaseLimits), AuthModule, InventoryModule, EventsModule, ServerCommandsModule, CapacityModule, ContractsModule],
+      providers: [Draining],
       controllers: [HealthController, InventoryController, ServersController, ServerCommandsController, QuotaController, CapacityController, ContractsController, HooksController],
     };
   }

@@ -2,7 +2,8 @@ import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
-import { ErrorFilter, createValidationPipe, jsonBody } from '@app/api-kit';
+import { DATABASE_OUTAGE, ErrorFilter, createValidationPipe, jsonBody, requestTimeout } from '@app/api-kit';
+import { PrismaService } from '@app/database';
 import { authenticateFirst, FailedAuthLimiter } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { AppModule } from './app.module';
@@ -16,15 +17,17 @@ const MAX_JSON_DEPTH = 64;
 /** The HTTP application, fully configured but not listening: used by main, the tests and the OpenAPI writer. */
 export async function createApp(config: AppConfig, databaseUrl: string, logger: LogLevel[] | false = ['log', 'warn', 'error']): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.register(config, databaseUrl), { logger, bodyParser: false });
-  // Before any route: security headers, the key of every /api request (so a request without one is 401
-  // whatever its body), then the body, read and checked (json-body.ts).
+  // Error answers tell a database outage (503, logged once) from a failure (500).
+  app.getHttpAdapter().getInstance().locals[DATABASE_OUTAGE] = app.get(PrismaService).outage;
+  // Before any route: a bound on every request, security headers, the key of every /api request (so a
+  // request without one is 401 whatever its body), then the body, read and checked (json-body.ts).
+  app.use(requestTimeout(config.requestTimeoutSeconds));
   // The service speaks plain HTTP (TLS, where wanted, ends in front of it): nothing to upgrade.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use('/api', authenticateFirst(new FailedAuthLimiter(config.authFailureLimit, 60)));
   app.use(jsonBody({ limit: config.bodyLimitBytes, maxDepth: MAX_JSON_DEPTH }));
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
   SwaggerModule.setup(DOCS_PATH, app, () => buildOpenApiDocument(app), { jsonDocumentUrl: `${DOCS_PATH}-json`, swaggerOptions: { persistAuthorization: true } });
   return app;
 }

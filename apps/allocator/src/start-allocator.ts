@@ -5,6 +5,8 @@ import { ApiKeyService } from '@app/auth';
 import { DemoSeeder } from '@app/inventory';
 import { MetalworksSim, startMetalworksSim } from '../../metalworks-sim/src/metalworks-sim';
 import { createApp } from './create-app';
+import { drainHttp } from './drain';
+import { Draining } from './health/draining';
 
 export interface RunningAllocator {
   app: INestApplication;
@@ -39,8 +41,14 @@ export async function startAllocator(config: AppConfig, logger: LogLevel[] | fal
     databaseUrl: database.url,
     demoApiKey: demo?.apiKey,
     metalworksSim,
+    /**
+     * Graceful: readiness turns 503, no new connections, requests and deliveries in flight finish (within
+     * DRAIN_TIMEOUT), then the database connections close, then (embedded) PostgreSQL stops.
+     */
     stop: async () => {
+      app.get(Draining).start();
       await metalworksSim?.stop();
+      await drainHttp(app.getHttpServer(), config.drainTimeoutSeconds * 1000);
       await app.close();
       await database.stop();
     },

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
+import { DatabaseOutage, isDatabaseUnavailable } from '@app/database';
 import { DomainError, ErrorCode } from '@app/errors';
 import { ErrorResponseDto } from './error-response.dto';
 import { ERROR_STATUS } from './error-status';
@@ -23,8 +24,24 @@ interface StatusCarrier {
 
 const logger = new Logger('HTTP');
 
-/** Answers `error` in the one error shape: from the exception filter, or from a middleware before Nest routes. */
+/** Where createApp leaves the database's outage tracker for the error answers (`app.locals`). */
+export const DATABASE_OUTAGE = 'databaseOutage';
+
+/** Seconds a client should wait before retrying while the database is unavailable. */
+const RETRY_AFTER_SECONDS = 2;
+
+/**
+ * Answers `error` in the one error shape: from the exception filter, or from a middleware before Nest
+ * routes. A response already sent (a request that timed out, say) is left alone.
+ */
 export function sendError(res: Response, error: unknown): void {
+  if (res.headersSent) return;
+  const outage = res.app?.locals?.[DATABASE_OUTAGE] as DatabaseOutage | undefined;
+  if (outage ? outage.noticed(error) : isDatabaseUnavailable(error)) {
+    res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    res.status(503).json({ statusCode: 503, code: ErrorCode.DATABASE_UNAVAILABLE, message: `The database is unavailable; retry in ${RETRY_AFTER_SECONDS} s` } satisfies ErrorResponseDto);
+    return;
+  }
   const body = errorBody(error);
   res.status(body.statusCode).json(body);
 }

@@ -9,6 +9,12 @@ export class AppConfig {
   /** PostgreSQL to use; undefined starts the embedded one under `dataDir`. */
   databaseUrl?: string;
   databasePoolSize: number;
+  /** How long anything may wait on the database. */
+  databaseLimits: { connectTimeoutMs: number; queryTimeoutMs: number };
+  /** No request takes longer: then it is answered 503. */
+  requestTimeoutSeconds: number;
+  /** On SIGTERM, how long requests and deliveries in flight may take to finish. */
+  drainTimeoutSeconds: number;
   dataDir: string;
   migrateOnStart: boolean;
   /** Load the demo inventory and a demo API key into an empty database. */
@@ -131,6 +137,9 @@ export function loadConfig(env: Env, projectRoot: string): AppConfig {
     host: read.string('HOST', '0.0.0.0'),
     databaseUrl,
     databasePoolSize: read.integer('DATABASE_POOL_SIZE', 10, 1, 200),
+    databaseLimits: { connectTimeoutMs: read.duration('DATABASE_CONNECT_TIMEOUT', '3s') * 1000, queryTimeoutMs: read.duration('DATABASE_QUERY_TIMEOUT', '5s') * 1000 },
+    requestTimeoutSeconds: read.duration('REQUEST_TIMEOUT', '15s'),
+    drainTimeoutSeconds: read.duration('DRAIN_TIMEOUT', '10s'),
     dataDir: resolve(projectRoot, read.string('DATA_DIR', '.data')),
     migrateOnStart: read.boolean('MIGRATE_ON_START', true),
     seedDemoData: read.boolean('DEMO_DATA', embedded),

@@ -1,4 +1,5 @@
-export { PrismaService } from './prisma.service';
+export { DEFAULT_DATABASE_LIMITS, PrismaService, type DatabaseLimits } from './prisma.service';
+export { DatabaseOutage, isDatabaseUnavailable } from './database-outage';
 export { DatabaseModule } from './database.module';
 export { DATABASE_URL } from './database-url.token';
 export { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database';
@@ -12,3 +13,4 @@ export { openDatabase, type DatabaseLocation } from './open-database';
 export { writeNextMigration } from './migrations/new-migration';
 export type { Page, Slice } from './page';
 export { SqlPool, type Sql, type Statement } from './sql-pool';
+export { databaseReadiness, type DatabaseReadiness } from './readiness';
