@@ -3,6 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PrismaService } from '@app/database';
 import { AdminResult, runAdmin } from './processes';
+
+export const EXAMPLE_INVENTORY = join(__dirname, '..', '..', 'examples', 'inventory.example.json');
+
+/** The admin command line on any database; throws with its output when it fails. */
+export function runAdminOn(databaseUrl: string, args: string[]): AdminResult {
+  const result = runAdmin(databaseUrl, args);
+  if (result.status !== 0) throw new Error(`admin ${args.join(' ')} failed:\n${result.stderr}`);
+  return result;
+}
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export interface AdminTestbed {
