@@ -26,7 +26,7 @@ async function main() {
     // The outbox's trigger has queued one delivery per event for the hook.
 
     const started = process.hrtime.bigint();
-    const service = spawn(process.execPath, ['dist/apps/allocator/src/main.js'], { env: { ...env, PORT: '0', HOST: '127.0.0.1', DISPATCH_INTERVAL: '50ms' }, stdio: 'ignore' });
+    const service = spawn(process.execPath, ['dist/apps/allocator/src/main.js'], { env: { ...env, PORT: '0', HOST: '127.0.0.1', DISPATCH_INTERVAL: '50ms', HOOK_ALLOWED_TARGETS: '127.0.0.1' }, stdio: 'ignore' });
     try {
       for (;;) {
         const { rows } = await db.query(`SELECT COUNT(*)::int AS n FROM "HookDelivery" WHERE "state" = 'delivered'`);

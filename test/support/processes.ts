@@ -13,7 +13,7 @@ export interface AdminResult {
 
 /** Runs the built admin command line, as an admin script would. */
 export function runAdmin(databaseUrl: string, args: string[]): AdminResult {
-  const result = spawnSync(process.execPath, [ADMIN_MAIN, ...args], { env: { ...process.env, DATABASE_URL: databaseUrl }, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, [ADMIN_MAIN, ...args], { env: { ...process.env, HOOK_ALLOWED_TARGETS: '127.0.0.1', DATABASE_URL: databaseUrl }, encoding: 'utf8', timeout: 60_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -26,7 +26,7 @@ export interface ServiceProcess {
 
 /** Starts the built allocator as its own process and waits until it listens. */
 export function startService(env: Record<string, string>, readyTimeoutMs = 30_000): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, [ALLOCATOR_MAIN], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [ALLOCATOR_MAIN], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1', HOOK_ALLOWED_TARGETS: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {

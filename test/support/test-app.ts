@@ -24,7 +24,8 @@ export interface TestApp {
  */
 export async function startTestApp(env: Record<string, string> = {}, options: { listen?: boolean } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const config: AppConfig = loadConfig({ DATABASE_URL: database.url, DISPATCHER: 'false', ...env }, PROJECT_ROOT);
+  // Receivers of the tests listen on the loopback: the only hook targets a test app allows.
+  const config: AppConfig = loadConfig({ DATABASE_URL: database.url, DISPATCHER: 'false', HOOK_ALLOWED_TARGETS: '127.0.0.1', ...env }, PROJECT_ROOT);
   const app = await createApp(config, database.url, process.env.TEST_LOGS ? ['error'] : false);
   if (options.listen) await app.listen(0, '127.0.0.1');
   else await app.init();

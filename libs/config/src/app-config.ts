@@ -29,6 +29,8 @@ export class AppConfig {
   apiKeyCacheSeconds: number;
   /** How long an allocate `Idempotency-Key` is remembered. */
   idempotencyTtlSeconds: number;
+  /** Where hooks may send events: hostnames and CIDR ranges, comma-separated. */
+  hookAllowedTargets: string;
   delivery: DeliveryConfig;
   /** A server in Back to Baseline longer than this is isolated with subState baselineTimeout. */
   baselineTimeoutSeconds: number;
@@ -148,6 +150,8 @@ export function loadConfig(env: Env, projectRoot: string): AppConfig {
     bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
     apiKeyCacheSeconds: env.API_KEY_CACHE_TTL?.trim() === '0' ? 0 : read.duration('API_KEY_CACHE_TTL', '5s'),
     idempotencyTtlSeconds: read.duration('IDEMPOTENCY_TTL', '24h'),
+    // The embedded demo allows what its MetalWorks simulator needs; elsewhere the operator says.
+    hookAllowedTargets: env.HOOK_ALLOWED_TARGETS ?? (embedded ? '127.0.0.1' : ''),
     delivery: {
       dispatcherEnabled: read.boolean('DISPATCHER', true),
       pollIntervalSeconds: read.duration('DISPATCH_INTERVAL', '250ms'),

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { DeliveryState } from '@app/database';
-import { DeliveryView, HooksService, HookView } from '@app/events';
+import { DeliveryView, HooksService, HookTargetPolicy, HookView } from '@app/events';
 import { AdminContext } from '../admin-context';
 import { table } from '../table';
 import { positiveInt } from './arguments';
@@ -20,7 +20,7 @@ function deliveryState(text: string): DeliveryState {
 
 export function hookCommands(context: AdminContext): Command {
   const hook = new Command('hook').description('Event hooks: who receives events (docs/events.md), and the dead letters');
-  const run = (work: (hooks: HooksService) => ReturnType<Parameters<AdminContext['run']>[0]>) => context.run(({ prisma }) => work(new HooksService(prisma)));
+  const run = (work: (hooks: HooksService) => ReturnType<Parameters<AdminContext['run']>[0]>) => context.run(({ prisma, config, databaseUrl }) => work(new HooksService(prisma, HookTargetPolicy.fromConfig(config.hookAllowedTargets, databaseUrl))));
 
   hook
     .command('add')

@@ -3,6 +3,7 @@ import { AppConfig } from '@app/config';
 import { envelopeOf } from '../envelope';
 import { SIGNATURE_HEADER, signatureHeader } from '../signature';
 import { AttemptResult, ClaimedDelivery, DeliveryQueueRepository } from './delivery-queue.repository';
+import { HookTargetPolicy } from '../hooks/hook-target-policy';
 import { postJson } from './post-json';
 import { AttemptOutcome, judgeAttempt, RetryPolicy } from './retry-policy';
 
@@ -22,6 +23,7 @@ export class EventDispatcher implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     private readonly queue: DeliveryQueueRepository,
     private readonly config: AppConfig,
+    private readonly targets: HookTargetPolicy,
   ) {}
 
   private get policy(): RetryPolicy {
@@ -83,9 +85,12 @@ export class EventDispatcher implements OnApplicationBootstrap, OnApplicationShu
     return { id: delivery.id, attempt, verdict };
   }
 
-  private post({ hook, event, attempts }: ClaimedDelivery): Promise<AttemptOutcome> {
+  /** Checked against the policy again at every attempt (DNS may have changed), then sent to the address checked. */
+  private async post({ hook, event, attempts }: ClaimedDelivery): Promise<AttemptOutcome> {
+    const target = await this.targets.target(hook.url);
+    if ('refused' in target) return { refused: `refused by policy: ${target.refused}` };
     const body = JSON.stringify(envelopeOf(event));
-    return postJson(hook.url, body, this.config.delivery.timeoutSeconds * 1000, {
+    return postJson(hook.url, target, body, this.config.delivery.timeoutSeconds * 1000, {
       'user-agent': 'bare-metal-allocator/1.0',
       'x-event-id': event.id,
       'x-event-type': event.type,

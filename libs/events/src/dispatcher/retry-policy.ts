@@ -5,8 +5,8 @@ export interface RetryPolicy {
   maxDelaySeconds: number;
 }
 
-/** How one attempt went: an HTTP status, or no answer at all (network error, timeout). */
-export type AttemptOutcome = { status: number } | { error: string };
+/** How one attempt went: an HTTP status, no answer at all (network error, timeout), or not sent (refused by the hook target policy). */
+export type AttemptOutcome = { status: number } | { error: string } | { refused: string };
 
 export type Verdict = { kind: 'delivered' } | { kind: 'retry'; delaySeconds: number } | { kind: 'dead'; why: string };
 
@@ -23,6 +23,7 @@ export function backoffSeconds(policy: RetryPolicy, attempt: number, random = Ma
 
 /** What to do after attempt number `attempt` of a delivery created `ageSeconds` ago. */
 export function judgeAttempt(policy: RetryPolicy, outcome: AttemptOutcome, attempt: number, ageSeconds: number, random = Math.random): Verdict {
+  if ('refused' in outcome) return { kind: 'dead', why: outcome.refused };
   if ('status' in outcome && outcome.status >= 200 && outcome.status < 300) return { kind: 'delivered' };
   if (!isRetryable(outcome)) return { kind: 'dead', why: `the receiver answered ${(outcome as { status: number }).status}, which is not retried` };
   if (attempt >= policy.maxAttempts) return { kind: 'dead', why: `no success after ${attempt} attempts` };

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DeliveryState, Hook, Page, PrismaService, Slice } from '@app/database';
 import { DomainError, ErrorCode, NotFoundError } from '@app/errors';
 import { EventType } from '../event-types';
+import { HookTargetPolicy } from './hook-target-policy';
 
 export interface HookInput {
   name: string;
@@ -45,7 +46,10 @@ function view({ secret: _secret, ...hook }: Hook): HookView {
 /** Subscriptions to events and what became of their deliveries. */
 @Injectable()
 export class HooksService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly targets: HookTargetPolicy,
+  ) {}
 
   /** Creates the hook, or replaces the one of that name (its URL, types and secret). The secret is returned here only. */
   async put(input: HookInput): Promise<{ hook: HookView; secret: string; created: boolean }> {
@@ -53,6 +57,10 @@ export class HooksService {
     if (unknown.length) throw new DomainError(ErrorCode.VALIDATION_FAILED, `Unknown event types: ${unknown.join(', ')}`, { unknownEventTypes: unknown, eventTypes: EVENT_TYPES });
     const url = URL.canParse(input.url) ? new URL(input.url) : undefined;
     if (!url || !['http:', 'https:'].includes(url.protocol)) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'url must be an http or https URL', { url: input.url });
+    const target = await this.targets.target(input.url);
+    if ('refused' in target) {
+      throw new DomainError(ErrorCode.VALIDATION_FAILED, `url refused by policy: ${target.refused}`, { fields: [{ field: 'url', problems: [`refused by policy: ${target.refused}`] }] });
+    }
     const secret = input.secret ?? `whsec_${randomBytes(24).toString('base64url')}`;
     const data = { url: input.url, eventTypes: [...new Set(input.eventTypes ?? [])], secret, enabled: true };
     const existing = await this.prisma.hook.findUnique({ where: { name: input.name } });
