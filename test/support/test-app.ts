@@ -4,6 +4,7 @@ import { ALL_SCOPES, ApiKeyRepository, ApiKeyService, Scope } from '@app/auth';
 import { AppConfig, loadConfig } from '@app/config';
 import { PrismaService, PROJECT_ROOT } from '@app/database';
 import { createApp } from '../../apps/allocator/src/create-app';
+import { checkAgainstSpec } from './openapi-validator';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export interface TestApp {
@@ -35,7 +36,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
   return {
     app,
     url: address ? `http://127.0.0.1:${address.port}` : '',
-    http: request(app.getHttpServer()),
+    http: checkedAgainstSpec(request(app.getHttpServer())),
     prisma,
     database,
     apiKey: async (...scopes) => (await keys.create({ name: `test-${scopes.join('+') || 'all'}`, scopes: scopes.length ? scopes : ALL_SCOPES })).secret,
@@ -45,4 +46,17 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
       await database.drop();
     },
   };
+}
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+
+/** Every answer a suite receives is checked against openapi.json: the spec and the service cannot drift. */
+function checkedAgainstSpec(agent: ReturnType<typeof request>): ReturnType<typeof request> {
+  return new Proxy(agent, {
+    get(target, property, receiver) {
+      const method = property as (typeof METHODS)[number];
+      if (!METHODS.includes(method)) return Reflect.get(target, property, receiver);
+      return (path: string) => target[method](path).expect((response) => checkAgainstSpec(method, path, response));
+    },
+  });
 }

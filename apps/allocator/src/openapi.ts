@@ -28,7 +28,34 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('Health', 'Liveness and database reachability, without a key')
     .addApiKey({ type: 'apiKey', in: 'header', name: API_KEY_HEADER, description: 'API key created with `npm run admin -- api-key create`' }, API_KEY_HEADER)
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return nullableReferences(SwaggerModule.createDocument(app, config));
+}
+
+type Schema = Record<string, unknown>;
+
+/**
+ * OpenAPI 3.0 applies `nullable` only to a `type` beside it, so `{nullable, allOf: [$ref]}` (what the
+ * generator writes for a nullable enum or object) still refuses null under a strict validator. Such a
+ * property becomes `oneOf: [$ref, {type, nullable, enum: [null]}]`: the referenced schema, or null.
+ */
+function nullableReferences(document: OpenAPIObject): OpenAPIObject {
+  const schemas = (document.components?.schemas ?? {}) as Record<string, Schema>;
+  const typeOf = (ref: string) => (schemas[ref.split('/').pop()!]?.type as string | undefined) ?? 'object';
+  const rewrite = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    const schema = node as Schema;
+    const refs = schema.allOf as { $ref?: string }[] | undefined;
+    if (schema.nullable && refs?.length === 1 && refs[0].$ref) {
+      const ref = refs[0].$ref;
+      delete schema.allOf;
+      delete schema.nullable;
+      delete schema.type;
+      schema.oneOf = [{ $ref: ref }, { type: typeOf(ref), nullable: true, enum: [null] }];
+    }
+    Object.values(schema).forEach(rewrite);
+  };
+  rewrite(document.components?.schemas);
+  return document;
 }
 
 /** The committed openapi.json, byte for byte. */

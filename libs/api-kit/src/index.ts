@@ -1,4 +1,4 @@
-export { ApiErrors, BAD_REQUEST } from './api-errors.decorator';
+export { ApiErrors, BAD_REQUEST, EVERY_ROUTE } from './api-errors.decorator';
 export { ErrorResponseDto } from './error-response.dto';
 export { DATABASE_OUTAGE, ErrorFilter, sendError } from './error.filter';
 export { ApiRangedData, parseRange, RangedData, RANGED_DATA_HEADER, RANGED_DATA_RESPONSE_HEADERS, type RangedRequest } from './ranged-data';

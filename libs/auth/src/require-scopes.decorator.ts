@@ -1,6 +1,6 @@
 import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
 import { ApiExtension, ApiOperation, ApiSecurity } from '@nestjs/swagger';
-import { ApiErrors } from '@app/api-kit';
+import { ApiErrors, EVERY_ROUTE } from '@app/api-kit';
 import { API_KEY_HEADER } from './api-key.strategy';
 import { Scope } from './scopes';
 import { ANY_SCOPE, REQUIRED_SCOPES, ScopesGuard } from './scopes.guard';
@@ -30,6 +30,7 @@ function requireScopes(summary: string, description: string, scopes: Scope[], an
     ApiErrors({
       401: 'Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED)',
       403: 'The key lacks a required scope (code FORBIDDEN)',
+      ...EVERY_ROUTE,
     }),
   );
 }

@@ -9,7 +9,7 @@ import { IDEMPOTENCY_KEY_HEADER, IdempotencyKey } from './idempotency-key.decora
 const SERVER_ID = { name: 'serverId', type: 'integer', description: 'ID of the server', example: 157437 } as const;
 const CLIENT_ID = { name: 'clientId', type: 'integer', description: 'ID of the client', example: 12345 } as const;
 const SERVER_NOT_FOUND = { 404: 'No such server (code SERVER_NOT_FOUND)' };
-const QUARANTINED = 'The server is quarantined (code QUARANTINED)';
+const QUARANTINED = 'The server is quarantined (code QUARANTINED) or retired (code RETIRED)';
 const IDEMPOTENCY_KEY = {
   name: IDEMPOTENCY_KEY_HEADER, required: false, example: '5b0e2f9e-0d7c-4c53-a1f4-6c1c7f1b2f40',
   description: 'A repeat with the same key and body from the same API key answers the same allocation (kept 24 h by default); the same key with another body is 422. Keys of different API keys never meet.',
@@ -105,7 +105,7 @@ export class ServerCommandsController {
   @RequireScopes('Quarantine a server', 'Quarantines a server, preserving its current state (allocation, disks, state), e.g. for law enforcement purposes or any "offline" investigation into a server\'s state. No command changes it until the quarantine is lifted. Already quarantined: a no-op 200.', 'server:quarantine')
   @ApiParam(SERVER_ID)
   @ApiOkResponse({ description: 'Successful operation', type: CommandResultDto })
-  @ApiErrors({ ...BAD_REQUEST, ...SERVER_NOT_FOUND })
+  @ApiErrors({ ...BAD_REQUEST, ...SERVER_NOT_FOUND, 409: 'The server is retired (code RETIRED)' })
   quarantine(@Param('serverId', PositiveIntPipe) serverId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
     return this.commands.quarantine(serverId, caller);
   }

@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv, { ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { Response } from 'supertest';
+
+type Json = Record<string, unknown>;
+
+const document = JSON.parse(readFileSync(join(__dirname, '..', '..', 'openapi.json'), 'utf8')) as { paths: Record<string, Record<string, Json>>; components: Json };
+
+/** OpenAPI's own keywords and the x- extensions are annotations to JSON Schema: dropped before compiling. */
+function toJsonSchema(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(toJsonSchema);
+  if (!node || typeof node !== 'object') return node;
+  return Object.fromEntries(Object.entries(node as Json)
+    .filter(([key]) => !key.startsWith('x-') && key !== 'example' && key !== 'xml' && key !== 'externalDocs')
+    .map(([key, value]) => [key, key === '$ref' ? (value as string).replace('#/components/schemas/', 'api#/$defs/') : toJsonSchema(value)]));
+}
+
+// Strict: types must be declared beside `nullable`, unknown keywords and formats are errors.
+const ajv = new Ajv({ strict: true, allErrors: true, strictRequired: false });
+addFormats(ajv);
+ajv.addSchema({ $id: 'api', $defs: toJsonSchema((document.components as { schemas: Json }).schemas) });
+
+const routes = Object.entries(document.paths).map(([template, operations]) => ({
+  template,
+  pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+  operations,
+}));
+const compiled = new Map<string, ValidateFunction>();
+
+/**
+ * Checks a response against openapi.json: its status is documented for the operation, and its JSON body
+ * is valid against the documented schema. Paths outside the document (the docs themselves) are passed over.
+ */
+export function checkAgainstSpec(method: string, path: string, response: Response): void {
+  const route = routes.find((r) => r.pattern.test(path.split('?')[0]));
+  const operation = route?.operations[method];
+  if (!route || !operation) return;
+  const responses = operation.responses as Record<string, Json>;
+  const documented = responses[String(response.status)];
+  if (!documented) throw new Error(`${method.toUpperCase()} ${route.template} answered ${response.status}, which openapi.json does not document (${Object.keys(responses).join(', ')})`);
+  const schema = (documented.content as Record<string, { schema: Json }> | undefined)?.['application/json']?.schema;
+  if (!schema || !/json/.test(String(response.headers['content-type']))) return;
+  const key = `${method} ${route.template} ${response.status}`;
+  let validate = compiled.get(key);
+  if (!validate) compiled.set(key, (validate = ajv.compile(toJsonSchema(schema) as Json)));
+  if (!validate(response.body)) {
+    throw new Error(`${key}: the body breaks openapi.json: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(response.body).slice(0, 500)}`);
+  }
+}
