@@ -93,4 +93,18 @@ describe('Event delivery across service processes', () => {
     expect(receiver.maxConcurrentPerEvent).toBe(1);
     expect(receiver.received).toHaveLength(60);
   });
+
+  it('redelivers from the other process what a process killed (SIGKILL) held in flight, once its leases run out, in order', async () => {
+    // The receiver holds its first answers: the deliveries in flight are stuck in the process about to die.
+    const receiver = await new TestReceiver(SECRET).answer(...Array(6).fill('hang')).start();
+    const [doomed, survivor] = await Promise.all([service(), service()]);
+    await call(doomed.url, 'PUT', '/api/hooks', { name: 'receiver', url: receiver.url, secret: SECRET });
+    const serverIds = await churn(8, [doomed.url, survivor.url]);
+    await receiver.until((received) => received.length >= 6);
+    await doomed.stop('SIGKILL');
+    await waitFor(async () => (await prisma.hookDelivery.count({ where: { state: { not: 'delivered' } } })) === 0, 40_000, 'every delivery delivered');
+    await receiver.stop();
+    expect(new Set(receiver.eventIds()).size).toBe(24);
+    expectAllInOrder(receiver, serverIds);
+  });
 });
