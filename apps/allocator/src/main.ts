@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { ALL_SCOPES } from '@app/auth';
 import { ConfigError, loadConfig } from '@app/config';
 import { PROJECT_ROOT } from '@app/database';
 import { DOCS_PATH } from './create-app';
@@ -11,8 +12,11 @@ async function main(): Promise<void> {
   if (allocator.demoApiKey) {
     log.log(`Demo data loaded. Demo API key (every scope), shown once: ${allocator.demoApiKey}`);
     log.log(`Try: curl -H 'X-Api-Key: ${allocator.demoApiKey}' ${allocator.url}/api/servers`);
+  } else if (config.seedDemoData) {
+    log.log(`The demo data was loaded before; its key was shown then. A new key: npm run admin -- api-key create --name me --scopes ${ALL_SCOPES.join(',')}`);
   }
-  log.log(`Listening on ${allocator.url}; Swagger UI at ${allocator.url}/${DOCS_PATH}`);
+  const bound = allocator.boundTo === '0.0.0.0' || allocator.boundTo === '::' ? ` (every interface, ${allocator.boundTo})` : '';
+  log.log(`Listening on ${allocator.url}${bound}; Swagger UI at ${allocator.url}/${DOCS_PATH}`);
   // The embedded PostgreSQL is a child process: stop it cleanly with the service.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void allocator.stop().then(() => process.exit(0)));

@@ -10,7 +10,10 @@ import { Draining } from './health/draining';
 
 export interface RunningAllocator {
   app: INestApplication;
+  /** Where to reach it from this machine. */
   url: string;
+  /** The address it listens on, as bound. */
+  boundTo: string;
   databaseUrl: string;
   /** The demo key's secret when this start seeded an empty database. */
   demoApiKey?: string;
@@ -32,12 +35,14 @@ export async function startAllocator(config: AppConfig, logger: LogLevel[] | fal
   const app = await createApp(config, database.url, logger);
   const demo = config.seedDemoData ? await app.get(DemoSeeder).seedIfEmpty() : undefined;
   await app.listen(config.port, config.host);
-  const address = app.getHttpServer().address() as { port: number };
-  const url = `http://127.0.0.1:${address.port}`;
+  const address = app.getHttpServer().address() as { address: string; port: number };
+  const local = ['0.0.0.0', '::'].includes(address.address) ? '127.0.0.1' : address.address.includes(':') ? `[${address.address}]` : address.address;
+  const url = `http://${local}:${address.port}`;
   const metalworksSim = config.metalworksSim.enabled ? await startSimulator(app, url, config) : undefined;
   return {
     app,
     url,
+    boundTo: address.address,
     databaseUrl: database.url,
     demoApiKey: demo?.apiKey,
     metalworksSim,

@@ -5,7 +5,7 @@ describe('loadConfig', () => {
 
   it('has defaults that start the embedded database with demo data', () => {
     expect(load({})).toEqual({
-      port: 3000, host: '0.0.0.0', databaseUrl: undefined, databasePoolSize: 10, dataDir: '/srv/allocator/.data',
+      port: 3000, host: '127.0.0.1', databaseUrl: undefined, databasePoolSize: 10, dataDir: '/srv/allocator/.data',
       databaseLimits: { connectTimeoutMs: 3000, queryTimeoutMs: 5000 }, requestTimeoutSeconds: 15, drainTimeoutSeconds: 10,
       migrateOnStart: true, seedDemoData: true, defaultOnDemandLimit: 10, authFailureLimit: 20, bodyLimitBytes: 1_048_576, apiKeyCacheSeconds: 5, idempotencyTtlSeconds: 86_400,
       hookAllowedTargets: '127.0.0.1',

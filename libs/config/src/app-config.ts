@@ -136,7 +136,8 @@ export function loadConfig(env: Env, projectRoot: string): AppConfig {
   const embedded = env.DATABASE_URL === undefined || env.DATABASE_URL === '';
   const config: AppConfig = {
     port: read.integer('PORT', 3000, 0, 65535),
-    host: read.string('HOST', '0.0.0.0'),
+    // The embedded demo keeps to this machine; a deployed service (DATABASE_URL) serves its network.
+    host: read.string('HOST', embedded ? '127.0.0.1' : '0.0.0.0'),
     databaseUrl,
     databasePoolSize: read.integer('DATABASE_POOL_SIZE', 10, 1, 200),
     databaseLimits: { connectTimeoutMs: read.duration('DATABASE_CONNECT_TIMEOUT', '3s') * 1000, queryTimeoutMs: read.duration('DATABASE_QUERY_TIMEOUT', '5s') * 1000 },
