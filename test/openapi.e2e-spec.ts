@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OpenAPIObject } from '@nestjs/swagger';
+import { ERROR_STATUS } from '@app/api-kit';
+import { ErrorCode } from '@app/errors';
 import { buildOpenApiDocument, serializeOpenApiDocument } from '../apps/allocator/src/openapi';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -27,6 +29,38 @@ describe('The OpenAPI document', () => {
         for (const status of ['401', '403']) expect({ path, status, content: operation.responses[status]?.content }).toEqual({ path, status, content: expect.anything() });
       }
     }
+  });
+
+  type Operation = { operationId: string; parameters?: { name: string; in: string; required?: boolean; example?: unknown; schema?: { example?: unknown } }[]; responses: Record<string, { content?: { 'application/json'?: { example?: { code?: ErrorCode } } } }> };
+  const operations = (prefix = '/') => Object.entries(document.paths).filter(([path]) => path.startsWith(prefix)).flatMap(([, item]) => Object.values(item) as Operation[]);
+
+  it('names every operation readably and once (allocateServer, listServers, ...)', () => {
+    const ids = operations().map((o) => o.operationId);
+    expect(ids.filter((id) => !/^[a-z][a-zA-Z]+$/.test(id))).toEqual([]);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(expect.arrayContaining(['allocateServer', 'deallocateServer', 'isolateServer', 'listServers', 'getServer']));
+  });
+
+  it('pre-fills nothing Swagger UI would send unasked: no example on an optional query parameter or on Idempotency-Key', () => {
+    const prefilled = operations().flatMap((o) => (o.parameters ?? [])
+      .filter((p) => (p.in === 'query' && !p.required) || p.name === 'Idempotency-Key')
+      .filter((p) => p.example !== undefined || p.schema?.example !== undefined)
+      .map((p) => `${o.operationId} ${p.name}`));
+    expect(prefilled).toEqual([]);
+  });
+
+  it('shows, for each error answer, an example whose code goes with its status', () => {
+    const mismatched = operations('/api/').flatMap((o) => Object.entries(o.responses)
+      .filter(([status]) => Number(status) >= 400)
+      .map(([status, response]) => [o.operationId, status, response.content?.['application/json']?.example?.code] as const)
+      .filter(([, status, code]) => !code || ERROR_STATUS[code] !== Number(status)));
+    expect(mismatched).toEqual([]);
+  });
+
+  it('describes every property of every schema', () => {
+    const undescribed = Object.entries(document.components?.schemas ?? {}).flatMap(([name, schema]) =>
+      Object.entries((schema as { properties?: Record<string, { description?: string }> }).properties ?? {}).filter(([, p]) => !p.description).map(([property]) => `${name}.${property}`));
+    expect(undescribed).toEqual([]);
   });
 
   it('is served at /docs-json', async () => {

@@ -28,7 +28,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('Health', 'Liveness and database reachability, without a key')
     .addApiKey({ type: 'apiKey', in: 'header', name: API_KEY_HEADER, description: 'API key created with `npm run admin -- api-key create`' }, API_KEY_HEADER)
     .build();
-  return nullableReferences(SwaggerModule.createDocument(app, config));
+  // operationIds are the handlers' names (allocateServer, listServers, ...): what generated clients call.
+  return nullableReferences(SwaggerModule.createDocument(app, config, { operationIdFactory: (_controller, method) => method }));
 }
 
 type Schema = Record<string, unknown>;

@@ -11,10 +11,10 @@ export function IdField(description: string, example: number) {
   return applyDecorators(ApiProperty({ description, example, type: 'integer', minimum: 1, maximum: MAX_ID }), IsInt(), Min(1), Max(MAX_ID));
 }
 
-/** An optional id filter in a query string (where every value arrives as text). */
+/** An optional id filter in a query string (where every value arrives as text); no example, which Swagger UI would pre-fill. */
 export function OptionalIdFilter(description: string, example: number) {
   return applyDecorators(
-    ApiPropertyOptional({ description, example, type: 'integer', minimum: 1, maximum: MAX_ID }),
+    ApiPropertyOptional({ description: `${description}, e.g. ${example}`, type: 'integer', minimum: 1, maximum: MAX_ID }),
     IsOptional(),
     Type(() => Number),
     IsInt(),

@@ -8,3 +8,4 @@ export { IdField, MAX_ID, OptionalIdFilter } from './id-fields';
 export { CONTRACT_ID_PATTERN, ContractIdPipe } from './contract-id.pipe';
 export { jsonBody, type JsonBodyOptions } from './json-body';
 export { requestTimeout } from './request-timeout';
+export { ERROR_STATUS } from './error-status';

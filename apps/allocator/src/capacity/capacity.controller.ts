@@ -18,7 +18,7 @@ export class CapacityController {
   @ApiRangedData()
   @ApiOkResponse({ type: [PoolCapacityDto], headers: RANGED_DATA_RESPONSE_HEADERS })
   @ApiErrors(BAD_REQUEST)
-  async pools(@Query() query: CapacityQueryDto, @RangedData() range: RangedRequest) {
+  async getPoolCapacity(@Query() query: CapacityQueryDto, @RangedData() range: RangedRequest) {
     return range.answer(await this.capacity.pools(query, range));
   }
 
@@ -27,7 +27,7 @@ export class CapacityController {
   @ApiParam(CLIENT_ID)
   @ApiOkResponse({ type: ClientCapacityDto })
   @ApiErrors({ ...BAD_REQUEST, 404: 'No such client (code CLIENT_NOT_FOUND)' })
-  client(@Param('clientId', PositiveIntPipe) clientId: number) {
+  getClientCapacity(@Param('clientId', PositiveIntPipe) clientId: number) {
     return this.capacity.client(clientId);
   }
 
@@ -37,7 +37,7 @@ export class CapacityController {
   @ApiRangedData()
   @ApiOkResponse({ type: [BilledAllocationDto], headers: RANGED_DATA_RESPONSE_HEADERS })
   @ApiErrors({ ...BAD_REQUEST, 404: 'No such client (code CLIENT_NOT_FOUND)' })
-  async allocations(@Param('clientId', PositiveIntPipe) clientId: number, @Query() query: AllocationQueryDto, @RangedData() range: RangedRequest) {
+  async listClientAllocations(@Param('clientId', PositiveIntPipe) clientId: number, @Query() query: AllocationQueryDto, @RangedData() range: RangedRequest) {
     const period = { from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined, state: query.state };
     return range.answer(await this.capacity.allocations(clientId, period, range));
   }

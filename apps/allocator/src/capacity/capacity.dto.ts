@@ -58,12 +58,12 @@ export class ClientCapacityDto {
 }
 
 export class AllocationQueryDto {
-  @ApiPropertyOptional({ description: 'Only allocations still open at or after this time (ISO 8601)', example: '2026-11-01T00:00:00Z' })
+  @ApiPropertyOptional({ description: 'Only allocations still open at or after this time (ISO 8601), e.g. 2026-11-01T00:00:00Z' })
   @IsOptional()
   @IsISO8601({ strict: true })
   from?: string;
 
-  @ApiPropertyOptional({ description: 'Only allocations started before this time (ISO 8601)', example: '2026-12-01T00:00:00Z' })
+  @ApiPropertyOptional({ description: 'Only allocations started before this time (ISO 8601), e.g. 2026-12-01T00:00:00Z' })
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string;

@@ -56,7 +56,7 @@ export class ContractsController {
   @ApiRangedData()
   @ApiOkResponse({ type: [AuditEntryDto], headers: RANGED_DATA_RESPONSE_HEADERS })
   @ApiErrors({ ...BAD_REQUEST, 404: 'No such client (code CLIENT_NOT_FOUND)' })
-  async clientHistory(@Param('clientId', PositiveIntPipe) clientId: number, @RangedData() range: RangedRequest) {
+  async getClientHistory(@Param('clientId', PositiveIntPipe) clientId: number, @RangedData() range: RangedRequest) {
     return range.answer(await this.clients.history(clientId, range));
   }
 
@@ -101,7 +101,7 @@ export class ContractsController {
   @ApiRangedData()
   @ApiOkResponse({ type: [AuditEntryDto], headers: RANGED_DATA_RESPONSE_HEADERS })
   @ApiErrors({ ...BAD_REQUEST, 404: 'No such contract (code CONTRACT_NOT_FOUND)' })
-  async contractHistory(@Param('contractId', ContractIdPipe) contractId: string, @RangedData() range: RangedRequest) {
+  async getContractHistory(@Param('contractId', ContractIdPipe) contractId: string, @RangedData() range: RangedRequest) {
     return range.answer(await this.contracts.history(contractId, range));
   }
 }

@@ -32,7 +32,7 @@ export class HealthController {
   @ApiOperation({ summary: 'Health', description: 'Liveness, and whether PostgreSQL answers within 2 s. Needs no key.' })
   @ApiOkResponse({ description: 'Alive, and the database answers', type: HealthResponseDto })
   @ApiServiceUnavailableResponse({ description: 'Alive, but the database does not answer', type: HealthResponseDto })
-  async health(@Res({ passthrough: true }) response: Response): Promise<HealthResponseDto> {
+  async getHealth(@Res({ passthrough: true }) response: Response): Promise<HealthResponseDto> {
     const { ready } = await databaseReadiness(this.prisma, DATABASE_TIMEOUT_MS);
     if (!ready) response.status(HttpStatus.SERVICE_UNAVAILABLE);
     return { status: ready ? 'ok' : 'degraded', database: ready ? 'up' : 'down' };
@@ -41,7 +41,7 @@ export class HealthController {
   @Get('live')
   @ApiOperation({ summary: 'Liveness', description: 'The process answers (restart it when it does not). Needs no key.' })
   @ApiOkResponse({ description: 'Alive', type: LivenessDto })
-  live(): LivenessDto {
+  getLiveness(): LivenessDto {
     return { status: 'ok' };
   }
 
@@ -49,7 +49,7 @@ export class HealthController {
   @ApiOperation({ summary: 'Readiness', description: 'Whether to send it work: the database answers within 2 s, every migration is applied, and the process is not draining. Needs no key.' })
   @ApiOkResponse({ description: 'Ready', type: ReadinessDto })
   @ApiServiceUnavailableResponse({ description: 'Not ready, and why', type: ReadinessDto })
-  async ready(@Res({ passthrough: true }) response: Response): Promise<ReadinessDto> {
+  async getReadiness(@Res({ passthrough: true }) response: Response): Promise<ReadinessDto> {
     const readiness = this.draining.active ? { ready: false as const, why: 'draining' } : await databaseReadiness(this.prisma, DATABASE_TIMEOUT_MS);
     if (readiness.ready) return { status: 'ready' };
     response.status(HttpStatus.SERVICE_UNAVAILABLE);

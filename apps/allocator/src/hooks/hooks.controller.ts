@@ -18,14 +18,14 @@ export class HooksController {
   @RequireScopes('Create or replace a hook', 'Subscribes a URL to events. Deliveries are signed with the secret (README "Verifying deliveries"). A hook of the same name is replaced.', 'admin')
   @ApiOkResponse({ type: HookPutResponseDto })
   @ApiErrors(BAD_REQUEST)
-  put(@Body() body: HookPutDto) {
+  putHook(@Body() body: HookPutDto) {
     return this.hooks.put(body);
   }
 
   @Get()
   @RequireScopes('List hooks', 'Every hook, without its secret.', 'admin')
   @ApiOkResponse({ type: [HookResponseDto] })
-  list() {
+  listHooks() {
     return this.hooks.list();
   }
 
@@ -34,7 +34,7 @@ export class HooksController {
   @ApiParam(HOOK_ID)
   @ApiOkResponse({ type: HookResponseDto })
   @ApiErrors({ ...BAD_REQUEST, ...HOOK_NOT_FOUND })
-  remove(@Param('hookId', PositiveIntPipe) hookId: number) {
+  removeHook(@Param('hookId', PositiveIntPipe) hookId: number) {
     return this.hooks.remove(hookId);
   }
 
@@ -44,7 +44,7 @@ export class HooksController {
   @ApiParam(HOOK_ID)
   @ApiOkResponse({ type: HookResponseDto })
   @ApiErrors({ ...BAD_REQUEST, ...HOOK_NOT_FOUND })
-  disable(@Param('hookId', PositiveIntPipe) hookId: number) {
+  disableHook(@Param('hookId', PositiveIntPipe) hookId: number) {
     return this.hooks.setEnabled(hookId, false);
   }
 
@@ -54,7 +54,7 @@ export class HooksController {
   @ApiParam(HOOK_ID)
   @ApiOkResponse({ type: HookResponseDto })
   @ApiErrors({ ...BAD_REQUEST, ...HOOK_NOT_FOUND })
-  enable(@Param('hookId', PositiveIntPipe) hookId: number) {
+  enableHook(@Param('hookId', PositiveIntPipe) hookId: number) {
     return this.hooks.setEnabled(hookId, true);
   }
 
@@ -63,7 +63,7 @@ export class HooksController {
   @ApiRangedData()
   @ApiOkResponse({ type: [DeliveryResponseDto], headers: RANGED_DATA_RESPONSE_HEADERS })
   @ApiErrors(BAD_REQUEST)
-  async deliveries(@Query() filter: DeliveryListQueryDto, @RangedData() range: RangedRequest) {
+  async listDeliveries(@Query() filter: DeliveryListQueryDto, @RangedData() range: RangedRequest) {
     return range.answer(await this.hooks.deliveries(filter, range));
   }
 
@@ -73,7 +73,7 @@ export class HooksController {
   @ApiParam({ name: 'deliveryId', type: 'integer', description: 'ID of the delivery', example: 42 })
   @ApiOkResponse({ description: 'Queued again' })
   @ApiErrors({ ...BAD_REQUEST, 404: 'No such delivery (code DELIVERY_NOT_FOUND)', 409: 'The delivery is not dead-lettered (code DELIVERY_NOT_DEAD)' })
-  async replay(@Param('deliveryId', PositiveIntPipe) deliveryId: number) {
+  async replayDelivery(@Param('deliveryId', PositiveIntPipe) deliveryId: number) {
     await this.hooks.replay(BigInt(deliveryId));
     return { replayed: String(deliveryId) };
   }

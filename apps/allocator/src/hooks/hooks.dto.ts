@@ -31,16 +31,16 @@ export class HookPutDto {
 }
 
 export class HookResponseDto {
-  @ApiProperty({ example: 1 }) id: number;
-  @ApiProperty({ example: 'metalworks' }) name: string;
-  @ApiProperty({ example: 'http://metalworks.internal:8080/hooks/allocator' }) url: string;
-  @ApiProperty({ enum: EventType, enumName: 'EventType', isArray: true, example: [EventType.BaselineRequested] }) eventTypes: string[];
-  @ApiProperty({ example: true }) enabled: boolean;
-  @ApiProperty({ example: '2026-11-23T09:30:00.000Z' }) createdAt: Date;
+  @ApiProperty({ description: 'Hook id', example: 1 }) id: number;
+  @ApiProperty({ description: 'Unique name of the hook', example: 'metalworks' }) name: string;
+  @ApiProperty({ description: 'Where deliveries are POSTed (must be allowed by HOOK_ALLOWED_TARGETS)', example: 'http://metalworks.internal:8080/hooks/allocator' }) url: string;
+  @ApiProperty({ description: 'Event types it receives; empty: every event', enum: EventType, enumName: 'EventType', isArray: true, example: [EventType.BaselineRequested] }) eventTypes: string[];
+  @ApiProperty({ description: 'False: deliveries wait until it is enabled again', example: true }) enabled: boolean;
+  @ApiProperty({ description: 'When the hook was created', example: '2026-11-23T09:30:00.000Z' }) createdAt: Date;
 }
 
 export class HookPutResponseDto {
-  @ApiProperty({ type: HookResponseDto }) hook: HookResponseDto;
+  @ApiProperty({ description: 'The hook', type: HookResponseDto }) hook: HookResponseDto;
   @ApiProperty({ description: 'The signing secret; shown here only', example: 'whsec_3a9f0c1d2e4b5a6978' }) secret: string;
   @ApiProperty({ description: 'False when a hook of that name was replaced', example: true }) created: boolean;
 }
@@ -56,45 +56,45 @@ export class DeliveryListQueryDto {
 }
 
 export class DeliveryResponseDto {
-  @ApiProperty({ example: '42' }) id: string;
-  @ApiProperty({ example: 1 }) hookId: number;
-  @ApiProperty({ example: 'metalworks' }) hookName: string;
-  @ApiProperty({ example: '8f2d1c3e-5b6a-4c7d-9e8f-0a1b2c3d4e5f' }) eventId: string;
-  @ApiProperty({ enum: EventType, enumName: 'EventType', example: EventType.BaselineRequested }) eventType: string;
-  @ApiProperty({ example: 157437 }) serverId: number;
-  @ApiProperty({ enum: DeliveryState, enumName: 'DeliveryState', example: DeliveryState.dead }) state: DeliveryState;
-  @ApiProperty({ example: 1 }) attempts: number;
-  @ApiProperty({ example: '2026-11-23T09:30:00.000Z' }) nextAttemptAt: Date;
-  @ApiProperty({ example: 400, nullable: true, type: Number }) lastStatus: number | null;
-  @ApiProperty({ example: 'the receiver answered 400, which is not retried', nullable: true, type: String }) lastError: string | null;
-  @ApiProperty({ example: null, nullable: true, type: Date }) deliveredAt: Date | null;
-  @ApiProperty({ example: '2026-11-23T09:30:00.000Z' }) createdAt: Date;
+  @ApiProperty({ description: 'Delivery id', example: '42' }) id: string;
+  @ApiProperty({ description: 'Hook it goes to', example: 1 }) hookId: number;
+  @ApiProperty({ description: 'Name of that hook', example: 'metalworks' }) hookName: string;
+  @ApiProperty({ description: 'Event delivered (the envelope id; the same on every retry)', example: '8f2d1c3e-5b6a-4c7d-9e8f-0a1b2c3d4e5f' }) eventId: string;
+  @ApiProperty({ description: 'Type of the event', enum: EventType, enumName: 'EventType', example: EventType.BaselineRequested }) eventType: string;
+  @ApiProperty({ description: 'Server the event is about', example: 157437 }) serverId: number;
+  @ApiProperty({ description: 'pending, delivered, or dead (dead letter)', enum: DeliveryState, enumName: 'DeliveryState', example: DeliveryState.dead }) state: DeliveryState;
+  @ApiProperty({ description: 'Attempts made so far', example: 1 }) attempts: number;
+  @ApiProperty({ description: 'When the next attempt is due', example: '2026-11-23T09:30:00.000Z' }) nextAttemptAt: Date;
+  @ApiProperty({ description: 'HTTP status of the last answer; null when there was none', example: 400, nullable: true, type: Number }) lastStatus: number | null;
+  @ApiProperty({ description: 'Why the last attempt failed: a category (timed out, connection refused, ...) or the dead-letter reason', example: 'the receiver answered 400, which is not retried', nullable: true, type: String }) lastError: string | null;
+  @ApiProperty({ description: 'When it was delivered; null until then', example: null, nullable: true, type: Date }) deliveredAt: Date | null;
+  @ApiProperty({ description: 'When the delivery was created (with its event)', example: '2026-11-23T09:30:00.000Z' }) createdAt: Date;
 }
 
 class HistoryDeliveryDto {
-  @ApiProperty({ example: 1 }) hookId: number;
-  @ApiProperty({ example: 'metalworks' }) hookName: string;
-  @ApiProperty({ enum: DeliveryState, enumName: 'DeliveryState', example: DeliveryState.delivered }) state: string;
-  @ApiProperty({ example: 1 }) attempts: number;
-  @ApiProperty({ example: 202, nullable: true, type: Number }) lastStatus: number | null;
+  @ApiProperty({ description: 'Hook', example: 1 }) hookId: number;
+  @ApiProperty({ description: 'Name of the hook', example: 'metalworks' }) hookName: string;
+  @ApiProperty({ description: 'State of the delivery to that hook', enum: DeliveryState, enumName: 'DeliveryState', example: DeliveryState.delivered }) state: string;
+  @ApiProperty({ description: 'Attempts made', example: 1 }) attempts: number;
+  @ApiProperty({ description: 'HTTP status of the last answer; null when there was none', example: 202, nullable: true, type: Number }) lastStatus: number | null;
 }
 
 class HistoryEventDto {
-  @ApiProperty({ example: '8f2d1c3e-5b6a-4c7d-9e8f-0a1b2c3d4e5f' }) id: string;
-  @ApiProperty({ enum: EventType, enumName: 'EventType', example: EventType.BaselineRequested }) type: string;
-  @ApiProperty({ type: [HistoryDeliveryDto] }) deliveries: HistoryDeliveryDto[];
+  @ApiProperty({ description: 'Event id', example: '8f2d1c3e-5b6a-4c7d-9e8f-0a1b2c3d4e5f' }) id: string;
+  @ApiProperty({ description: 'Type of the event', enum: EventType, enumName: 'EventType', example: EventType.BaselineRequested }) type: string;
+  @ApiProperty({ description: 'Its deliveries, one per hook', type: [HistoryDeliveryDto] }) deliveries: HistoryDeliveryDto[];
 }
 
 export class HistoryEntryDto {
-  @ApiProperty({ example: '17' }) id: string;
-  @ApiProperty({ example: '2026-11-23T09:30:00.000Z' }) occurredAt: Date;
+  @ApiProperty({ description: 'Audit row id', example: '17' }) id: string;
+  @ApiProperty({ description: 'When the change happened', example: '2026-11-23T09:30:00.000Z' }) occurredAt: Date;
   @ApiProperty({ description: 'API key name, or baseline-watchdog', example: 'metalworks' }) actor: string;
-  @ApiProperty({ example: 'deallocate' }) command: string;
-  @ApiProperty({ example: 'allocated', nullable: true, type: String }) from: string | null;
-  @ApiProperty({ example: 'baselining' }) to: string;
-  @ApiProperty({ example: null, nullable: true, type: String }) subState: string | null;
-  @ApiProperty({ example: null, nullable: true, type: String }) reason: string | null;
-  @ApiProperty({ example: null, nullable: true, type: String }) operationUuid: string | null;
-  @ApiProperty({ example: 4711, nullable: true, type: Number }) allocationId: number | null;
+  @ApiProperty({ description: 'The command that made it', example: 'deallocate' }) command: string;
+  @ApiProperty({ description: 'Status before; null for a server added to the fleet', example: 'allocated', nullable: true, type: String }) from: string | null;
+  @ApiProperty({ description: 'Status after', example: 'baselining' }) to: string;
+  @ApiProperty({ description: 'Isolation sub-state, for an isolate', example: null, nullable: true, type: String }) subState: string | null;
+  @ApiProperty({ description: 'Free-text reason (isolate, retire)', example: null, nullable: true, type: String }) reason: string | null;
+  @ApiProperty({ description: 'MetalWorks operation reference, for an isolate', example: null, nullable: true, type: String }) operationUuid: string | null;
+  @ApiProperty({ description: 'The allocation the change started or ended, if any', example: 4711, nullable: true, type: Number }) allocationId: number | null;
   @ApiProperty({ description: 'Events this change emitted, with their delivery state per hook', type: [HistoryEventDto] }) events: HistoryEventDto[];
 }

@@ -20,7 +20,7 @@ export class InventoryController {
   @ApiRangedData()
   @ApiOkResponse({ type: [LocationResponseDto], headers: RANGED_DATA_RESPONSE_HEADERS })
   @ApiErrors(BAD_REQUEST)
-  async locations(@RangedData() range: RangedRequest) {
+  async listLocations(@RangedData() range: RangedRequest) {
     return range.answer(await this.inventory.locations(range));
   }
 
@@ -30,7 +30,7 @@ export class InventoryController {
   @ApiRangedData()
   @ApiOkResponse({ type: [InstanceTypeResponseDto], headers: RANGED_DATA_RESPONSE_HEADERS })
   @ApiErrors({ ...BAD_REQUEST, 404: 'No such location (code LOCATION_NOT_FOUND)' })
-  async instanceTypes(@Param('locationId', PositiveIntPipe) locationId: number, @RangedData() range: RangedRequest) {
+  async listInstanceTypes(@Param('locationId', PositiveIntPipe) locationId: number, @RangedData() range: RangedRequest) {
     return range.answer(await this.inventory.instanceTypes(locationId, range));
   }
 
@@ -39,7 +39,7 @@ export class InventoryController {
   @ApiRangedData()
   @ApiOkResponse({ type: [ServerResponseDto], headers: RANGED_DATA_RESPONSE_HEADERS })
   @ApiErrors(BAD_REQUEST)
-  async servers(@Query() filter: ServerListQueryDto, @RangedData() range: RangedRequest) {
+  async listServers(@Query() filter: ServerListQueryDto, @RangedData() range: RangedRequest) {
     return range.answer(await this.inventory.servers(filter, range));
   }
 
@@ -48,7 +48,7 @@ export class InventoryController {
   @ApiParam({ name: 'serverId', type: 'integer', description: 'ID of the server', example: 157437 })
   @ApiOkResponse({ type: ServerResponseDto })
   @ApiErrors({ ...BAD_REQUEST, 404: 'No such server (code SERVER_NOT_FOUND)' })
-  server(@Param('serverId', PositiveIntPipe) serverId: number) {
+  getServer(@Param('serverId', PositiveIntPipe) serverId: number) {
     return this.inventory.server(serverId);
   }
 
@@ -58,7 +58,7 @@ export class InventoryController {
   @ApiRangedData()
   @ApiOkResponse({ type: [HistoryEntryDto], headers: RANGED_DATA_RESPONSE_HEADERS })
   @ApiErrors({ ...BAD_REQUEST, 404: 'No such server (code SERVER_NOT_FOUND)' })
-  async serverHistory(@Param('serverId', PositiveIntPipe) serverId: number, @RangedData() range: RangedRequest) {
+  async getServerHistory(@Param('serverId', PositiveIntPipe) serverId: number, @RangedData() range: RangedRequest) {
     return range.answer(await this.history.of(serverId, range));
   }
 }

@@ -11,8 +11,8 @@ const CLIENT_ID = { name: 'clientId', type: 'integer', description: 'ID of the c
 const SERVER_NOT_FOUND = { 404: 'No such server (code SERVER_NOT_FOUND)' };
 const QUARANTINED = 'The server is quarantined (code QUARANTINED) or retired (code RETIRED)';
 const IDEMPOTENCY_KEY = {
-  name: IDEMPOTENCY_KEY_HEADER, required: false, example: '5b0e2f9e-0d7c-4c53-a1f4-6c1c7f1b2f40',
-  description: 'A repeat with the same key and body from the same API key answers the same allocation (kept 24 h by default); the same key with another body is 422. Keys of different API keys never meet.',
+  name: IDEMPOTENCY_KEY_HEADER, required: false,
+  description: 'Optional; leave empty to allocate anew. A unique value per intended allocation (a UUID, say): a repeat with the same key and body from the same API key answers the same allocation (kept 24 h by default); the same key with another body is 422. Keys of different API keys never meet.',
 };
 const ALLOCATE_ERRORS = {
   ...BAD_REQUEST,
@@ -37,7 +37,7 @@ export class ServerCommandsController {
   @ApiHeader(IDEMPOTENCY_KEY)
   @ApiOkResponse({ description: 'Successful operation: the allocated server, its allocation and the quota charged', type: CommandResultDto })
   @ApiErrors(ALLOCATE_ERRORS)
-  allocate(@Body() body: AllocateServerDto, @CurrentPrincipal() caller: ApiKeyPrincipal, @IdempotencyKey() key?: string) {
+  allocateServer(@Body() body: AllocateServerDto, @CurrentPrincipal() caller: ApiKeyPrincipal, @IdempotencyKey() key?: string) {
     return this.allocator.single(body, caller, key);
   }
 
@@ -47,7 +47,7 @@ export class ServerCommandsController {
   @ApiHeader(IDEMPOTENCY_KEY)
   @ApiOkResponse({ description: 'Successful operation: the servers, their allocations and how many went to each quota', type: BatchResultDto })
   @ApiErrors(ALLOCATE_ERRORS)
-  allocateBatch(@Body() body: AllocateBatchDto, @CurrentPrincipal() caller: ApiKeyPrincipal, @IdempotencyKey() key?: string) {
+  allocateServers(@Body() body: AllocateBatchDto, @CurrentPrincipal() caller: ApiKeyPrincipal, @IdempotencyKey() key?: string) {
     return this.allocator.batch(body, caller, key);
   }
 
@@ -57,7 +57,7 @@ export class ServerCommandsController {
   @ApiParam(SERVER_ID)
   @ApiOkResponse({ description: 'Successful operation. Returned in case of success, but also when the server was already de-allocated.', type: CommandResultDto })
   @ApiErrors({ ...BAD_REQUEST, 404: 'No such client or server (CLIENT_NOT_FOUND, SERVER_NOT_FOUND)', 409: QUARANTINED })
-  deallocate(@Param('clientId', PositiveIntPipe) clientId: number, @Param('serverId', PositiveIntPipe) serverId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
+  deallocateServer(@Param('clientId', PositiveIntPipe) clientId: number, @Param('serverId', PositiveIntPipe) serverId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
     return this.commands.deallocate(clientId, serverId, caller);
   }
 
@@ -67,7 +67,7 @@ export class ServerCommandsController {
   @ApiParam(SERVER_ID)
   @ApiOkResponse({ description: 'Successful operation', type: CommandResultDto })
   @ApiErrors({ ...BAD_REQUEST, 404: 'No such client or server (CLIENT_NOT_FOUND, SERVER_NOT_FOUND)', 409: QUARANTINED })
-  compensate(@Param('clientId', PositiveIntPipe) clientId: number, @Param('serverId', PositiveIntPipe) serverId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
+  compensateAllocation(@Param('clientId', PositiveIntPipe) clientId: number, @Param('serverId', PositiveIntPipe) serverId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
     return this.commands.compensate(clientId, serverId, caller);
   }
 
@@ -77,7 +77,7 @@ export class ServerCommandsController {
   @ApiParam(SERVER_ID)
   @ApiOkResponse({ description: 'Successful operation', type: CommandResultDto })
   @ApiErrors({ ...BAD_REQUEST, ...SERVER_NOT_FOUND, 409: QUARANTINED })
-  isolate(@Param('serverId', PositiveIntPipe) serverId: number, @Body() body: IsolateServerDto, @CurrentPrincipal() caller: ApiKeyPrincipal) {
+  isolateServer(@Param('serverId', PositiveIntPipe) serverId: number, @Body() body: IsolateServerDto, @CurrentPrincipal() caller: ApiKeyPrincipal) {
     return this.commands.isolate(serverId, body, caller);
   }
 
@@ -86,7 +86,7 @@ export class ServerCommandsController {
   @ApiParam(SERVER_ID)
   @ApiOkResponse({ description: 'Successful operation', type: CommandResultDto })
   @ApiErrors({ ...BAD_REQUEST, ...SERVER_NOT_FOUND, 409: `The server is not isolated (NOT_ISOLATED), or ${QUARANTINED}` })
-  unisolate(@Param('serverId', PositiveIntPipe) serverId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
+  unisolateServer(@Param('serverId', PositiveIntPipe) serverId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
     return this.commands.unisolate(serverId, caller);
   }
 
@@ -96,7 +96,7 @@ export class ServerCommandsController {
   @ApiParam(SERVER_ID)
   @ApiOkResponse({ description: 'Successful operation', type: CommandResultDto })
   @ApiErrors({ ...BAD_REQUEST, ...SERVER_NOT_FOUND, 409: `The server is not in Back to Baseline (NOT_BASELINING), or ${QUARANTINED}` })
-  available(@Param('serverId', PositiveIntPipe) serverId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
+  markServerAvailable(@Param('serverId', PositiveIntPipe) serverId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
     return this.commands.markAvailable(serverId, caller);
   }
 
@@ -106,7 +106,7 @@ export class ServerCommandsController {
   @ApiParam(SERVER_ID)
   @ApiOkResponse({ description: 'Successful operation', type: CommandResultDto })
   @ApiErrors({ ...BAD_REQUEST, ...SERVER_NOT_FOUND, 409: 'The server is retired (code RETIRED)' })
-  quarantine(@Param('serverId', PositiveIntPipe) serverId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
+  quarantineServer(@Param('serverId', PositiveIntPipe) serverId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
     return this.commands.quarantine(serverId, caller);
   }
 
@@ -115,7 +115,7 @@ export class ServerCommandsController {
   @ApiParam(SERVER_ID)
   @ApiOkResponse({ description: 'Successful operation', type: CommandResultDto })
   @ApiErrors({ ...BAD_REQUEST, ...SERVER_NOT_FOUND, 409: 'The server is not quarantined (code NOT_QUARANTINED)' })
-  liftQuarantine(@Param('serverId', PositiveIntPipe) serverId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
+  liftServerQuarantine(@Param('serverId', PositiveIntPipe) serverId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
     return this.commands.liftQuarantine(serverId, caller);
   }
 }

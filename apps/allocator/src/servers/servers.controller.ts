@@ -24,7 +24,7 @@ export class ServersController {
   @RequireScopes('Add servers', 'Adds servers to the fleet, all or none, with the inventory import\'s rules and messages. A new server enters through Back to Baseline: status `baselining` and a `server.baseline.requested` event (cause `added`), so MetalWorks wipes and checks it before any client gets it.', 'inventory:write')
   @ApiCreatedResponse({ description: 'The servers added', type: [ServerResponseDto] })
   @ApiErrors({ ...BAD_REQUEST })
-  async add(@Body() body: AddServersDto, @CurrentPrincipal() caller: ApiKeyPrincipal) {
+  async addServers(@Body() body: AddServersDto, @CurrentPrincipal() caller: ApiKeyPrincipal) {
     const servers = await this.adder.execute(body.servers, caller);
     return servers.map((server) => toServerView({ ...server, currentAllocation: null }));
   }
@@ -34,7 +34,7 @@ export class ServersController {
   @ApiParam(SERVER_ID)
   @ApiOkResponse({ description: 'The server as it is now', type: ServerResponseDto })
   @ApiErrors({ ...BAD_REQUEST, 404: 'No such server (code SERVER_NOT_FOUND)', 409: 'Another server has that host name (code HOSTNAME_IN_USE)' })
-  describe(@Param('serverId', PositiveIntPipe) serverId: number, @Body() body: DescribeServerDto) {
+  describeServer(@Param('serverId', PositiveIntPipe) serverId: number, @Body() body: DescribeServerDto) {
     return this.descriptions.describe(serverId, body);
   }
 
@@ -44,7 +44,7 @@ export class ServersController {
   @ApiParam(SERVER_ID)
   @ApiOkResponse({ description: 'Successful operation', type: CommandResultDto })
   @ApiErrors({ ...BAD_REQUEST, 404: 'No such server (code SERVER_NOT_FOUND)', 409: 'The server is allocated, in Back to Baseline, quarantined (INVALID_STATE, QUARANTINED) or retired already (RETIRED)' })
-  retire(@Param('serverId', PositiveIntPipe) serverId: number, @Body() body: RetireServerDto, @CurrentPrincipal() caller: ApiKeyPrincipal) {
+  retireServer(@Param('serverId', PositiveIntPipe) serverId: number, @Body() body: RetireServerDto, @CurrentPrincipal() caller: ApiKeyPrincipal) {
     return this.commands.retire(serverId, body.reason, caller);
   }
 }
