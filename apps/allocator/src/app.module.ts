@@ -1,4 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { MetricsModule } from '@app/metrics';
 import { AuthModule } from '@app/auth';
 import { CapacityModule } from '@app/capacity';
 import { ContractsModule } from '@app/contracts';
@@ -8,6 +10,8 @@ import { EventsModule } from '@app/events';
 import { InventoryModule } from '@app/inventory';
 import { ServerCommandsModule } from '@app/server-commands';
 import { Draining } from './health/draining';
+import { CommandMetricsInterceptor } from './metrics/count-command';
+import { MetricsController } from './metrics/metrics.controller';
 import { HealthController } from './health/health.controller';
 import { HooksController } from './hooks/hooks.controller';
 import { InventoryController } from './inventory/inventory.controller';
@@ -22,9 +26,9 @@ export class AppModule {
   static register(config: AppConfig, databaseUrl: string): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forConfig(config), DatabaseModule.forUrl(databaseUrl, config.databasePoolSize, config.databaseLimits), AuthModule, InventoryModule, EventsModule, ServerCommandsModule, CapacityModule, ContractsModule],
-      providers: [Draining],
-      controllers: [HealthController, InventoryController, ServersController, ServerCommandsController, QuotaController, CapacityController, ContractsController, HooksController],
+      imports: [ConfigModule.forConfig(config), DatabaseModule.forUrl(databaseUrl, config.databasePoolSize, config.databaseLimits), AuthModule, InventoryModule, EventsModule, ServerCommandsModule, CapacityModule, ContractsModule, MetricsModule],
+      providers: [Draining, { provide: APP_INTERCEPTOR, useClass: CommandMetricsInterceptor }],
+      controllers: [HealthController, MetricsController, InventoryController, ServersController, ServerCommandsController, QuotaController, CapacityController, ContractsController, HooksController],
     };
   }
 }

@@ -6,7 +6,9 @@ import { DATABASE_OUTAGE, ErrorFilter, createValidationPipe, jsonBody, requestTi
 import { PrismaService } from '@app/database';
 import { authenticateFirst, FailedAuthLimiter } from '@app/auth';
 import { AppConfig } from '@app/config';
+import { Metrics } from '@app/metrics';
 import { AppModule } from './app.module';
+import { httpMetrics } from './metrics/http-metrics';
 import { buildOpenApiDocument } from './openapi';
 
 export const DOCS_PATH = 'docs';
@@ -21,6 +23,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, logger: 
   app.getHttpAdapter().getInstance().locals[DATABASE_OUTAGE] = app.get(PrismaService).outage;
   // Before any route: a bound on every request, security headers, the key of every /api request (so a
   // request without one is 401 whatever its body), then the body, read and checked (json-body.ts).
+  app.use(httpMetrics(app.get(Metrics)));
   app.use(requestTimeout(config.requestTimeoutSeconds));
   // The service speaks plain HTTP (TLS, where wanted, ends in front of it): nothing to upgrade.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));

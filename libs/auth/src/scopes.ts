@@ -7,7 +7,8 @@ export const SCOPES = {
   'server:quarantine': 'freeze a server for an investigation and lift the quarantine',
   'server:available': 'mark a server Available after a successful Back to Baseline',
   'inventory:read': 'read locations, instance types, servers and their history',
-  'inventory:write': 'change the inventory (import)',
+  'inventory:write': 'change the inventory: add, describe and retire servers',
+  'metrics:read': 'read GET /metrics when METRICS_AUTH=key',
   admin: 'manage API keys and event hooks',
 } as const;
 

@@ -21,6 +21,8 @@ export class AppConfig {
   seedDemoData: boolean;
   /** On-demand servers a client may hold when its own limit is not set. */
   defaultOnDemandLimit: number;
+  /** GET /metrics: open (`none`), or only with an API key carrying metrics:read (`key`). */
+  metricsAuth: 'none' | 'key';
   /** Failed authentications one address may make per minute before it is answered 429. */
   authFailureLimit: number;
   /** Largest request body accepted, in bytes. */
@@ -124,6 +126,14 @@ class EnvReader {
     return value;
   }
 
+  oneOf<T extends string>(name: string, values: readonly T[], fallback: T): T {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if ((values as readonly string[]).includes(raw)) return raw as T;
+    this.problems.push(`${name} must be one of ${values.join(', ')} (got "${raw}")`);
+    return fallback;
+  }
+
   string(name: string, fallback: string): string {
     return this.env[name] || fallback;
   }
@@ -147,6 +157,7 @@ export function loadConfig(env: Env, projectRoot: string): AppConfig {
     migrateOnStart: read.boolean('MIGRATE_ON_START', true),
     seedDemoData: read.boolean('DEMO_DATA', embedded),
     defaultOnDemandLimit: read.integer('ON_DEMAND_DEFAULT_LIMIT', 10, 0, 1_000_000),
+    metricsAuth: read.oneOf('METRICS_AUTH', ['none', 'key'] as const, 'none'),
     authFailureLimit: read.integer('AUTH_FAILURE_LIMIT', 20, 1, 1_000_000),
     bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
     apiKeyCacheSeconds: env.API_KEY_CACHE_TTL?.trim() === '0' ? 0 : read.duration('API_KEY_CACHE_TTL', '5s'),

@@ -3,6 +3,7 @@ import { ApiHeader, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, BAD_REQUEST, PositiveIntPipe } from '@app/api-kit';
 import { type ApiKeyPrincipal, CurrentPrincipal, RequireScopes } from '@app/auth';
 import { AllocateServers, ServerCommandsService } from '@app/server-commands';
+import { CountCommand } from '../metrics/count-command';
 import { AllocateBatchDto, AllocateServerDto, BatchResultDto, CommandResultDto, IsolateServerDto } from './server-commands.dto';
 import { IDEMPOTENCY_KEY_HEADER, IdempotencyKey } from './idempotency-key.decorator';
 
@@ -37,6 +38,7 @@ export class ServerCommandsController {
   @ApiHeader(IDEMPOTENCY_KEY)
   @ApiOkResponse({ description: 'Successful operation: the allocated server, its allocation and the quota charged', type: CommandResultDto })
   @ApiErrors(ALLOCATE_ERRORS)
+  @CountCommand('allocate')
   allocateServer(@Body() body: AllocateServerDto, @CurrentPrincipal() caller: ApiKeyPrincipal, @IdempotencyKey() key?: string) {
     return this.allocator.single(body, caller, key);
   }
@@ -47,6 +49,7 @@ export class ServerCommandsController {
   @ApiHeader(IDEMPOTENCY_KEY)
   @ApiOkResponse({ description: 'Successful operation: the servers, their allocations and how many went to each quota', type: BatchResultDto })
   @ApiErrors(ALLOCATE_ERRORS)
+  @CountCommand('allocate')
   allocateServers(@Body() body: AllocateBatchDto, @CurrentPrincipal() caller: ApiKeyPrincipal, @IdempotencyKey() key?: string) {
     return this.allocator.batch(body, caller, key);
   }
@@ -57,6 +60,7 @@ export class ServerCommandsController {
   @ApiParam(SERVER_ID)
   @ApiOkResponse({ description: 'Successful operation. Returned in case of success, but also when the server was already de-allocated.', type: CommandResultDto })
   @ApiErrors({ ...BAD_REQUEST, 404: 'No such client or server (CLIENT_NOT_FOUND, SERVER_NOT_FOUND)', 409: QUARANTINED })
+  @CountCommand('deallocate')
   deallocateServer(@Param('clientId', PositiveIntPipe) clientId: number, @Param('serverId', PositiveIntPipe) serverId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
     return this.commands.deallocate(clientId, serverId, caller);
   }
@@ -67,6 +71,7 @@ export class ServerCommandsController {
   @ApiParam(SERVER_ID)
   @ApiOkResponse({ description: 'Successful operation', type: CommandResultDto })
   @ApiErrors({ ...BAD_REQUEST, 404: 'No such client or server (CLIENT_NOT_FOUND, SERVER_NOT_FOUND)', 409: QUARANTINED })
+  @CountCommand('compensate')
   compensateAllocation(@Param('clientId', PositiveIntPipe) clientId: number, @Param('serverId', PositiveIntPipe) serverId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
     return this.commands.compensate(clientId, serverId, caller);
   }
@@ -77,6 +82,7 @@ export class ServerCommandsController {
   @ApiParam(SERVER_ID)
   @ApiOkResponse({ description: 'Successful operation', type: CommandResultDto })
   @ApiErrors({ ...BAD_REQUEST, ...SERVER_NOT_FOUND, 409: QUARANTINED })
+  @CountCommand('isolate')
   isolateServer(@Param('serverId', PositiveIntPipe) serverId: number, @Body() body: IsolateServerDto, @CurrentPrincipal() caller: ApiKeyPrincipal) {
     return this.commands.isolate(serverId, body, caller);
   }
@@ -86,6 +92,7 @@ export class ServerCommandsController {
   @ApiParam(SERVER_ID)
   @ApiOkResponse({ description: 'Successful operation', type: CommandResultDto })
   @ApiErrors({ ...BAD_REQUEST, ...SERVER_NOT_FOUND, 409: `The server is not isolated (NOT_ISOLATED), or ${QUARANTINED}` })
+  @CountCommand('unisolate')
   unisolateServer(@Param('serverId', PositiveIntPipe) serverId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
     return this.commands.unisolate(serverId, caller);
   }
@@ -96,6 +103,7 @@ export class ServerCommandsController {
   @ApiParam(SERVER_ID)
   @ApiOkResponse({ description: 'Successful operation', type: CommandResultDto })
   @ApiErrors({ ...BAD_REQUEST, ...SERVER_NOT_FOUND, 409: `The server is not in Back to Baseline (NOT_BASELINING), or ${QUARANTINED}` })
+  @CountCommand('available')
   markServerAvailable(@Param('serverId', PositiveIntPipe) serverId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
     return this.commands.markAvailable(serverId, caller);
   }
@@ -106,6 +114,7 @@ export class ServerCommandsController {
   @ApiParam(SERVER_ID)
   @ApiOkResponse({ description: 'Successful operation', type: CommandResultDto })
   @ApiErrors({ ...BAD_REQUEST, ...SERVER_NOT_FOUND, 409: 'The server is retired (code RETIRED)' })
+  @CountCommand('quarantine')
   quarantineServer(@Param('serverId', PositiveIntPipe) serverId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
     return this.commands.quarantine(serverId, caller);
   }
@@ -115,6 +124,7 @@ export class ServerCommandsController {
   @ApiParam(SERVER_ID)
   @ApiOkResponse({ description: 'Successful operation', type: CommandResultDto })
   @ApiErrors({ ...BAD_REQUEST, ...SERVER_NOT_FOUND, 409: 'The server is not quarantined (code NOT_QUARANTINED)' })
+  @CountCommand('unquarantine')
   liftServerQuarantine(@Param('serverId', PositiveIntPipe) serverId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
     return this.commands.liftQuarantine(serverId, caller);
   }

@@ -4,6 +4,7 @@ import { ApiErrors, BAD_REQUEST, PositiveIntPipe } from '@app/api-kit';
 import { type ApiKeyPrincipal, CurrentPrincipal, RequireScopes } from '@app/auth';
 import { ServerDescriptions, toServerView } from '@app/inventory';
 import { AddServers, ServerCommandsService } from '@app/server-commands';
+import { CountCommand } from '../metrics/count-command';
 import { ServerResponseDto } from '../inventory/inventory.dto';
 import { CommandResultDto } from '../server-commands/server-commands.dto';
 import { AddServersDto, DescribeServerDto, RetireServerDto } from './servers.dto';
@@ -24,6 +25,7 @@ export class ServersController {
   @RequireScopes('Add servers', 'Adds servers to the fleet, all or none, with the inventory import\'s rules and messages. A new server enters through Back to Baseline: status `baselining` and a `server.baseline.requested` event (cause `added`), so MetalWorks wipes and checks it before any client gets it.', 'inventory:write')
   @ApiCreatedResponse({ description: 'The servers added', type: [ServerResponseDto] })
   @ApiErrors({ ...BAD_REQUEST })
+  @CountCommand('add')
   async addServers(@Body() body: AddServersDto, @CurrentPrincipal() caller: ApiKeyPrincipal) {
     const servers = await this.adder.execute(body.servers, caller);
     return servers.map((server) => toServerView({ ...server, currentAllocation: null }));
@@ -44,6 +46,7 @@ export class ServersController {
   @ApiParam(SERVER_ID)
   @ApiOkResponse({ description: 'Successful operation', type: CommandResultDto })
   @ApiErrors({ ...BAD_REQUEST, 404: 'No such server (code SERVER_NOT_FOUND)', 409: 'The server is allocated, in Back to Baseline, quarantined (INVALID_STATE, QUARANTINED) or retired already (RETIRED)' })
+  @CountCommand('retire')
   retireServer(@Param('serverId', PositiveIntPipe) serverId: number, @Body() body: RetireServerDto, @CurrentPrincipal() caller: ApiKeyPrincipal) {
     return this.commands.retire(serverId, body.reason, caller);
   }

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@app/config';
+import { Metrics } from '@app/metrics';
 import { envelopeOf } from '../envelope';
 import { SIGNATURE_HEADER, signatureHeader } from '../signature';
 import { AttemptResult, ClaimedDelivery, DeliveryQueueRepository } from './delivery-queue.repository';
@@ -24,6 +25,7 @@ export class EventDispatcher implements OnApplicationBootstrap, OnApplicationShu
     private readonly queue: DeliveryQueueRepository,
     private readonly config: AppConfig,
     private readonly targets: HookTargetPolicy,
+    private readonly metrics: Metrics,
   ) {}
 
   private get policy(): RetryPolicy {
@@ -81,6 +83,7 @@ export class EventDispatcher implements OnApplicationBootstrap, OnApplicationShu
     const attempt = { status: 'status' in outcome ? outcome.status : null, error: 'error' in outcome ? outcome.error : null };
     const ageSeconds = (Date.now() - delivery.createdAt.getTime()) / 1000;
     const verdict = judgeAttempt(this.policy, outcome, delivery.attempts, ageSeconds);
+    this.metrics.deliveries.inc({ result: verdict.kind });
     if (verdict.kind === 'dead') this.logger.warn(`Delivery ${delivery.id} of event ${delivery.event.id} to hook ${delivery.hook.name} dead-lettered: ${verdict.why}`);
     return { id: delivery.id, attempt, verdict };
   }
