@@ -50,7 +50,7 @@ describe('X-Api-Key authentication and scopes, on every /api route', () => {
     for (const route of routes) {
       const call = t.http[route.method](route.path);
       const response = await (key ? call.set('X-Api-Key', key) : call);
-      expect({ route, status: response.status, body: response.body }).toEqual({ route, status: 401, body: { statusCode: 401, code: 'UNAUTHORIZED', message } });
+      expect({ route, status: response.status, body: response.body }).toEqual({ route, status: 401, body: { statusCode: 401, code: 'UNAUTHORIZED', message, requestId: expect.any(String) } });
     }
   });
 

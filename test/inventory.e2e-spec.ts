@@ -103,7 +103,7 @@ describe('Inventory read API', () => {
     });
 
     it('answers 404 SERVER_NOT_FOUND and 400 for ids that are not positive integers', async () => {
-      expect((await get('/api/servers/1').expect(404)).body).toEqual({ statusCode: 404, code: 'SERVER_NOT_FOUND', message: 'Server 1 does not exist', details: { id: 1 } });
+      expect((await get('/api/servers/1').expect(404)).body).toEqual({ statusCode: 404, code: 'SERVER_NOT_FOUND', message: 'Server 1 does not exist', details: { id: 1 }, requestId: expect.any(String) });
       for (const bad of ['abc', '-1', '1.5', '99999999999']) {
         expect((await get(`/api/servers/${bad}`).expect(400)).body.details.fields[0].field).toBe('serverId');
       }
@@ -111,6 +111,7 @@ describe('Inventory read API', () => {
   });
 
   it('answers unknown routes with the error shape', async () => {
-    expect((await get('/api/nothing-here').expect(404)).body).toEqual({ statusCode: 404, code: 'ROUTE_NOT_FOUND', message: 'Cannot GET /api/nothing-here' });
+    const { body, headers } = await get('/api/nothing-here').expect(404);
+    expect(body).toEqual({ statusCode: 404, code: 'ROUTE_NOT_FOUND', message: 'Cannot GET /api/nothing-here', requestId: headers['x-request-id'] });
   });
 });

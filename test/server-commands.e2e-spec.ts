@@ -88,7 +88,7 @@ describe('Server Commands (seed 003)', () => {
       const missing = await api.allocate({} as never).expect(400);
       expect(missing.body.details.fields.map((f: { field: string }) => f.field).sort()).toEqual(['clientId', 'instanceTypeId', 'locationId']);
       const broken = await t.http.post('/api/server/allocate').set('X-Api-Key', await t.apiKey('server:allocate')).set('content-type', 'application/json').send('{"locationId":').expect(400);
-      expect(broken.body).toEqual({ statusCode: 400, code: 'VALIDATION_FAILED', message: 'The request body could not be read: Unexpected end of JSON input' });
+      expect(broken.body).toEqual({ statusCode: 400, code: 'VALIDATION_FAILED', message: 'The request body could not be read: Unexpected end of JSON input', requestId: expect.any(String) });
     });
 
     describe('with an Idempotency-Key', () => {

@@ -2,7 +2,7 @@ import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
-import { DATABASE_OUTAGE, ErrorFilter, createValidationPipe, jsonBody, requestTimeout } from '@app/api-kit';
+import { accessLog, DATABASE_OUTAGE, ErrorFilter, createValidationPipe, jsonBody, requestContext, requestTimeout, ServiceLogger } from '@app/api-kit';
 import { PrismaService } from '@app/database';
 import { authenticateFirst, FailedAuthLimiter } from '@app/auth';
 import { AppConfig } from '@app/config';
@@ -18,11 +18,17 @@ const MAX_JSON_DEPTH = 64;
 
 /** The HTTP application, fully configured but not listening: used by main, the tests and the OpenAPI writer. */
 export async function createApp(config: AppConfig, databaseUrl: string, logger: LogLevel[] | false = ['log', 'warn', 'error']): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.register(config, databaseUrl), { logger, bodyParser: false });
+  const app = await NestFactory.create(AppModule.register(config, databaseUrl), {
+    logger: logger && new ServiceLogger(logger, config.logFormat === 'json'),
+    bodyParser: false,
+  });
   // Error answers tell a database outage (503, logged once) from a failure (500).
   app.getHttpAdapter().getInstance().locals[DATABASE_OUTAGE] = app.get(PrismaService).outage;
   // Before any route: a bound on every request, security headers, the key of every /api request (so a
   // request without one is 401 whatever its body), then the body, read and checked (json-body.ts).
+  // A request id for every line of a request and every error body; one access line per request.
+  app.use(requestContext());
+  app.use(accessLog());
   app.use(httpMetrics(app.get(Metrics)));
   app.use(requestTimeout(config.requestTimeoutSeconds));
   // The service speaks plain HTTP (TLS, where wanted, ends in front of it): nothing to upgrade.

@@ -1,4 +1,5 @@
 import { INestApplication, Logger, LogLevel } from '@nestjs/common';
+import { levelsFrom } from '@app/api-kit';
 import { AppConfig } from '@app/config';
 import { applyMigrations, EmbeddedDatabase, openDatabase } from '@app/database';
 import { ApiKeyService } from '@app/auth';
@@ -23,7 +24,7 @@ export interface RunningAllocator {
 }
 
 /** Database (configured or embedded), migrations, demo data, then HTTP. */
-export async function startAllocator(config: AppConfig, logger: LogLevel[] | false = ['log', 'warn', 'error']): Promise<RunningAllocator> {
+export async function startAllocator(config: AppConfig, logger: LogLevel[] | false = levelsFrom(config.logLevel)): Promise<RunningAllocator> {
   const log = new Logger('Allocator');
   // The embedded server's own output is not the service's: it stays out of the log.
   const database: EmbeddedDatabase = await openDatabase(config, () => undefined);

@@ -17,4 +17,7 @@ export class ErrorResponseDto {
 
   @ApiPropertyOptional({ description: 'Correlation id of an unexpected failure, to find it in the logs', example: '3b0b2c1e-7d1c-4d43-9b6e-2f2a0a1f4c55' })
   errorId?: string;
+
+  @ApiPropertyOptional({ description: 'The request\'s id (X-Request-Id, given or made): every log line of the request carries it', example: '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a' })
+  requestId?: string;
 }

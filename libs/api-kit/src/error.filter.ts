@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { DatabaseOutage, isDatabaseUnavailable } from '@app/database';
 import { DomainError, ErrorCode } from '@app/errors';
 import { ErrorResponseDto } from './error-response.dto';
+import { currentRequestId } from './request-context';
 import { ERROR_STATUS } from './error-status';
 
 /** Codes for the HTTP errors the framework raises by itself (unknown route, malformed JSON, ...). */
@@ -39,11 +40,16 @@ export function sendError(res: Response, error: unknown): void {
   const outage = res.app?.locals?.[DATABASE_OUTAGE] as DatabaseOutage | undefined;
   if (outage ? outage.noticed(error) : isDatabaseUnavailable(error)) {
     res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-    res.status(503).json({ statusCode: 503, code: ErrorCode.DATABASE_UNAVAILABLE, message: `The database is unavailable; retry in ${RETRY_AFTER_SECONDS} s` } satisfies ErrorResponseDto);
+    res.status(503).json(withRequestId({ statusCode: 503, code: ErrorCode.DATABASE_UNAVAILABLE, message: `The database is unavailable; retry in ${RETRY_AFTER_SECONDS} s` }));
     return;
   }
-  const body = errorBody(error);
+  const body = withRequestId(errorBody(error));
   res.status(body.statusCode).json(body);
+}
+
+function withRequestId(body: ErrorResponseDto): ErrorResponseDto {
+  const requestId = currentRequestId();
+  return requestId ? { ...body, requestId } : body;
 }
 
 /** Turns anything thrown while handling a request into the one error shape. */

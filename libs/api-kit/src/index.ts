@@ -9,3 +9,6 @@ export { CONTRACT_ID_PATTERN, ContractIdPipe } from './contract-id.pipe';
 export { jsonBody, type JsonBodyOptions } from './json-body';
 export { requestTimeout } from './request-timeout';
 export { ERROR_STATUS } from './error-status';
+export { currentRequestId, REQUEST_ID_HEADER, requestContext } from './request-context';
+export { levelsFrom, ServiceLogger } from './service-logger';
+export { accessLog } from './access-log';

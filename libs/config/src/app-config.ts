@@ -21,6 +21,10 @@ export class AppConfig {
   seedDemoData: boolean;
   /** On-demand servers a client may hold when its own limit is not set. */
   defaultOnDemandLimit: number;
+  /** Lowest level written: fatal, error, warn, log, debug, verbose. */
+  logLevel: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  /** JSON lines (machines), or pretty (people at a terminal). */
+  logFormat: 'json' | 'pretty';
   /** GET /metrics: open (`none`), or only with an API key carrying metrics:read (`key`). */
   metricsAuth: 'none' | 'key';
   /** Failed authentications one address may make per minute before it is answered 429. */
@@ -157,6 +161,8 @@ export function loadConfig(env: Env, projectRoot: string): AppConfig {
     migrateOnStart: read.boolean('MIGRATE_ON_START', true),
     seedDemoData: read.boolean('DEMO_DATA', embedded),
     defaultOnDemandLimit: read.integer('ON_DEMAND_DEFAULT_LIMIT', 10, 0, 1_000_000),
+    logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const, 'log'),
+    logFormat: read.oneOf('LOG_FORMAT', ['json', 'pretty'] as const, process.stdout.isTTY ? 'pretty' : 'json'),
     metricsAuth: read.oneOf('METRICS_AUTH', ['none', 'key'] as const, 'none'),
     authFailureLimit: read.integer('AUTH_FAILURE_LIMIT', 20, 1, 1_000_000),
     bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
