@@ -206,6 +206,7 @@ describe('The staff back office', () => {
       expect(body).toMatchObject({ id: first, rack: 'R7', serviceTag: null, status: 'available' });
       expect((await send('patch', `/api/servers/${first}`, { hostname: `server${second}.test` }).expect(409)).body.code).toBe('HOSTNAME_IN_USE');
       expect((await send('patch', `/api/servers/${first}`, { status: 'allocated' }).expect(400)).body.code).toBe('VALIDATION_FAILED');
+      expect((await send('patch', `/api/servers/${first}`, { hostname: null }).expect(400)).body.details.fields[0].field).toBe('hostname'); // found by the fuzzer: was a 500
       expect((await send('patch', '/api/servers/999999999', { rack: 'R1' }).expect(404)).body.code).toBe('SERVER_NOT_FOUND');
     });
 

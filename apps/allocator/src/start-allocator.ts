@@ -1,7 +1,7 @@
 import { INestApplication, Logger, LogLevel } from '@nestjs/common';
 import { levelsFrom } from '@app/api-kit';
 import { AppConfig } from '@app/config';
-import { applyMigrations, EmbeddedDatabase, openDatabase } from '@app/database';
+import { applyMigrations, EmbeddedDatabase, openDatabase, PrismaService } from '@app/database';
 import { ApiKeyService } from '@app/auth';
 import { DemoSeeder } from '@app/inventory';
 import { MetalworksSim, startMetalworksSim } from '../../metalworks-sim/src/metalworks-sim';
@@ -61,9 +61,25 @@ export async function startAllocator(config: AppConfig, logger: LogLevel[] | fal
   };
 }
 
-/** The simulator closes the Back to Baseline loop in demo mode, with a key of its own renewed at each start. */
-async function startSimulator(app: INestApplication, allocatorUrl: string, config: AppConfig): Promise<MetalworksSim> {
-  const { secret } = await app.get(ApiKeyService).renew({ name: 'metalworks-sim', scopes: ['admin', 'server:available', 'server:isolate'] });
+const SIMULATOR = 'metalworks-sim';
+
+/** Whether anything answers HTTP where the hook points (any status will do), within a second. */
+async function answers(url: string): Promise<boolean> {
+  return fetch(new URL(url).origin, { signal: AbortSignal.timeout(1000) }).then(() => true, () => false);
+}
+
+/**
+ * The simulator closes the Back to Baseline loop in demo mode, with a key of its own renewed at each start.
+ * One simulator serves every instance on one database: when the registered one answers, another live
+ * instance runs it, and it is left alone (its hook and key keep working).
+ */
+async function startSimulator(app: INestApplication, allocatorUrl: string, config: AppConfig): Promise<MetalworksSim | undefined> {
+  const running = await app.get(PrismaService).hook.findUnique({ where: { name: SIMULATOR } });
+  if (running && (await answers(running.url))) {
+    new Logger('MetalworksSim').log(`The MetalWorks simulator of another instance (${running.url}) serves this one too`);
+    return undefined;
+  }
+  const { secret } = await app.get(ApiKeyService).renew({ name: SIMULATOR, scopes: ['admin', 'server:available', 'server:isolate'] });
   const log = new Logger('MetalworksSim');
   return startMetalworksSim({ allocatorUrl, apiKey: secret, delaySeconds: config.metalworksSim.delaySeconds, failRate: config.metalworksSim.failRate, log: (m) => log.log(m) });
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, Length, ValidateIf, ValidateNested } from 'class-validator';
 import { IdField } from '@app/api-kit';
 
 /** A server to add to the fleet: what describes it; its lifecycle starts in Back to Baseline. */
@@ -40,8 +40,8 @@ export class AddServersDto {
 
 /** What describes a server; never its lifecycle. */
 export class DescribeServerDto {
-  @ApiPropertyOptional({ description: 'New host name, unique in the fleet', example: 'server157437.dedi.example.net', minLength: 1, maxLength: 255 })
-  @IsOptional()
+  @ApiPropertyOptional({ description: 'New host name, unique in the fleet (never null: every server has one)', example: 'server157437.dedi.example.net', minLength: 1, maxLength: 255 })
+  @ValidateIf((_, value) => value !== undefined)
   @IsString()
   @Length(1, 255)
   hostname?: string;
