@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { levelsFrom, ServiceLogger } from '@app/api-kit';
 import { ALL_SCOPES } from '@app/auth';
 import { ConfigError, loadConfig } from '@app/config';
 import { PROJECT_ROOT } from '@app/database';
@@ -7,6 +8,8 @@ import { startAllocator } from './start-allocator';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, PROJECT_ROOT);
+  // From the first line on, before Nest's own logger is set up.
+  Logger.overrideLogger(new ServiceLogger(levelsFrom(config.logLevel), config.logFormat === 'json'));
   const allocator = await startAllocator(config);
   const log = new Logger('Allocator');
   if (allocator.demoApiKey) {
