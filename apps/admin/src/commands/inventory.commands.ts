@@ -1,18 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { DomainError, ErrorCode } from '@app/errors';
 import { InventoryExporter, InventoryImporter } from '@app/inventory';
 import { AdminContext } from '../admin-context';
-import { listProblems } from '../problems';
-
-async function readJson(file: string): Promise<unknown> {
-  const text = await readFile(file, 'utf8');
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new DomainError(ErrorCode.VALIDATION_FAILED, `${file} is not valid JSON: ${(error as Error).message}`);
-  }
-}
+import { listProblems, readJson } from '../file-input';
 
 export function inventoryCommands(context: AdminContext): Command {
   const inventory = new Command('inventory').description('Load and save the fleet: locations, instance types, servers, clients, contracts');

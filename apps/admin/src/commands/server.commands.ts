@@ -1,20 +1,15 @@
-import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { DomainError, ErrorCode } from '@app/errors';
 import { ServerDescriptions } from '@app/inventory';
 import { NewServer, standaloneServerCommands } from '@app/server-commands';
 import { AdminContext } from '../admin-context';
-import { listProblems } from '../problems';
+import { listProblems, readJson } from '../file-input';
 import { table } from '../table';
 import { positiveInt } from './arguments';
 
+/** A file of servers: `{"servers": [...]}` or the list itself. */
 async function serversFile(file: string): Promise<NewServer[]> {
-  try {
-    const parsed = JSON.parse(await readFile(file, 'utf8')) as { servers?: NewServer[] } | NewServer[];
-    return Array.isArray(parsed) ? parsed : (parsed.servers ?? []);
-  } catch (error) {
-    throw new DomainError(ErrorCode.VALIDATION_FAILED, `${file} is not valid JSON: ${(error as Error).message}`);
-  }
+  const parsed = (await readJson(file)) as { servers?: NewServer[] } | NewServer[];
+  return Array.isArray(parsed) ? parsed : (parsed.servers ?? []);
 }
 
 export function serverCommands(context: AdminContext): Command {

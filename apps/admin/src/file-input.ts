@@ -1,4 +1,6 @@
-import { DomainError } from '@app/errors';
+// Files given to the command line: read as JSON, and their validation problems listed for people.
+import { readFile } from 'node:fs/promises';
+import { DomainError, ErrorCode } from '@app/errors';
 import { InventoryProblem } from '@app/inventory';
 
 /** A validation failure with its problems spelled out for people, one line each (--json keeps them all). */
@@ -10,4 +12,14 @@ export function listProblems(error: unknown): never {
     throw new DomainError(error.code, [error.message, ...lines, ...more].join('\n'), { problems });
   }
   throw error;
+}
+
+/** A JSON file given on the command line; a clear error when it is not JSON. */
+export async function readJson(file: string): Promise<unknown> {
+  const text = await readFile(file, 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new DomainError(ErrorCode.VALIDATION_FAILED, `${file} is not valid JSON: ${(error as Error).message}`);
+  }
 }
