@@ -96,4 +96,15 @@ describe('Bad input', () => {
     expect(Number(held.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(held.headers['retry-after'])).toBeLessThanOrEqual(60);
   });
+
+  it('behind a trusted proxy, limits each forwarded client on its own', async () => {
+    const proxied = await startTestApp({ AUTH_FAILURE_LIMIT: '2', TRUST_PROXY: 'loopback' });
+    try {
+      const from = (client: string) => proxied.http.get('/api/locations').set('X-Forwarded-For', client).set('X-Api-Key', 'bmk_guess');
+      expect([(await from('10.0.0.1')).status, (await from('10.0.0.1')).status, (await from('10.0.0.1')).status]).toEqual([401, 401, 429]);
+      expect((await from('10.0.0.2')).status).toBe(401);
+    } finally {
+      await proxied.close();
+    }
+  });
 });

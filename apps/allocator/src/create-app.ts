@@ -22,6 +22,9 @@ export async function createApp(config: AppConfig, databaseUrl: string, logger: 
     logger: logger && new ServiceLogger(logger, config.logFormat === 'json'),
     bodyParser: false,
   });
+  // Behind a load balancer, the client's address is the one it forwards (failed-auth limits are per client).
+  const trustProxy = config.trustProxy;
+  app.getHttpAdapter().getInstance().set('trust proxy', trustProxy === 'true' ? true : trustProxy === 'false' ? false : trustProxy.split(',').map((p) => p.trim()));
   // Error answers tell a database outage (503, logged once) from a failure (500).
   app.getHttpAdapter().getInstance().locals[DATABASE_OUTAGE] = app.get(PrismaService).outage;
   // Before any route: a bound on every request, security headers, the key of every /api request (so a

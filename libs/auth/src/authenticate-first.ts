@@ -41,7 +41,8 @@ export class FailedAuthLimiter {
  */
 export function authenticateFirst(limiter: FailedAuthLimiter): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    const address = req.socket.remoteAddress ?? 'unknown';
+    // The client's address: the socket's, or, behind a trusted proxy (TRUST_PROXY), the one it forwarded.
+    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     const wait = limiter.retryAfter(address);
     if (wait) {
       res.setHeader('Retry-After', String(wait));

@@ -7,7 +7,7 @@ describe('loadConfig', () => {
     expect(load({})).toEqual({
       port: 3000, host: '127.0.0.1', databaseUrl: undefined, databasePoolSize: 10, dataDir: '/srv/allocator/.data',
       databaseLimits: { connectTimeoutMs: 3000, queryTimeoutMs: 5000 }, requestTimeoutSeconds: 15, drainTimeoutSeconds: 10,
-      migrateOnStart: true, seedDemoData: true, defaultOnDemandLimit: 10, logLevel: 'log', logFormat: process.stdout.isTTY ? 'pretty' : 'json', metricsAuth: 'none', authFailureLimit: 20, bodyLimitBytes: 1_048_576, apiKeyCacheSeconds: 5, idempotencyTtlSeconds: 86_400,
+      migrateOnStart: true, seedDemoData: true, defaultOnDemandLimit: 10, logLevel: 'log', logFormat: process.stdout.isTTY ? 'pretty' : 'json', metricsAuth: 'none', trustProxy: 'false', authFailureLimit: 20, bodyLimitBytes: 1_048_576, apiKeyCacheSeconds: 5, idempotencyTtlSeconds: 86_400,
       hookAllowedTargets: '127.0.0.1',
       delivery: { dispatcherEnabled: true, pollIntervalSeconds: 0.25, timeoutSeconds: 5, maxAttempts: 12, maxAgeSeconds: 86_400, retryBaseSeconds: 1, retryMaxSeconds: 600 },
       baselineTimeoutSeconds: 14_400, watchdogIntervalSeconds: 60,

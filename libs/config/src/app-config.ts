@@ -27,6 +27,8 @@ export class AppConfig {
   logFormat: 'json' | 'pretty';
   /** GET /metrics: open (`none`), or only with an API key carrying metrics:read (`key`). */
   metricsAuth: 'none' | 'key';
+  /** Proxies whose X-Forwarded-For is believed (Express' `trust proxy`): `false`, `true`, or addresses / CIDRs / loopback, uniquelocal. */
+  trustProxy: string;
   /** Failed authentications one address may make per minute before it is answered 429. */
   authFailureLimit: number;
   /** Largest request body accepted, in bytes. */
@@ -164,6 +166,7 @@ export function loadConfig(env: Env, projectRoot: string): AppConfig {
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const, 'log'),
     logFormat: read.oneOf('LOG_FORMAT', ['json', 'pretty'] as const, process.stdout.isTTY ? 'pretty' : 'json'),
     metricsAuth: read.oneOf('METRICS_AUTH', ['none', 'key'] as const, 'none'),
+    trustProxy: read.string('TRUST_PROXY', 'false'),
     authFailureLimit: read.integer('AUTH_FAILURE_LIMIT', 20, 1, 1_000_000),
     bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
     apiKeyCacheSeconds: env.API_KEY_CACHE_TTL?.trim() === '0' ? 0 : read.duration('API_KEY_CACHE_TTL', '5s'),
