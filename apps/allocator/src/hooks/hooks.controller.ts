@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiRangedData, BAD_REQUEST, PositiveIntPipe, RangedData, RANGED_DATA_RESPONSE_HEADERS, type RangedRequest } from '@app/api-kit';
 import { RequireScopes } from '@app/auth';
 import { HooksService } from '@app/events';
-import { DeliveryListQueryDto, DeliveryResponseDto, HookPutDto, HookPutResponseDto, HookResponseDto } from './hooks.dto';
+import { DeliveryListQueryDto, DeliveryResponseDto, HookPutDto, HookPutResponseDto, HookResponseDto, ReplayResponseDto } from './hooks.dto';
 
 const HOOK_ID = { name: 'hookId', type: 'integer', description: 'ID of the hook', example: 1 } as const;
 const HOOK_NOT_FOUND = { 404: 'No such hook (code HOOK_NOT_FOUND)' };
@@ -71,9 +71,9 @@ export class HooksController {
   @HttpCode(HttpStatus.OK)
   @RequireScopes('Replay a dead-lettered delivery', 'Puts the delivery back in the queue with fresh attempts.', 'admin')
   @ApiParam({ name: 'deliveryId', type: 'integer', description: 'ID of the delivery', example: 42 })
-  @ApiOkResponse({ description: 'Queued again' })
+  @ApiOkResponse({ description: 'Queued again', type: ReplayResponseDto })
   @ApiErrors({ ...BAD_REQUEST, 404: 'No such delivery (code DELIVERY_NOT_FOUND)', 409: 'The delivery is not dead-lettered (code DELIVERY_NOT_DEAD)' })
-  async replayDelivery(@Param('deliveryId', PositiveIntPipe) deliveryId: number) {
+  async replayDelivery(@Param('deliveryId', PositiveIntPipe) deliveryId: number): Promise<ReplayResponseDto> {
     await this.hooks.replay(BigInt(deliveryId));
     return { replayed: String(deliveryId) };
   }

@@ -10,7 +10,7 @@ export class HookPutDto {
   @Matches(/^[a-z0-9][a-z0-9_.-]{0,63}$/, { message: 'name must be 1 to 64 of a-z, 0-9, _ . - and start with a letter or digit' })
   name: string;
 
-  @ApiProperty({ description: 'Where deliveries are POSTed', example: 'http://metalworks.internal:8080/hooks/allocator' })
+  @ApiProperty({ description: 'Where deliveries are POSTed', example: 'http://127.0.0.1:3001/events' })
   @IsString()
   @MaxLength(2000)
   url: string;
@@ -33,7 +33,7 @@ export class HookPutDto {
 export class HookResponseDto {
   @ApiProperty({ description: 'Hook id', example: 1 }) id: number;
   @ApiProperty({ description: 'Unique name of the hook', example: 'metalworks' }) name: string;
-  @ApiProperty({ description: 'Where deliveries are POSTed (must be allowed by HOOK_ALLOWED_TARGETS)', example: 'http://metalworks.internal:8080/hooks/allocator' }) url: string;
+  @ApiProperty({ description: 'Where deliveries are POSTed (must be allowed by HOOK_ALLOWED_TARGETS)', example: 'http://127.0.0.1:3001/events' }) url: string;
   @ApiProperty({ description: 'Event types it receives; empty: every event', enum: EventType, enumName: 'EventType', isArray: true, example: [EventType.BaselineRequested] }) eventTypes: string[];
   @ApiProperty({ description: 'False: deliveries wait until it is enabled again', example: true }) enabled: boolean;
   @ApiProperty({ description: 'When the hook was created', example: '2026-11-23T09:30:00.000Z' }) createdAt: Date;
@@ -97,4 +97,8 @@ export class HistoryEntryDto {
   @ApiProperty({ description: 'MetalWorks operation reference, for an isolate', example: null, nullable: true, type: String }) operationUuid: string | null;
   @ApiProperty({ description: 'The allocation the change started or ended, if any', example: 4711, nullable: true, type: Number }) allocationId: number | null;
   @ApiProperty({ description: 'Events this change emitted, with their delivery state per hook', type: [HistoryEventDto] }) events: HistoryEventDto[];
+}
+
+export class ReplayResponseDto {
+  @ApiProperty({ description: 'The delivery queued again', example: '42' }) replayed: string;
 }
