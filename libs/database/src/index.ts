@@ -8,7 +8,7 @@ export { MIGRATIONS_DIR, PROJECT_ROOT, SCHEMA_FILE } from './project-paths';
 export { Prisma } from './generated/prisma/client';
 export type * from './generated/prisma/client';
 export { AllocationEnd, DeliveryState, IsolationSubState, QuotaKind, ServerStatus } from './generated/prisma/enums';
-export { inTransaction, type TransactionClient } from './transaction';
+export type { TransactionClient } from './transaction';
 export { openDatabase, type DatabaseLocation } from './open-database';
 export { writeNextMigration } from './migrations/new-migration';
 export type { Page, Slice } from './page';

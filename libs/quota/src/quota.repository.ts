@@ -24,18 +24,18 @@ export interface QuotaReading {
   figures: QuotaFigures;
 }
 
-const QUOTA_FIGURES = { name: 'quota-figures', text: 'SELECT * FROM "quota_figures"($1, $2, $3, $4, $5, $6)' };
+// Without the locks: allocate_servers calls the same function with them, inside its own transaction.
+const QUOTA_FIGURES = { name: 'quota-figures', text: 'SELECT * FROM "quota_figures"($1, $2, $3, $4, $5, false)' };
 
 /**
  * Reads what a quota decision needs in one round trip (the `quota_figures` SQL function): counters
- * kept by the database, so the cost does not grow with the fleet or the history. With `lock`, it first
- * takes the pool's and the client's locks, under which the figures stay true until the transaction commits.
+ * kept by the database, so the cost does not grow with the fleet or the history.
  */
 @Injectable()
 export class QuotaRepository {
-  async read(sql: Sql, subject: QuotaSubject, options: { lock: boolean; now: Date; defaultOnDemandLimit: number }): Promise<QuotaReading> {
+  async read(sql: Sql, subject: QuotaSubject, options: { now: Date; defaultOnDemandLimit: number }): Promise<QuotaReading> {
     const [row] = await sql.rows<FiguresRow>(QUOTA_FIGURES, [
-      subject.locationId, subject.instanceTypeId, subject.clientId, subject.contractId, options.now.toISOString(), options.lock,
+      subject.locationId, subject.instanceTypeId, subject.clientId, subject.contractId, options.now.toISOString(),
     ]);
     return readingOf(row, subject, options.defaultOnDemandLimit);
   }

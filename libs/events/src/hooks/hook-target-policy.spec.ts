@@ -1,6 +1,6 @@
 import { HookTargetPolicy, Resolve } from './hook-target-policy';
 
-/** A resolver that answers from a table, as DNS would (and as it might, later, differently). */
+/** A resolver that answers from a table, as DNS would (and as it might, later, differently): the policy is only asked, nothing is ever sent to these addresses. */
 const dns = (table: Record<string, string[]>): Resolve => async (hostname) => {
   const addresses = table[hostname];
   if (!addresses) throw new Error(`ENOTFOUND ${hostname}`);

@@ -18,7 +18,7 @@ export class CheckQuota {
   async execute(request: QuotaCheckRequest): Promise<QuotaCheck> {
     const now = new Date();
     const subject = { locationId: request.locationId, instanceTypeId: request.instanceTypeId, clientId: request.clientId, contractId: request.contractId || null };
-    const { facts, figures } = await this.quota.read(this.prisma.sql, subject, { lock: false, now, defaultOnDemandLimit: this.config.defaultOnDemandLimit });
+    const { facts, figures } = await this.quota.read(this.prisma.sql, subject, { now, defaultOnDemandLimit: this.config.defaultOnDemandLimit });
     assertReferencesExist(subject, facts);
     return checkQuota(subject, { amount: request.amount ?? 1, overflow: request.overflow ?? false }, facts, figures, now);
   }
