@@ -48,6 +48,11 @@ function startService(env) {
       const listening = /Listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (!listening) return;
       clearTimeout(timer);
+      // From here on its log is read and dropped: kept, it would cost this process more with every line.
+      child.stdout.off('data', onData);
+      child.stderr.off('data', onData);
+      child.stdout.resume();
+      child.stderr.resume();
       resolve({ url: listening[1], pid: child.pid, stop: () => new Promise((done) => { child.once('exit', done); child.kill('SIGTERM'); }) });
     };
     child.stdout.on('data', onData);
