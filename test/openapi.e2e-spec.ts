@@ -4,6 +4,7 @@ import { OpenAPIObject } from '@nestjs/swagger';
 import { ERROR_STATUS } from '@app/api-kit';
 import { ErrorCode } from '@app/errors';
 import { buildOpenApiDocument, serializeOpenApiDocument } from '../apps/allocator/src/openapi';
+import { examplesBreakingTheirSchema } from './support/openapi-validator';
 import { startTestApp, TestApp } from './support/test-app';
 
 describe('The OpenAPI document', () => {
@@ -55,6 +56,24 @@ describe('The OpenAPI document', () => {
       .map(([status, response]) => [o.operationId, status, response.content?.['application/json']?.example?.code] as const)
       .filter(([, status, code]) => !code || ERROR_STATUS[code] !== Number(status)));
     expect(mismatched).toEqual([]);
+  });
+
+  it('gives examples that are valid by their own schemas', () => {
+    expect(examplesBreakingTheirSchema()).toEqual([]);
+  });
+
+  it('sets no `default` in a schema: generators (openapi-typescript) would make the field required', () => {
+    expect(JSON.stringify(document.components?.schemas)).not.toContain('"default":');
+  });
+
+  it('types the details of each error code: ValidationFailedError has fields, InvalidStateError has allowedCommands', () => {
+    const schemas = document.components!.schemas as Record<string, { properties?: Record<string, { allOf?: { $ref: string }[] }>; oneOf?: { $ref: string }[] }>;
+    const detailsOf = (name: string) => schemas[schemas[name].properties!.details.allOf![0].$ref.split('/').pop()!] as { properties: object };
+    expect(Object.keys(detailsOf('ValidationFailedError').properties)).toContain('fields');
+    expect(Object.keys(detailsOf('InvalidStateError').properties)).toContain('allowedCommands');
+    expect(schemas.Http409Error.oneOf).toContainEqual({ $ref: '#/components/schemas/InvalidStateError' });
+    const allocate = document.paths['/api/server/allocate'].post!.responses['409'] as unknown as { content: { 'application/json': { schema: object } } };
+    expect(allocate.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Http409Error' });
   });
 
   it('describes every property of every schema', () => {

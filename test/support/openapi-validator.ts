@@ -8,11 +8,16 @@ type Json = Record<string, unknown>;
 
 const document = JSON.parse(readFileSync(join(__dirname, '..', '..', 'openapi.json'), 'utf8')) as { paths: Record<string, Record<string, Json>>; components: Json };
 
-/** OpenAPI's own keywords and the x- extensions are annotations to JSON Schema: dropped before compiling. */
+/**
+ * OpenAPI's own keywords and the x- extensions are annotations to JSON Schema: dropped before compiling.
+ * A nullable enum takes null too, as OpenAPI 3.0 reads `nullable` (and Prism and openapi-typescript do).
+ */
 function toJsonSchema(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(toJsonSchema);
   if (!node || typeof node !== 'object') return node;
-  return Object.fromEntries(Object.entries(node as Json)
+  const schema = node as Json;
+  if (schema.nullable && Array.isArray(schema.enum) && !schema.enum.includes(null)) return toJsonSchema({ ...schema, enum: [...schema.enum, null] });
+  return Object.fromEntries(Object.entries(schema)
     .filter(([key]) => !key.startsWith('x-') && key !== 'example' && key !== 'xml' && key !== 'externalDocs')
     .map(([key, value]) => [key, key === '$ref' ? (value as string).replace('#/components/schemas/', 'api#/$defs/') : toJsonSchema(value)]));
 }
@@ -48,4 +53,22 @@ export function checkAgainstSpec(method: string, path: string, response: Respons
   if (!validate(response.body)) {
     throw new Error(`${key}: the body breaks openapi.json: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(response.body).slice(0, 500)}`);
   }
+}
+
+/** Every example of a request or response body that breaks its own schema, as `operationId status: why`. */
+export function examplesBreakingTheirSchema(): string[] {
+  const problems: string[] = [];
+  for (const operations of Object.values(document.paths)) {
+    for (const operation of Object.values(operations)) {
+      const bodies = Object.entries(operation.responses as Record<string, Json>).map(([status, response]) => [status, response.content] as const);
+      bodies.push(['request', (operation.requestBody as Json | undefined)?.content]);
+      for (const [where, content] of bodies) {
+        const json = (content as Record<string, { schema?: Json; example?: unknown }> | undefined)?.['application/json'];
+        if (!json?.schema || json.example === undefined) continue;
+        const validate = ajv.compile(toJsonSchema(json.schema) as Json);
+        if (!validate(json.example)) problems.push(`${String(operation.operationId)} ${where}: ${ajv.errorsText(validate.errors)}`);
+      }
+    }
+  }
+  return problems;
 }

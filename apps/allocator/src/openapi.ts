@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { errorSchemas } from '@app/api-kit';
 import { API_KEY_HEADER, SCOPES } from '@app/auth';
 
 const DESCRIPTION = `Internal back office of the bare-metal cloud: which physical server goes to which client, each
@@ -29,7 +30,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addApiKey({ type: 'apiKey', in: 'header', name: API_KEY_HEADER, description: 'API key created with `npm run admin -- api-key create`' }, API_KEY_HEADER)
     .build();
   // operationIds are the handlers' names (allocateServer, listServers, ...): what generated clients call.
-  return nullableReferences(SwaggerModule.createDocument(app, config, { operationIdFactory: (_controller, method) => method }));
+  const document = SwaggerModule.createDocument(app, config, { operationIdFactory: (_controller, method) => method });
+  document.components!.schemas = { ...document.components!.schemas, ...errorSchemas() };
+  return nullableReferences(document);
 }
 
 type Schema = Record<string, unknown>;
@@ -37,21 +40,20 @@ type Schema = Record<string, unknown>;
 /**
  * OpenAPI 3.0 applies `nullable` only to a `type` beside it, so `{nullable, allOf: [$ref]}` (what the
  * generator writes for a nullable enum or object) still refuses null under a strict validator. Such a
- * property becomes `oneOf: [$ref, {type, nullable, enum: [null]}]`: the referenced schema, or null.
+ * property becomes a copy of the referenced schema, with its `type` and `nullable: true`: the form every
+ * tool reads alike (Prism adds null to a nullable enum; openapi-typescript types it `... | null`).
  */
 function nullableReferences(document: OpenAPIObject): OpenAPIObject {
   const schemas = (document.components?.schemas ?? {}) as Record<string, Schema>;
-  const typeOf = (ref: string) => (schemas[ref.split('/').pop()!]?.type as string | undefined) ?? 'object';
   const rewrite = (node: unknown): void => {
     if (!node || typeof node !== 'object') return;
     const schema = node as Schema;
     const refs = schema.allOf as { $ref?: string }[] | undefined;
     if (schema.nullable && refs?.length === 1 && refs[0].$ref) {
-      const ref = refs[0].$ref;
+      const own = Object.fromEntries(Object.entries(schema).filter(([key]) => key !== 'allOf'));
+      const referenced = structuredClone(schemas[refs[0].$ref.split('/').pop()!]);
       delete schema.allOf;
-      delete schema.nullable;
-      delete schema.type;
-      schema.oneOf = [{ $ref: ref }, { type: typeOf(ref), nullable: true, enum: [null] }];
+      Object.assign(schema, referenced, own);
     }
     Object.values(schema).forEach(rewrite);
   };

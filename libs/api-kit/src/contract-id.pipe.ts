@@ -1,5 +1,5 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
-import { DomainError, ErrorCode } from '@app/errors';
+import { InvalidFieldError } from '@app/errors';
 
 /** Seed 003's contract id, without the empty one (which means "no contract" in an allocate body). */
 export const CONTRACT_ID_PATTERN = /^[A-Z0-9_\-.]{1,240}$/;
@@ -9,9 +9,7 @@ export const CONTRACT_ID_PATTERN = /^[A-Z0-9_\-.]{1,240}$/;
 export class ContractIdPipe implements PipeTransform<string, string> {
   transform(value: string): string {
     if (!CONTRACT_ID_PATTERN.test(value)) {
-      throw new DomainError(ErrorCode.VALIDATION_FAILED, `contractId must match ${CONTRACT_ID_PATTERN.source}`, {
-        fields: [{ field: 'contractId', problems: [`must match ${CONTRACT_ID_PATTERN.source} (got "${value}")`] }],
-      });
+      throw new InvalidFieldError('contractId', `must match ${CONTRACT_ID_PATTERN.source} (got "${value}")`, `contractId must match ${CONTRACT_ID_PATTERN.source}`);
     }
     return value;
   }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import { DatabaseOutage, isDatabaseUnavailable } from '@app/database';
 import { DomainError, ErrorCode } from '@app/errors';
-import { ErrorResponseDto } from './error-response.dto';
+import { ErrorBody } from './error-body';
 import { currentRequestId } from './request-context';
 import { ERROR_STATUS } from './error-status';
 
@@ -47,7 +47,7 @@ export function sendError(res: Response, error: unknown): void {
   res.status(body.statusCode).json(body);
 }
 
-function withRequestId(body: ErrorResponseDto): ErrorResponseDto {
+function withRequestId(body: ErrorBody): ErrorBody {
   const requestId = currentRequestId();
   return requestId ? { ...body, requestId } : body;
 }
@@ -60,7 +60,7 @@ export class ErrorFilter implements ExceptionFilter {
   }
 }
 
-function errorBody(error: unknown): ErrorResponseDto {
+function errorBody(error: unknown): ErrorBody {
   if (error instanceof DomainError) {
     return { statusCode: ERROR_STATUS[error.code], code: error.code, message: error.message, ...(error.details && { details: error.details }) };
   }

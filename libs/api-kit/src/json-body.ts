@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { raw } from 'express';
-import { DomainError, ErrorCode } from '@app/errors';
+import { DomainError, ErrorCode, InvalidFieldError } from '@app/errors';
 import { sendError } from './error.filter';
 
 export interface JsonBodyOptions {
@@ -14,7 +14,7 @@ export interface JsonBodyOptions {
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 const invalid = (message: string, field?: string) =>
-  new DomainError(ErrorCode.VALIDATION_FAILED, message, field ? { fields: [{ field, problems: [message] }] } : undefined);
+  field ? new InvalidFieldError(field, message, message) : new DomainError(ErrorCode.VALIDATION_FAILED, message);
 
 /** How deep arrays and objects nest in JSON text, strings skipped: checked before parsing, so a deep body costs no recursion. */
 function nestingDepth(text: string): number {

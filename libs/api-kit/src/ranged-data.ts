@@ -3,7 +3,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiHeader, ApiResponseOptions } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Page, Slice } from '@app/database';
-import { DomainError, ErrorCode } from '@app/errors';
+import { InvalidFieldError } from '@app/errors';
 
 /**
  * The provider's paging convention (seed 001): request header `RANGED-DATA: start=0,results=25`;
@@ -18,10 +18,8 @@ export function parseRange(header: string | undefined): Slice {
   const match = /^\s*start=(\d{1,9})\s*,\s*results=(\d{1,9})\s*$/i.exec(header);
   const range = match && { start: Number(match[1]), results: Number(match[2]) };
   if (!range || range.results < 1 || range.results > MAX_RESULTS) {
-    throw new DomainError(ErrorCode.VALIDATION_FAILED, `${RANGED_DATA_HEADER} must look like start=0,results=25 with results from 1 to ${MAX_RESULTS}`, {
-      header: RANGED_DATA_HEADER,
-      received: header,
-    });
+    const rule = `must look like start=0,results=25 with results from 1 to ${MAX_RESULTS}`;
+    throw new InvalidFieldError(RANGED_DATA_HEADER, `${rule} (got "${header}")`, `${RANGED_DATA_HEADER} ${rule}`);
   }
   return range;
 }

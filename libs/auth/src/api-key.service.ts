@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ApiKey } from '@app/database';
-import { DomainError, ErrorCode, NotFoundError } from '@app/errors';
+import { DomainError, ErrorCode, InvalidFieldError, NotFoundError } from '@app/errors';
 import { hashApiKeySecret, newApiKeySecret, secretPrefix } from './api-key-secret';
 import { ApiKeyRepository } from './api-key.repository';
 import { isScope, Scope } from './scopes';
@@ -34,7 +34,7 @@ export class ApiKeyService {
   /** Creates a key; the secret is returned here and nowhere else, ever. */
   async create(input: CreateApiKeyInput, now = new Date()): Promise<{ key: ApiKeyView; secret: string }> {
     const unknown = input.scopes.filter((s) => !isScope(s));
-    if (unknown.length) throw new DomainError(ErrorCode.VALIDATION_FAILED, `Unknown scopes: ${unknown.join(', ')}`, { unknownScopes: unknown });
+    if (unknown.length) throw new InvalidFieldError('scopes', `has unknown scopes ${unknown.join(', ')}`, `Unknown scopes: ${unknown.join(', ')}`);
     if (!input.scopes.length) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'A key needs at least one scope');
     if (!input.name.trim()) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'A key needs a name');
     const secret = newApiKeySecret();

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Page, PrismaService, Slice, TransactionClient } from '@app/database';
-import { DomainError, ErrorCode, NotFoundError } from '@app/errors';
+import { DomainError, ErrorCode, InvalidFieldError, NotFoundError } from '@app/errors';
 import { AuditView, historyOf, recordChange } from './audit';
 
 export interface CommitmentInput {
@@ -147,7 +147,7 @@ export class ContractsService {
 
 function checkPeriod(startsAt: Date, endsAt: Date | null | undefined): void {
   if (endsAt && endsAt <= startsAt) {
-    throw new DomainError(ErrorCode.VALIDATION_FAILED, 'endsAt must be after startsAt', { fields: [{ field: 'endsAt', problems: ['must be after startsAt'] }] });
+    throw new InvalidFieldError('endsAt', 'must be after startsAt');
   }
 }
 

@@ -20,3 +20,10 @@ export class NotFoundError extends DomainError {
     super(code, `${what} ${id} does not exist`, { id });
   }
 }
+
+/** One field, header or path parameter is invalid: VALIDATION_FAILED, naming it in `details.fields` as validation does. */
+export class InvalidFieldError extends DomainError {
+  constructor(field: string, problem: string, message = `${field} ${problem}`) {
+    super(ErrorCode.VALIDATION_FAILED, message, { fields: [{ field, problems: [problem] }] });
+  }
+}

@@ -1,2 +1,2 @@
 export { ErrorCode } from './error-code';
-export { DomainError, NotFoundError } from './domain-error';
+export { DomainError, InvalidFieldError, NotFoundError } from './domain-error';

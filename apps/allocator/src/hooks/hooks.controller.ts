@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, ApiRangedData, BAD_REQUEST, PositiveIntPipe, RangedData, RANGED_DATA_RESPONSE_HEADERS, type RangedRequest } from '@app/api-kit';
+import { ApiErrors, ApiRangedData, BAD_REQUEST, BIG_ID_PATTERN, BigIdPipe, PositiveIntPipe, RangedData, RANGED_DATA_RESPONSE_HEADERS, type RangedRequest } from '@app/api-kit';
 import { RequireScopes } from '@app/auth';
 import { HooksService } from '@app/events';
 import { DeliveryListQueryDto, DeliveryResponseDto, HookPutDto, HookPutResponseDto, HookResponseDto, ReplayResponseDto } from './hooks.dto';
@@ -70,11 +70,11 @@ export class HooksController {
   @Post('deliveries/:deliveryId/replay')
   @HttpCode(HttpStatus.OK)
   @RequireScopes('Replay a dead-lettered delivery', 'Puts the delivery back in the queue with fresh attempts.', 'admin')
-  @ApiParam({ name: 'deliveryId', type: 'integer', description: 'ID of the delivery', example: 42 })
+  @ApiParam({ name: 'deliveryId', schema: { type: 'string', pattern: BIG_ID_PATTERN.source, example: '42' }, description: 'ID of the delivery (text, as in its body: deliveries are counted in bigint)' })
   @ApiOkResponse({ description: 'Queued again', type: ReplayResponseDto })
   @ApiErrors({ ...BAD_REQUEST, 404: 'No such delivery (code DELIVERY_NOT_FOUND)', 409: 'The delivery is not dead-lettered (code DELIVERY_NOT_DEAD)' })
-  async replayDelivery(@Param('deliveryId', PositiveIntPipe) deliveryId: number): Promise<ReplayResponseDto> {
-    await this.hooks.replay(BigInt(deliveryId));
+  async replayDelivery(@Param('deliveryId', BigIdPipe) deliveryId: bigint): Promise<ReplayResponseDto> {
+    await this.hooks.replay(deliveryId);
     return { replayed: String(deliveryId) };
   }
 }

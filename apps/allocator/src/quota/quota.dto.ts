@@ -4,7 +4,7 @@ import { AllocateServerDto, ChargedDto, MAX_ORDER } from '../server-commands/ser
 
 /** The allocation to check: allocate's body, for `amount` servers. */
 export class QuotaCheckDto extends AllocateServerDto {
-  @ApiPropertyOptional({ description: `How many servers (1 to ${MAX_ORDER})`, type: 'integer', minimum: 1, maximum: MAX_ORDER, default: 1, example: 1 })
+  @ApiPropertyOptional({ description: `How many servers (1 to ${MAX_ORDER}); 1 when absent`, type: 'integer', minimum: 1, maximum: MAX_ORDER, example: 1 })
   @IsOptional()
   @IsInt()
   @Min(1)

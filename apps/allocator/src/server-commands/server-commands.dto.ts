@@ -26,7 +26,7 @@ export class AllocateServerDto {
   @Matches(/^[A-Z0-9_\-.]{0,240}$/, { message: 'contractId must match ^[A-Z0-9_\\-.]{0,240}$' })
   contractId?: string | null;
 
-  @ApiPropertyOptional({ description: "If true, the allocation will be allowed to overflow the client's quota and use on-demand quota", default: false, example: false })
+  @ApiPropertyOptional({ description: "If true, the allocation will be allowed to overflow the client's quota and use on-demand quota; false when absent", example: false })
   @IsOptional()
   @IsBoolean()
   overflow?: boolean;
@@ -43,7 +43,7 @@ export class AllocateBatchDto extends AllocateServerDto {
   @Max(MAX_ORDER)
   amount: number;
 
-  @ApiPropertyOptional({ description: '`rack`: from as many distinct racks as the pool allows (round-robin over racks); `none`: the lowest ids, as single allocation', enum: ['none', 'rack'], default: 'none', example: 'rack' })
+  @ApiPropertyOptional({ description: '`rack`: from as many distinct racks as the pool allows (round-robin over racks); `none`: the lowest ids, as single allocation (when absent)', enum: ['none', 'rack'], example: 'rack' })
   @IsOptional()
   @IsIn(['none', 'rack'])
   spread?: Spread;

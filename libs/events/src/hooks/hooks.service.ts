@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DeliveryState, Hook, Page, PrismaService, Slice } from '@app/database';
-import { DomainError, ErrorCode, NotFoundError } from '@app/errors';
+import { DomainError, ErrorCode, InvalidFieldError, NotFoundError } from '@app/errors';
 import { EventType } from '../event-types';
 import { HookTargetPolicy } from './hook-target-policy';
 
@@ -54,12 +54,12 @@ export class HooksService {
   /** Creates the hook, or replaces the one of that name (its URL, types and secret). The secret is returned here only. */
   async put(input: HookInput): Promise<{ hook: HookView; secret: string; created: boolean }> {
     const unknown = (input.eventTypes ?? []).filter((t) => !EVENT_TYPES.includes(t));
-    if (unknown.length) throw new DomainError(ErrorCode.VALIDATION_FAILED, `Unknown event types: ${unknown.join(', ')}`, { unknownEventTypes: unknown, eventTypes: EVENT_TYPES });
+    if (unknown.length) throw new InvalidFieldError('eventTypes', `has unknown types ${unknown.join(', ')} (known: ${EVENT_TYPES.join(', ')})`, `Unknown event types: ${unknown.join(', ')}`);
     const url = URL.canParse(input.url) ? new URL(input.url) : undefined;
-    if (!url || !['http:', 'https:'].includes(url.protocol)) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'url must be an http or https URL', { url: input.url });
+    if (!url || !['http:', 'https:'].includes(url.protocol)) throw new InvalidFieldError('url', 'must be an http or https URL');
     const target = await this.targets.target(input.url);
     if ('refused' in target) {
-      throw new DomainError(ErrorCode.VALIDATION_FAILED, `url refused by policy: ${target.refused}`, { fields: [{ field: 'url', problems: [`refused by policy: ${target.refused}`] }] });
+      throw new InvalidFieldError('url', `refused by policy: ${target.refused}`);
     }
     const secret = input.secret ?? `whsec_${randomBytes(24).toString('base64url')}`;
     const data = { url: input.url, eventTypes: [...new Set(input.eventTypes ?? [])], secret, enabled: true };
