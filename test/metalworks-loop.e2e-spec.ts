@@ -1,5 +1,5 @@
 import { MetalworksSim, startMetalworksSim } from '../apps/metalworks-sim/src/metalworks-sim';
-import { signatureHeader } from '@app/events';
+import { signatureHeader } from '@app/client';
 import { createClient, createContract, createPool } from './support/factories';
 import { serverCommands, ServerCommandsClient } from './support/server-commands-client';
 import { startTestApp, TestApp } from './support/test-app';

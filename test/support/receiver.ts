@@ -1,9 +1,12 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { EventEnvelope, SIGNATURE_HEADER, verifySignature } from '@app/events';
+import { SIGNATURE_HEADER, verifySignature } from '@app/client';
+import type { EventEnvelope } from '@app/events';
 
 export interface Received {
   envelope: EventEnvelope;
+  /** The body as sent, which the signature covers. */
+  body: string;
   headers: IncomingMessage['headers'];
   signatureValid: boolean;
   at: number;
@@ -86,7 +89,7 @@ export class TestReceiver {
       return;
     }
     const signatureValid = verifySignature(this.secret, request.headers[SIGNATURE_HEADER.toLowerCase()] as string, body).valid;
-    if (behaviour >= 200 && behaviour < 300) this.received.push({ envelope, headers: request.headers, signatureValid, at: Date.now() });
+    if (behaviour >= 200 && behaviour < 300) this.received.push({ envelope, body, headers: request.headers, signatureValid, at: Date.now() });
     response.writeHead(behaviour).end();
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
-import { EventEnvelope, EventType, SIGNATURE_HEADER, verifySignature } from '@app/events';
+import { createAllocatorClient, dataOf, SIGNATURE_HEADER, verifySignature } from '@app/client';
+import { EventEnvelope, EventType } from '@app/events';
 
 export interface MetalworksSimOptions {
   allocatorUrl: string;
@@ -45,21 +46,18 @@ export async function startMetalworksSim(options: MetalworksSimOptions): Promise
   const timers = new Set<NodeJS.Timeout>();
   const stats = { received: 0, duplicates: 0, rejected: 0, available: 0, failed: 0, callbackErrors: 0 };
 
-  const callAllocator = async (path: string, body?: object) => {
-    const response = await fetch(`${options.allocatorUrl}${path}`, {
-      method: 'POST', headers: { 'X-Api-Key': options.apiKey, 'content-type': 'application/json' }, body: body && JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
-  };
+  const allocator = createAllocatorClient({ baseUrl: options.allocatorUrl, apiKey: options.apiKey });
 
   const finishBaseline = async (serverId: number) => {
+    const path = { serverId };
     try {
       if (random() < options.failRate) {
-        await callAllocator(`/api/server/${serverId}/isolate`, { subState: 'failedBaseline', reason: 'Health check failed after wipe (simulated)', operationUuid: randomUUID() });
+        const body = { subState: 'failedBaseline', reason: 'Health check failed after wipe (simulated)', operationUuid: randomUUID() } as const;
+        await dataOf(allocator.POST('/api/server/{serverId}/isolate', { params: { path }, body }));
         stats.failed++;
         log(`Back to Baseline of server ${serverId} failed: isolated`);
       } else {
-        await callAllocator(`/api/server/${serverId}/available`);
+        await dataOf(allocator.POST('/api/server/{serverId}/available', { params: { path } }));
         stats.available++;
         log(`Back to Baseline of server ${serverId} done: Available`);
       }
@@ -98,14 +96,12 @@ export async function startMetalworksSim(options: MetalworksSimOptions): Promise
   const { port } = server.address() as { port: number };
   const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
 
-  const registered = await fetch(`${options.allocatorUrl}/api/hooks`, {
-    method: 'PUT',
-    headers: { 'X-Api-Key': options.apiKey, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: options.hookName ?? 'metalworks-sim', url: `${url}/events`, eventTypes: [EventType.BaselineRequested], secret }),
-  });
-  if (!registered.ok) {
+  const hook = { name: options.hookName ?? 'metalworks-sim', url: `${url}/events`, eventTypes: [EventType.BaselineRequested], secret };
+  try {
+    await dataOf(allocator.PUT('/api/hooks', { body: hook }));
+  } catch (error) {
     server.close();
-    throw new Error(`Could not register the MetalWorks simulator's hook: ${registered.status} ${await registered.text()}`);
+    throw new Error(`Could not register the MetalWorks simulator's hook: ${(error as Error).message}`);
   }
   log(`MetalWorks simulator on ${url}: Back to Baseline takes ${options.delaySeconds} s, ${Math.round(options.failRate * 100)}% fail`);
 

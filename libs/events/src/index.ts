@@ -6,4 +6,3 @@ export { HookTargetPolicy } from './hooks/hook-target-policy';
 export { HooksService, type DeliveryFilter, type DeliveryView, type HookInput, type HookView } from './hooks/hooks.service';
 export { ServerHistory, type HistoryEntry } from './server-history';
 export { envelopeOf, type EventEnvelope } from './envelope';
-export { SIGNATURE_HEADER, signatureHeader, verifySignature, type SignatureCheck } from './signature';

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { AppConfig } from '@app/config';
 import { Metrics } from '@app/metrics';
 import { envelopeOf } from '../envelope';
-import { SIGNATURE_HEADER, signatureHeader } from '../signature';
+import { SIGNATURE_HEADER, signatureHeader } from '@app/client';
 import { AttemptResult, ClaimedDelivery, DeliveryQueueRepository } from './delivery-queue.repository';
 import { HookTargetPolicy } from '../hooks/hook-target-policy';
 import { postJson } from './post-json';

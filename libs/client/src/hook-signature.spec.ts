@@ -1,4 +1,4 @@
-import { signatureHeader, verifySignature } from './signature';
+import { signatureHeader, verifySignature } from './hook-signature';
 
 describe('delivery signatures', () => {
   const secret = 'whsec_test';
