@@ -1,4 +1,4 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -17,6 +17,15 @@ export function runAdmin(databaseUrl: string, args: string[]): AdminResult {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** Runs the built admin command line without blocking this process: for commands that call a service this process serves. */
+export function runAdminAsync(args: string[], env: Record<string, string>): Promise<AdminResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [ADMIN_MAIN, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) =>
+      resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+    );
+  });
+}
+
 export interface ServiceProcess {
   child: ChildProcess;
   url: string;
@@ -26,19 +35,36 @@ export interface ServiceProcess {
 
 /** Starts the built allocator as its own process and waits until it listens. */
 export function startService(env: Record<string, string>, readyTimeoutMs = 30_000): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, [ALLOCATOR_MAIN], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1', HOOK_ALLOWED_TARGETS: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const serviceEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', HOOK_ALLOWED_TARGETS: '127.0.0.1', ...env };
+  return startListening('service', [ALLOCATOR_MAIN], serviceEnv, /Listening on (http:\/\/127\.0\.0\.1:\d+)/, readyTimeoutMs);
+}
+
+const PRISM_MAIN = join(ROOT, 'node_modules/@stoplight/prism-cli/dist/index.js');
+
+/** Prism's validating proxy in front of `target`, on a free loopback port: any answer that breaks openapi.json becomes its error. */
+export function startPrismProxy(target: string): Promise<ServiceProcess> {
+  const args = [PRISM_MAIN, 'proxy', join(ROOT, 'openapi.json'), target, '--errors', '--host', '127.0.0.1', '--port', '0'];
+  return startListening('prism', args, process.env, /Prism is listening on (http:\/\/127\.0\.0\.1:\d+)/, 60_000);
+}
+
+/** Starts a Node.js program and waits until its output names the URL it listens on. */
+function startListening(name: string, args: string[], env: NodeJS.ProcessEnv, listening: RegExp, readyTimeoutMs: number): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not start:\n${output}`)), readyTimeoutMs);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${name} did not start:\n${output}`));
+    }, readyTimeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const listening = /Listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (listening) {
+      const url = listening.exec(output)?.[1];
+      if (url) {
         clearTimeout(timer);
         resolve({
           child,
-          url: listening[1],
+          url,
           output: () => output,
           stop: (signal = 'SIGTERM') => {
             child.kill(signal);
@@ -51,7 +77,7 @@ export function startService(env: Record<string, string>, readyTimeoutMs = 30_00
     child.stderr?.on('data', onData);
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`service exited with ${code}:\n${output}`));
+      reject(new Error(`${name} exited with ${code}:\n${output}`));
     });
   });
 }

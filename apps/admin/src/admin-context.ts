@@ -1,5 +1,6 @@
 import { userInfo } from 'node:os';
 import { Command } from 'commander';
+import { AllocatorApiError, AllocatorClient, createAllocatorClient } from '@app/client';
 import { AppConfig, loadConfig } from '@app/config';
 import { openDatabase, PrismaService, PROJECT_ROOT } from '@app/database';
 import { DomainError } from '@app/errors';
@@ -48,6 +49,11 @@ export class AdminContext {
     });
   }
 
+  /** Runs a command against running services over their API, with the generated client and ALLOCATOR_API_KEY; no database is opened. */
+  async runOnService(command: (connect: (url: string) => AllocatorClient) => Promise<CommandResult>): Promise<void> {
+    await this.report(() => command((url) => createAllocatorClient({ baseUrl: url, apiKey: process.env.ALLOCATOR_API_KEY ?? '' })));
+  }
+
   private progress(message: string): void {
     if (!this.json) process.stderr.write(`${message}\n`);
   }
@@ -57,8 +63,9 @@ export class AdminContext {
       const result = await command();
       process.stdout.write(this.json ? `${JSON.stringify(result.data, jsonValue, 2)}\n` : `${result.text}\n`);
     } catch (error) {
-      const code = error instanceof DomainError ? error.code : 'ERROR';
-      const details = error instanceof DomainError ? error.details : undefined;
+      const refusal = error instanceof DomainError ? error : error instanceof AllocatorApiError ? error.body : undefined;
+      const code = refusal?.code ?? 'ERROR';
+      const details = refusal && 'details' in refusal ? refusal.details : undefined;
       const message = error instanceof Error ? error.message : String(error);
       // Failures go to stderr in both forms, so that stdout holds only results.
       if (this.json) process.stderr.write(`${JSON.stringify({ error: { code, message, details } }, jsonValue, 2)}\n`);

