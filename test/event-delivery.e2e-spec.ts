@@ -6,7 +6,7 @@ import { serverCommands, ServerCommandsClient } from './support/server-commands-
 import { startTestApp, TestApp } from './support/test-app';
 
 const FAST_DELIVERY = {
-  DISPATCHER: 'true', DISPATCH_INTERVAL: '50ms', DELIVERY_TIMEOUT: '1s', DELIVERY_MAX_ATTEMPTS: '4', DELIVERY_RETRY_BASE: '100ms', DELIVERY_RETRY_MAX: '300ms',
+  DISPATCHER: 'true', DISPATCH_INTERVAL: '50ms', DELIVERY_TIMEOUT: '1s', DELIVERY_MAX_ATTEMPTS: '6', DELIVERY_RETRY_BASE: '100ms', DELIVERY_RETRY_MAX: '300ms',
 };
 
 /** Hooks: signed, retried, dead-lettered, replayed, in order per server; and the server history and the watchdog. */
@@ -99,6 +99,13 @@ describe('Event hooks and delivery', () => {
     expect((await t.http.post(`/api/hooks/deliveries/${dead.id}/replay`).set('X-Api-Key', admin).expect(409)).body.code).toBe('DELIVERY_NOT_DEAD');
   });
 
+  it('takes delivery ids as text, as bodies show them, beyond 32 bits', async () => {
+    const { body: missing } = await t.http.post('/api/hooks/deliveries/9007199254740993/replay').set('X-Api-Key', admin).expect(404);
+    expect(missing).toMatchObject({ code: 'DELIVERY_NOT_FOUND', details: { id: '9007199254740993' } });
+    const { body: invalid } = await t.http.post('/api/hooks/deliveries/0x10/replay').set('X-Api-Key', admin).expect(400);
+    expect(invalid.details.fields).toEqual([{ field: 'deliveryId', problems: [expect.stringContaining('(got "0x10")')] }]);
+  });
+
   it('dead-letters after the last attempt while the receiver is down', async () => {
     const receiver = new TestReceiver('whsec_test_secret_0123');
     await receiver.start();
@@ -106,7 +113,7 @@ describe('Event hooks and delivery', () => {
     const hookId = await hookFor(receiver, ['server.allocated']);
     await allocatedServer();
     await waitFor(async () => (await deliveriesOf(hookId))[0]?.state === 'dead', 15_000);
-    expect((await deliveriesOf(hookId))[0]).toMatchObject({ attempts: 4, lastStatus: null, lastError: expect.stringContaining('no success after 4 attempts') });
+    expect((await deliveriesOf(hookId))[0]).toMatchObject({ attempts: 6, lastStatus: null, lastError: expect.stringContaining('no success after 6 attempts') });
   });
 
   it('sends a disabled hook nothing new, and delivers the backlog in order per server when a receiver that was down comes back', async () => {
@@ -119,7 +126,8 @@ describe('Event hooks and delivery', () => {
     expect(await deliveriesOf(hookId)).toEqual([]);
     await t.http.post(`/api/hooks/${hookId}/enable`).set('X-Api-Key', admin).expect(200);
     for (const { clientId, serverId } of servers) await api.deallocate(clientId, serverId).expect(200);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Back once the first event of each server has failed (the others wait behind it), well within the attempts left.
+    await waitFor(async () => (await deliveriesOf(hookId)).filter((d) => d.attempts > 0).length >= 3, 10_000, 'a failed first attempt');
     await receiver.start();
     await receiver.until((r) => r.length >= 6, 15_000);
     await new Promise((resolve) => setTimeout(resolve, 200));
