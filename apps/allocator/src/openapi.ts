@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { errorSchemas } from '@app/api-kit';
+import { addErrorSchemas } from '@app/api-kit';
 import { API_KEY_HEADER, SCOPES } from '@app/auth';
 
 const DESCRIPTION = `Internal back office of the bare-metal cloud: which physical server goes to which client, each
@@ -31,7 +31,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   // operationIds are the handlers' names (allocateServer, listServers, ...): what generated clients call.
   const document = SwaggerModule.createDocument(app, config, { operationIdFactory: (_controller, method) => method });
-  document.components!.schemas = { ...document.components!.schemas, ...errorSchemas() };
+  addErrorSchemas(document.components!.schemas!);
   return nullableReferences(document);
 }
 
@@ -40,8 +40,9 @@ type Schema = Record<string, unknown>;
 /**
  * OpenAPI 3.0 applies `nullable` only to a `type` beside it, so `{nullable, allOf: [$ref]}` (what the
  * generator writes for a nullable enum or object) still refuses null under a strict validator. Such a
- * property becomes a copy of the referenced schema, with its `type` and `nullable: true`: the form every
- * tool reads alike (Prism adds null to a nullable enum; openapi-typescript types it `... | null`).
+ * property becomes a copy of the referenced schema that takes null: an object with `nullable: true`, an
+ * enum with null among its values and no `type` (tools disagree on `nullable` beside `enum`: Postman
+ * wants null listed, Prism adds it again and then fails to compile the duplicate).
  */
 function nullableReferences(document: OpenAPIObject): OpenAPIObject {
   const schemas = (document.components?.schemas ?? {}) as Record<string, Schema>;
@@ -50,10 +51,11 @@ function nullableReferences(document: OpenAPIObject): OpenAPIObject {
     const schema = node as Schema;
     const refs = schema.allOf as { $ref?: string }[] | undefined;
     if (schema.nullable && refs?.length === 1 && refs[0].$ref) {
-      const own = Object.fromEntries(Object.entries(schema).filter(([key]) => key !== 'allOf'));
-      const referenced = structuredClone(schemas[refs[0].$ref.split('/').pop()!]);
+      const own = Object.fromEntries(Object.entries(schema).filter(([key]) => key !== 'allOf' && key !== 'nullable'));
+      const { type, enum: values, ...referenced } = structuredClone(schemas[refs[0].$ref.split('/').pop()!]);
       delete schema.allOf;
-      Object.assign(schema, referenced, own);
+      delete schema.nullable;
+      Object.assign(schema, referenced, Array.isArray(values) ? { enum: [...values, null] } : { type, nullable: true }, own);
     }
     Object.values(schema).forEach(rewrite);
   };

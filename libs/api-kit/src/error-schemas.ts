@@ -75,8 +75,16 @@ const codesOf = (status: number) => Object.values(ErrorCode).filter((code) => ER
 const statusesWithSeveralCodes = () => [...new Set(Object.values(ERROR_STATUS))].filter((status) => codesOf(status).length > 1);
 const refTo = (name: string): ReferenceObject => ({ $ref: `#/components/schemas/${name}` });
 
-/** One schema per error code, and per status that several codes share, the union of them (Http409Error). */
-export function errorSchemas(): Record<string, SchemaObject> {
+/**
+ * Adds one schema per error code, and per status that several codes share the union of them
+ * (Http409Error); closes the details schemas, so that a key ERROR_DETAILS does not declare fails the tests.
+ */
+export function addErrorSchemas(schemas: Record<string, SchemaObject | ReferenceObject>): void {
+  for (const model of [...ERROR_DETAILS_MODELS, details.FieldProblemDto, details.RecordProblemDto]) (schemas[model.name] as SchemaObject).additionalProperties = false;
+  Object.assign(schemas, errorSchemas());
+}
+
+function errorSchemas(): Record<string, SchemaObject> {
   return {
     ...Object.fromEntries(Object.values(ErrorCode).map((code) => [errorSchemaName(code), errorSchema(code)])),
     ...Object.fromEntries(statusesWithSeveralCodes().map((status) => [

@@ -1,6 +1,6 @@
 export { ApiErrors, BAD_REQUEST, EVERY_ROUTE } from './api-errors.decorator';
 export type { ErrorBody } from './error-body';
-export { errorSchemas } from './error-schemas';
+export { addErrorSchemas } from './error-schemas';
 export { DATABASE_OUTAGE, ErrorFilter, sendError } from './error.filter';
 export { ApiRangedData, parseRange, RangedData, RANGED_DATA_HEADER, RANGED_DATA_RESPONSE_HEADERS, type RangedRequest } from './ranged-data';
 export { createValidationPipe } from './validation';

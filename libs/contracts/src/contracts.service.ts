@@ -133,7 +133,7 @@ export class ContractsService {
   private async checkCommitments(commitments: CommitmentInput[]): Promise<void> {
     const pools = commitments.map((c) => `${c.locationId}/${c.instanceTypeId}`);
     const twice = pools.filter((p, i) => pools.indexOf(p) !== i);
-    if (twice.length) throw new DomainError(ErrorCode.VALIDATION_FAILED, `Each pool may be committed once; ${[...new Set(twice)].join(', ')} more than once`, { pools: [...new Set(twice)] });
+    if (twice.length) throw new InvalidFieldError('commitments', `commit to pool ${[...new Set(twice)].join(', ')} more than once`, `Each pool may be committed once; ${[...new Set(twice)].join(', ')} more than once`);
     const types = await this.prisma.instanceType.findMany({ where: { id: { in: commitments.map((c) => c.instanceTypeId) } }, select: { id: true, locationId: true } });
     const locationOf = new Map(types.map((t) => [t.id, t.locationId]));
     const unknown = commitments.find((c) => locationOf.get(c.instanceTypeId) !== c.locationId);

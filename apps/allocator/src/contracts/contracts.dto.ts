@@ -24,6 +24,9 @@ export class ClientResponseDto {
   @ApiProperty({ description: 'On-demand servers it holds now', example: 1 }) onDemandInUse: number;
 }
 
+/** A whole list: example-driven tools would otherwise repeat one pool, which the service refuses. */
+const COMMITMENTS_EXAMPLE = [{ locationId: 18, instanceTypeId: 129, quantity: 5 }];
+
 export class CommitmentDto {
   @IdField('Location of the pool', 18) locationId: number;
   @IdField('Instance type of the pool, offered at that location', 129) instanceTypeId: number;
@@ -58,7 +61,7 @@ export class ContractInputDto {
   @IsISO8601(ISO)
   endsAt?: string | null;
 
-  @ApiProperty({ description: 'What it commits, pool by pool', type: [CommitmentDto] })
+  @ApiProperty({ description: 'What it commits, pool by pool', type: [CommitmentDto], example: COMMITMENTS_EXAMPLE })
   @IsArray()
   @ArrayMaxSize(1000)
   @ValidateNested({ each: true })
@@ -72,7 +75,7 @@ export class ContractChangeDto {
   @IsISO8601(ISO)
   endsAt?: string | null;
 
-  @ApiPropertyOptional({ description: 'Replace the commitments with these. Lowering one below what is in use is allowed: nothing is taken away', type: [CommitmentDto] })
+  @ApiPropertyOptional({ description: 'Replace the commitments with these. Lowering one below what is in use is allowed: nothing is taken away', type: [CommitmentDto], example: COMMITMENTS_EXAMPLE })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(1000)

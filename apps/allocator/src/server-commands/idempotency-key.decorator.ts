@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import { DomainError, ErrorCode } from '@app/errors';
+import { InvalidFieldError } from '@app/errors';
 
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 
@@ -9,7 +9,7 @@ export const IdempotencyKey = createParamDecorator((_: unknown, context: Executi
   const value = context.switchToHttp().getRequest<Request>().header(IDEMPOTENCY_KEY_HEADER);
   if (value === undefined) return undefined;
   if (!/^[\x21-\x7e]{1,255}$/.test(value)) {
-    throw new DomainError(ErrorCode.VALIDATION_FAILED, `${IDEMPOTENCY_KEY_HEADER} must be 1 to 255 visible ASCII characters`, { header: IDEMPOTENCY_KEY_HEADER });
+    throw new InvalidFieldError(IDEMPOTENCY_KEY_HEADER, 'must be 1 to 255 visible ASCII characters');
   }
   return value;
 });

@@ -29,7 +29,12 @@ export class NewServerDto {
 }
 
 export class AddServersDto {
-  @ApiProperty({ description: 'The servers, all added or none (1 to 1000)', type: [NewServerDto] })
+  @ApiProperty({
+    description: 'The servers, all added or none (1 to 1000)',
+    type: [NewServerDto],
+    // A whole list: example-driven tools would otherwise repeat one server, which the service refuses.
+    example: [{ id: 158900, hostname: 'server158900.dedi.example.net', locationId: 18, instanceTypeId: 129, rack: 'AMS1:02:002170:0409', serviceTag: 'NEW158900' }],
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(1000)

@@ -1198,7 +1198,7 @@ export interface components {
             /**
              * @description How it ended
              * @example null
-             * @enum {string|null}
+             * @enum {unknown}
              */
             endedBy: "RELEASED" | "COMPENSATED" | "ISOLATED" | null;
         };
@@ -1241,7 +1241,7 @@ export interface components {
             /**
              * @description Why the server is isolated (when isolated, or quarantined from isolation)
              * @example null
-             * @enum {string|null}
+             * @enum {unknown}
              */
             subState: "brokenHardware" | "failedBaseline" | "failedDelivery" | "baselineTimeout" | "networkIssue" | "maintenance" | "investigation" | "other" | null;
             /**
@@ -1252,7 +1252,7 @@ export interface components {
             /**
              * @description Status a quarantined server was frozen in
              * @example null
-             * @enum {string|null}
+             * @enum {unknown}
              */
             quarantinedFrom: "available" | "allocated" | "baselining" | "isolated" | "quarantined" | "retired" | null;
             /** @description The allocation holding the server, if any */
@@ -1297,7 +1297,7 @@ export interface components {
                 /**
                  * @description How it ended
                  * @example null
-                 * @enum {string|null}
+                 * @enum {unknown}
                  */
                 endedBy: "RELEASED" | "COMPENSATED" | "ISOLATED" | null;
             } | null;
@@ -1442,7 +1442,19 @@ export interface components {
             serviceTag?: string | null;
         };
         AddServersDto: {
-            /** @description The servers, all added or none (1 to 1000) */
+            /**
+             * @description The servers, all added or none (1 to 1000)
+             * @example [
+             *       {
+             *         "id": 158900,
+             *         "hostname": "server158900.dedi.example.net",
+             *         "locationId": 18,
+             *         "instanceTypeId": 129,
+             *         "rack": "AMS1:02:002170:0409",
+             *         "serviceTag": "NEW158900"
+             *       }
+             *     ]
+             */
             servers: components["schemas"]["NewServerDto"][];
         };
         DescribeServerDto: {
@@ -1530,7 +1542,7 @@ export interface components {
                 /**
                  * @description How it ended
                  * @example null
-                 * @enum {string|null}
+                 * @enum {unknown}
                  */
                 endedBy: "RELEASED" | "COMPENSATED" | "ISOLATED" | null;
             } | null;
@@ -1996,7 +2008,7 @@ export interface components {
             /**
              * @description How it ended
              * @example null
-             * @enum {string|null}
+             * @enum {unknown}
              */
             endedBy: "RELEASED" | "COMPENSATED" | "ISOLATED" | null;
             /**
@@ -2165,7 +2177,16 @@ export interface components {
              * @example null
              */
             endsAt?: string | null;
-            /** @description What it commits, pool by pool */
+            /**
+             * @description What it commits, pool by pool
+             * @example [
+             *       {
+             *         "locationId": 18,
+             *         "instanceTypeId": 129,
+             *         "quantity": 5
+             *       }
+             *     ]
+             */
             commitments: components["schemas"]["CommitmentDto"][];
         };
         OvercommitmentDto: {
@@ -2202,7 +2223,16 @@ export interface components {
              * @example 2027-06-30T00:00:00Z
              */
             endsAt?: string | null;
-            /** @description Replace the commitments with these. Lowering one below what is in use is allowed: nothing is taken away */
+            /**
+             * @description Replace the commitments with these. Lowering one below what is in use is allowed: nothing is taken away
+             * @example [
+             *       {
+             *         "locationId": 18,
+             *         "instanceTypeId": 129,
+             *         "quantity": 5
+             *       }
+             *     ]
+             */
             commitments?: components["schemas"]["CommitmentDto"][];
         };
         HookPutDto: {
