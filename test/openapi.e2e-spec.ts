@@ -66,6 +66,19 @@ describe('The OpenAPI document', () => {
     expect(JSON.stringify(document.components?.schemas)).not.toContain('"default":');
   });
 
+  it('writes a nullable enum with null among its values and no `nullable`, the one form Prism and Postman read alike', () => {
+    const both: string[] = [];
+    const visit = (node: unknown, path: string): void => {
+      if (!node || typeof node !== 'object') return;
+      const schema = node as { nullable?: boolean; enum?: unknown[] };
+      if (schema.nullable && schema.enum) both.push(path);
+      Object.entries(node).forEach(([key, value]) => visit(value, `${path}.${key}`));
+    };
+    visit(document.components?.schemas, 'schemas');
+    expect(both).toEqual([]);
+    expect((document.components!.schemas!.ServerResponseDto as { properties: Record<string, { enum?: unknown[] }> }).properties.quarantinedFrom.enum).toContain(null);
+  });
+
   it('types the details of each error code: ValidationFailedError has fields, InvalidStateError has allowedCommands', () => {
     const schemas = document.components!.schemas as Record<string, { properties?: Record<string, { allOf?: { $ref: string }[] }>; oneOf?: { $ref: string }[] }>;
     const detailsOf = (name: string) => schemas[schemas[name].properties!.details.allOf![0].$ref.split('/').pop()!] as { properties: object };

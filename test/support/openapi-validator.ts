@@ -8,16 +8,11 @@ type Json = Record<string, unknown>;
 
 const document = JSON.parse(readFileSync(join(__dirname, '..', '..', 'openapi.json'), 'utf8')) as { paths: Record<string, Record<string, Json>>; components: Json };
 
-/**
- * OpenAPI's own keywords and the x- extensions are annotations to JSON Schema: dropped before compiling.
- * A nullable enum takes null too, as OpenAPI 3.0 reads `nullable` (and Prism and openapi-typescript do).
- */
+/** OpenAPI's own keywords and the x- extensions are annotations to JSON Schema: dropped before compiling. */
 function toJsonSchema(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(toJsonSchema);
   if (!node || typeof node !== 'object') return node;
-  const schema = node as Json;
-  if (schema.nullable && Array.isArray(schema.enum) && !schema.enum.includes(null)) return toJsonSchema({ ...schema, enum: [...schema.enum, null] });
-  return Object.fromEntries(Object.entries(schema)
+  return Object.fromEntries(Object.entries(node as Json)
     .filter(([key]) => !key.startsWith('x-') && key !== 'example' && key !== 'xml' && key !== 'externalDocs')
     .map(([key, value]) => [key, key === '$ref' ? (value as string).replace('#/components/schemas/', 'api#/$defs/') : toJsonSchema(value)]));
 }
