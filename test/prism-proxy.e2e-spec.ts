@@ -130,7 +130,7 @@ describe('openapi.json under a validating proxy (Prism)', () => {
       client.DELETE('/api/server/{serverId}/isolate', server(157441)),
       client.POST('/api/server/allocate/batch', { body: { locationId: 18, instanceTypeId: 129, clientId: 12345, contractId: 'MY-CONTRACT-123', amount: 20 } }),
       client.POST('/api/server/allocate', { body: { locationId: 18, instanceTypeId: 129, clientId: 23456, contractId: 'MY-CONTRACT-123' } }),
-      client.PUT('/api/hooks', { body: { name: 'elsewhere', url: 'http://192.0.2.10/events' } }),
+      client.PUT('/api/hooks', { body: { name: 'elsewhere', url: 'http://127.0.0.2/events' } }),
       client.POST('/api/hooks/deliveries/{deliveryId}/replay', { params: { path: { deliveryId: '9007199254740993' } } }),
       client.POST('/api/contracts', { body: { contractId: 'MY-CONTRACT-123', clientId: 12345, startsAt: '2026-01-01T00:00:00Z', commitments: [] } }),
       clientKey(await t.apiKey('inventory:read')).POST('/api/server/{serverId}/quarantine', server(157442)),

@@ -1,6 +1,9 @@
 import { HookTargetPolicy, Resolve } from './hook-target-policy';
 
-/** A resolver that answers from a table, as DNS would (and as it might, later, differently): the policy is only asked, nothing is ever sent to these addresses. */
+/**
+ * A resolver that answers from a table, as DNS would (and as it might, later, differently): the policy is
+ * only asked, nothing is ever sent. The "internal network" is played by loopback addresses (127.20.0.0/16).
+ */
 const dns = (table: Record<string, string[]>): Resolve => async (hostname) => {
   const addresses = table[hostname];
   if (!addresses) throw new Error(`ENOTFOUND ${hostname}`);
@@ -13,14 +16,14 @@ const refusal = async (policy: HookTargetPolicy, url: string) => {
 };
 
 describe('HookTargetPolicy', () => {
-  const resolve = dns({ 'metalworks.internal': ['10.20.0.7'], 'rebound.internal': ['169.254.169.254'], 'elsewhere.example': ['203.0.113.9'], 'db.internal': ['10.20.0.5'] });
-  const policy = new HookTargetPolicy(['metalworks.internal', 'rebound.internal', '10.20.0.0/16', '127.0.0.1'], { host: 'db.internal', port: 5432 }, resolve);
+  const resolve = dns({ 'metalworks.internal': ['127.20.0.7'], 'rebound.internal': ['169.254.169.254'], 'elsewhere.example': ['127.99.0.9'], 'db.internal': ['127.20.0.5'] });
+  const policy = new HookTargetPolicy(['metalworks.internal', 'rebound.internal', '127.20.0.0/16', '127.0.0.1'], { host: 'db.internal', port: 5432 }, resolve);
 
   it.each([
-    ['http://metalworks.internal:8080/hooks', 'allowed 10.20.0.7'],
-    ['https://10.20.3.4/hooks', 'allowed 10.20.3.4'],
+    ['http://metalworks.internal:8080/hooks', 'allowed 127.20.0.7'],
+    ['https://127.20.3.4/hooks', 'allowed 127.20.3.4'],
     ['http://127.0.0.1:9000/hooks', 'allowed 127.0.0.1'],
-    ['http://10.20.0.5:8080/', 'allowed 10.20.0.5'],
+    ['http://127.20.0.5:8080/', 'allowed 127.20.0.5'],
   ])('allows %s', async (url, expected) => {
     expect(await refusal(policy, url)).toBe(expected);
   });
@@ -33,9 +36,9 @@ describe('HookTargetPolicy', () => {
     ['http://0.0.0.0:8080/', 'unspecified'],
     ['http://rebound.internal/', 'link-local'],
     ['http://user:secret@metalworks.internal/', 'user name or password'],
-    ['http://10.20.0.5:5432/', 'own database'],
+    ['http://127.20.0.5:5432/', 'own database'],
     ['http://db.internal:5432/', 'own database'],
-    ['http://10.30.0.1/', 'not in HOOK_ALLOWED_TARGETS'],
+    ['http://127.30.0.1/', 'not in HOOK_ALLOWED_TARGETS'],
     ['http://127.0.0.2/', 'not in HOOK_ALLOWED_TARGETS'],
     ['http://elsewhere.example/', 'not in HOOK_ALLOWED_TARGETS'],
     ['http://nowhere.invalid/', 'could not be resolved'],
