@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { createClient, createContract, createPool, Pool } from './support/factories';
+import { Json, OPENAPI as document } from './support/openapi-document';
 import { TestReceiver } from './support/receiver';
 import { startTestApp, TestApp } from './support/test-app';
 
-type Json = Record<string, unknown>;
-const document = JSON.parse(readFileSync(join(__dirname, '..', 'openapi.json'), 'utf8')) as { paths: Record<string, Record<string, Json>>; components: { schemas: Record<string, Json> } };
 
 /** Requests per operation: bounded, so the suite takes seconds. */
 const RUNS = 60;

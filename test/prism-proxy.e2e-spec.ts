@@ -1,17 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { AllocatorClient, createAllocatorClient, dataOf } from '@app/client';
 import { DemoSeeder } from '@app/inventory';
 import { ServiceProcess, startPrismProxy } from './support/processes';
+import { OPENAPI } from './support/openapi-document';
 import { TestReceiver } from './support/receiver';
 import { EXAMPLE_REQUESTS } from './support/spec-examples';
 import { startTestApp, TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
-
-const spec = JSON.parse(readFileSync(join(__dirname, '..', 'openapi.json'), 'utf8')) as { paths: Record<string, object> };
 
 interface Exchange {
   call: string;
@@ -151,7 +148,7 @@ describe('openapi.json under a validating proxy (Prism)', () => {
   });
 
   it('has seen every operation of the spec pass, without a single violation', () => {
-    const operations = Object.entries(spec.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method} ${path}`));
+    const operations = Object.entries(OPENAPI.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method} ${path}`));
     expect(operations.filter((operation) => !exchanges.some((e) => e.call === operation))).toEqual([]);
     expect(exchanges.filter((e) => e.violation)).toEqual([]);
     process.stdout.write(`Prism: ${exchanges.length} exchanges, ${exchanges.filter((e) => e.violation).length} violations\n`);

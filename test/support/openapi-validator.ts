@@ -1,12 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Response } from 'supertest';
-
-type Json = Record<string, unknown>;
-
-const document = JSON.parse(readFileSync(join(__dirname, '..', '..', 'openapi.json'), 'utf8')) as { paths: Record<string, Record<string, Json>>; components: Json };
+import { Json, OPENAPI as document } from './openapi-document';
 
 /** OpenAPI's own keywords and the x- extensions are annotations to JSON Schema: dropped before compiling. */
 function toJsonSchema(node: unknown): unknown {
@@ -20,7 +15,7 @@ function toJsonSchema(node: unknown): unknown {
 // Strict: types must be declared beside `nullable`, unknown keywords and formats are errors.
 const ajv = new Ajv({ strict: true, allErrors: true, strictRequired: false });
 addFormats(ajv);
-ajv.addSchema({ $id: 'api', $defs: toJsonSchema((document.components as { schemas: Json }).schemas) });
+ajv.addSchema({ $id: 'api', $defs: toJsonSchema(document.components.schemas) });
 
 const routes = Object.entries(document.paths).map(([template, operations]) => ({
   template,

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { OPENAPI } from './openapi-document';
 
 type Schema = { $ref?: string; example?: unknown; allOf?: Schema[]; oneOf?: Schema[]; type?: string; items?: Schema; properties?: Record<string, Schema> };
 type Parameter = { name: string; in: 'path' | 'query' | 'header'; required?: boolean; example?: unknown; schema?: Schema };
 type Operation = { operationId: string; parameters?: Parameter[]; requestBody?: { content: Record<string, { example?: unknown; schema: Schema }> }; responses: Record<string, unknown> };
 
-const document = JSON.parse(readFileSync(join(__dirname, '..', '..', 'openapi.json'), 'utf8')) as {
+const document = OPENAPI as unknown as {
   paths: Record<string, Record<string, Operation>>;
   components: { schemas: Record<string, Schema> };
 };

@@ -3,12 +3,11 @@ import { ApiExtraModels, ApiResponse } from '@nestjs/swagger';
 import { ErrorCode } from '@app/errors';
 import { ErrorBody } from './error-body';
 import { ERROR_EXAMPLES } from './error-examples';
-import { ERROR_DETAILS_MODELS, errorResponseSchema } from './error-schemas';
-import { ERROR_STATUS } from './error-status';
+import { codesOf, ERROR_DETAILS_MODELS, errorResponseSchema } from './error-schemas';
 
 /** The example of the code a route's description names first for this status, else of the status's first code. */
 function exampleFor(status: number, description: string): ErrorBody {
-  const codes = Object.values(ErrorCode).filter((code) => ERROR_STATUS[code] === status);
+  const codes = codesOf(status);
   const position = (code: ErrorCode) => description.search(new RegExp(`\\b${code}\\b`));
   const named = codes.filter((code) => position(code) >= 0).sort((a, b) => position(a) - position(b));
   const code = named[0] ?? codes[0];

@@ -44,7 +44,7 @@ export const ERROR_DETAILS: Record<ErrorCode, Type | null> = {
 export const ERROR_DETAILS_MODELS = [...new Set(Object.values(ERROR_DETAILS).filter((model) => model !== null))];
 
 /** INVALID_STATE → InvalidStateError, INTERNAL_ERROR → InternalError. */
-export function errorSchemaName(code: ErrorCode): string {
+function errorSchemaName(code: ErrorCode): string {
   const pascal = code.toLowerCase().replace(/(^|_)([a-z])/g, (_, _separator, letter: string) => letter.toUpperCase());
   return pascal.endsWith('Error') ? pascal : `${pascal}Error`;
 }
@@ -71,9 +71,11 @@ function errorSchema(code: ErrorCode): SchemaObject {
   };
 }
 
-const codesOf = (status: number) => Object.values(ErrorCode).filter((code) => ERROR_STATUS[code] === status);
+/** The codes answered with `status`, in the order of ErrorCode. */
+export const codesOf = (status: number) => Object.values(ErrorCode).filter((code) => ERROR_STATUS[code] === status);
 const statusesWithSeveralCodes = () => [...new Set(Object.values(ERROR_STATUS))].filter((status) => codesOf(status).length > 1);
-const refTo = (name: string): ReferenceObject => ({ $ref: `#/components/schemas/${name}` });
+const refTo = (name: string): ReferenceObject => ({ $ref: getSchemaPath(name) });
+const unionName = (status: number) => `Http${status}Error`;
 
 /**
  * Adds one schema per error code, and per status that several codes share the union of them
@@ -88,7 +90,7 @@ function errorSchemas(): Record<string, SchemaObject> {
   return {
     ...Object.fromEntries(Object.values(ErrorCode).map((code) => [errorSchemaName(code), errorSchema(code)])),
     ...Object.fromEntries(statusesWithSeveralCodes().map((status) => [
-      `Http${status}Error`,
+      unionName(status),
       { description: `Any answer with HTTP ${status}: \`code\` tells which`, oneOf: codesOf(status).map((code) => refTo(errorSchemaName(code))) },
     ])),
   };
@@ -97,5 +99,5 @@ function errorSchemas(): Record<string, SchemaObject> {
 /** The body of any code answered with `status`. */
 export function errorResponseSchema(status: number): ReferenceObject {
   const codes = codesOf(status);
-  return refTo(codes.length === 1 ? errorSchemaName(codes[0]) : `Http${status}Error`);
+  return refTo(codes.length === 1 ? errorSchemaName(codes[0]) : unionName(status));
 }

@@ -11,7 +11,7 @@ type CommandResult = Schemas['CommandResultDto'];
 type IsolateOptions = { subState: Schemas['IsolateServerDto']['subState']; reason?: string };
 
 /** The server commands staff run from scripts, each one call of the API. */
-const SERVER_COMMANDS: { name: string; description: string; call: (client: AllocatorClient, serverId: number, options: IsolateOptions) => Promise<CommandResult> }[] = [
+const SERVER_COMMAND_CALLS: { name: string; description: string; call: (client: AllocatorClient, serverId: number, options: IsolateOptions) => Promise<CommandResult> }[] = [
   {
     name: 'isolate',
     description: 'Isolate a server (its allocation ends): faulty, or needed for maintenance',
@@ -55,7 +55,7 @@ export function serviceCommands(context: AdminContext): Command {
       }),
     );
 
-  for (const command of SERVER_COMMANDS) {
+  for (const command of SERVER_COMMAND_CALLS) {
     const sub = service
       .command(command.name)
       .description(`${command.description} (needs ALLOCATOR_API_KEY)`)
