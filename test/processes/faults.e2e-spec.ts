@@ -1,0 +1,103 @@
+import { EXAMPLE_INVENTORY, runAdminOn } from '../support/admin-testbed';
+import { OwnPostgres, startOwnPostgres } from '../support/own-postgres';
+import { ServiceProcess, startService } from '../support/processes';
+
+const TIMEOUTS = { DATABASE_CONNECT_TIMEOUT: '1s', DATABASE_QUERY_TIMEOUT: '1s', REQUEST_TIMEOUT: '3s' };
+/** Every answer comes within the request timeout, and a little to travel. */
+const LONGEST_WAIT_MS = 3500;
+
+/** The service in front of a database that freezes, stops and comes back; and the service itself told to stop. */
+describe('Faults', () => {
+  let db: OwnPostgres;
+  let service: ServiceProcess;
+  let key: string;
+
+  beforeAll(async () => {
+    db = await startOwnPostgres();
+    runAdminOn(db.url, ['inventory', 'import', EXAMPLE_INVENTORY]);
+    key = JSON.parse(runAdminOn(db.url, ['--json', 'api-key', 'create', '--name', 'faults', '--scopes', 'inventory:read,server:allocate,server:deallocate']).stdout).secret;
+    service = await startService({ DATABASE_URL: db.url, MIGRATE_ON_START: 'false', DISPATCHER: 'false', API_KEY_CACHE_TTL: '0', ...TIMEOUTS });
+  }, 120_000);
+  afterAll(async () => {
+    db?.thaw();
+    await service?.stop('SIGKILL');
+    await db?.dispose();
+  });
+
+  async function call(method: string, path: string, body?: object) {
+    const started = Date.now();
+    const response = await fetch(`${service.url}${path}`, {
+      method, headers: { 'X-Api-Key': key, ...(body && { 'content-type': 'application/json' }) }, body: body && JSON.stringify(body), signal: AbortSignal.timeout(20_000),
+    });
+    return { status: response.status, body: (await response.json()) as { code?: string }, retryAfter: response.headers.get('retry-after'), ms: Date.now() - started };
+  }
+  const mixedLoad = () => Promise.all([
+    ...Array.from({ length: 4 }, () => call('GET', '/api/servers')),
+    ...Array.from({ length: 4 }, () => call('POST', '/api/server/allocate', { locationId: 28, instanceTypeId: 229, clientId: 32345 })),
+    call('GET', '/health/ready'),
+  ]);
+  /** Waits until the service's log (from `from` on) matches. */
+  async function logSays(pattern: RegExp, from: number, ms = 3000): Promise<string> {
+    const started = Date.now();
+    while (!pattern.test(service.output().slice(from))) {
+      if (Date.now() - started > ms) throw new Error(`the log never said ${pattern}:\n${service.output().slice(from)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return service.output().slice(from);
+  }
+
+  async function servesAgainWithin(ms: number): Promise<number> {
+    const started = Date.now();
+    while (Date.now() - started < ms) {
+      if ((await call('GET', '/api/servers')).status === 200) return Date.now() - started;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`not serving ${ms} ms after the database came back`);
+  }
+
+  it('answers 503 within its timeouts while the database is frozen, and serves again once it thaws, without a restart', async () => {
+    expect((await call('GET', '/api/servers')).status).toBe(200);
+    const logBefore = service.output().length;
+    db.freeze();
+    let answers;
+    try {
+      answers = await mixedLoad();
+    } finally {
+      db.thaw();
+    }
+    expect(answers.map((a) => [a.status, a.body.code ?? 'not-ready'])).toEqual(answers.map(() => [503, expect.stringMatching(/^(DATABASE_UNAVAILABLE|REQUEST_TIMEOUT|not-ready)$/)]));
+    expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(LONGEST_WAIT_MS);
+    expect(answers.filter((a) => a.body.code).every((a) => Number(a.retryAfter) > 0)).toBe(true);
+    expect(await servesAgainWithin(5000)).toBeLessThan(5000);
+    await logSays(/Database back after/, logBefore);
+  });
+
+  it('answers 503 while the database is stopped, says so once in the log, and recovers when it is back', async () => {
+    const logBefore = service.output().length;
+    await db.stop();
+    let answers;
+    try {
+      answers = [...(await mixedLoad()), ...(await mixedLoad())];
+    } finally {
+      await db.start();
+    }
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 503));
+    expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(LONGEST_WAIT_MS);
+    expect(await servesAgainWithin(5000)).toBeLessThan(5000);
+    const log = await logSays(/Database back after \d+\.\d s/, logBefore);
+    expect(log.match(/Database unavailable/g)).toHaveLength(1);
+    expect(log).toMatch(/Database back after \d+\.\d s/);
+    expect(log).not.toMatch(/at .*\.js:\d+/); // no stack per request
+  });
+
+  it('on SIGTERM, answers every request it accepted (none with a 500) and exits 0', async () => {
+    const inFlight = Array.from({ length: 20 }, (_, i) => (i % 2 ? call('GET', '/api/servers') : call('GET', `/api/servers/${257437 + (i % 3)}`)));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const exited = service.stop('SIGTERM');
+    const answers = await Promise.allSettled(inFlight);
+    const statuses = answers.map((a) => (a.status === 'fulfilled' ? a.value.status : 'not accepted'));
+    expect(statuses.filter((s) => typeof s === 'number' && s >= 500)).toEqual([]);
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0);
+    expect(await exited).toBe(0);
+  });
+});

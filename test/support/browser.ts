@@ -1,0 +1,45 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import packaged from '@sparticuz/chromium';
+import { Browser, chromium } from 'playwright-core';
+
+const ROOT = join(__dirname, '..', '..');
+const DEBIAN_CHROMIUM = '/usr/bin/chromium';
+
+/** Flags of @sparticuz/chromium's that make a one-process browser for Lambda; Playwright needs its usual processes. */
+const LAMBDA_ONLY_FLAGS = ['--single-process', "--headless='shell'"];
+
+/**
+ * Headless Chromium without a browser download: the binary the `@sparticuz/chromium` npm package ships
+ * (brotli-compressed, x64 Linux), unpacked once into node_modules/.cache; else Debian's when present.
+ */
+async function npmChromium(): Promise<{ executablePath: string; args: string[]; env: Record<string, string> } | undefined> {
+  if (process.platform !== 'linux' || process.arch !== 'x64') return undefined;
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'node_modules', '@sparticuz', 'chromium', 'package.json'), 'utf8')) as { version: string };
+  // It unpacks into os.tmpdir() and skips files already there: a folder per version keeps versions apart.
+  const folder = join(ROOT, 'node_modules', '.cache', `chromium-${version}`);
+  mkdirSync(folder, { recursive: true });
+  const tmpdir = process.env.TMPDIR;
+  process.env.TMPDIR = folder;
+  try {
+    const executablePath = await packaged.executablePath();
+    const args = packaged.args.filter((flag) => !LAMBDA_ONLY_FLAGS.includes(flag));
+    return { executablePath, args, env: { FONTCONFIG_PATH: join(folder, 'fonts') } };
+  } finally {
+    if (tmpdir === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = tmpdir;
+  }
+}
+
+export async function launchChromium(): Promise<Browser> {
+  const packaged = await npmChromium();
+  if (packaged) {
+    const { executablePath, args, env } = packaged;
+    return chromium.launch({ executablePath, args, env: { ...process.env, ...env }, headless: true });
+  }
+  if (!existsSync(DEBIAN_CHROMIUM)) {
+    throw new Error(`No Chromium: @sparticuz/chromium ships one for x64 Linux only, and ${DEBIAN_CHROMIUM} is missing (apt-get install -y chromium)`);
+  }
+  const args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+  return chromium.launch({ executablePath: DEBIAN_CHROMIUM, headless: true, args });
+}
