@@ -17,7 +17,7 @@ module.exports = {
     kind('unit', ['<rootDir>/{apps,libs}/**/*.spec.ts']),
     kind('db', ['<rootDir>/test/db/**/*.spec.ts']),
     kind('api', ['<rootDir>/test/api/**/*.e2e-spec.ts']),
-    kind('contract', ['<rootDir>/test/contract/**/*.e2e-spec.ts']),
+    kind('contract', ['<rootDir>/test/contract/**/*.e2e-spec.ts', '<rootDir>/test/contract/**/*.spec.ts']),
     kind('cli', ['<rootDir>/test/cli/**/*.e2e-spec.ts']),
     kind('processes', ['<rootDir>/test/processes/**/*.e2e-spec.ts']),
   ],

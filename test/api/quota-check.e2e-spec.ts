@@ -117,27 +117,3 @@ describe('Quota check', () => {
     expect(refused.code).toBe('FORBIDDEN');
   });
 });
-
-/** An Idempotency-Key belongs to the API key that sent it. */
-describe('Idempotency keys per caller', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(() => t.close());
-
-  it('gives another caller with the same key its own allocation, and reveals nothing of the first', async () => {
-    const pool = await createPool(t.prisma, 4);
-    const clientId = await createClient(t.prisma, 10);
-    const [first, second] = [serverCommands(t, await t.apiKey('server:allocate')), serverCommands(t, await t.apiKey('server:allocate'))];
-    const body = { locationId: pool.locationId, instanceTypeId: pool.instanceTypeId, clientId };
-    const mine = await first.allocate(body, 'shared-key').expect(200);
-    const theirs = await second.allocate(body, 'shared-key').expect(200);
-    expect(theirs.body.changed).toBe(true);
-    expect(theirs.body.server.id).not.toBe(mine.body.server.id);
-    await second.allocate({ ...body, overflow: true }, 'other-key').expect(200);
-    expect((await first.allocate({ ...body, overflow: true }, 'other-key').expect(200)).body.changed).toBe(true);
-    expect((await first.allocate(body, 'shared-key').expect(200)).body.server.id).toBe(mine.body.server.id);
-  });
-});

@@ -90,44 +90,6 @@ describe('Server Commands (seed 003)', () => {
       const broken = await t.http.post('/api/server/allocate').set('X-Api-Key', await t.apiKey('server:allocate')).set('content-type', 'application/json').send('{"locationId":').expect(400);
       expect(broken.body).toEqual({ statusCode: 400, code: 'VALIDATION_FAILED', message: 'The request body could not be read: Unexpected end of JSON input', requestId: expect.any(String) });
     });
-
-    describe('with an Idempotency-Key', () => {
-      it('answers a repeat with the same allocation instead of allocating a second server', async () => {
-        const { clientId, body } = await setUp();
-        const first = await api.allocate(body, 'retry-1').expect(200);
-        const again = await api.allocate(body, 'retry-1').expect(200);
-        expect(again.body).toMatchObject({ changed: false, allocation: { id: first.body.allocation.id }, server: { id: first.body.server.id } });
-        expect(await t.prisma.allocation.count({ where: { clientId } })).toBe(1);
-      });
-
-      it('answers parallel repeats with one allocation', async () => {
-        const { clientId, body } = await setUp(5, 5);
-        const answers = await Promise.all(Array.from({ length: 8 }, () => api.allocate(body, 'retry-parallel')));
-        expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
-        expect(new Set(answers.map((a) => a.body.allocation.id)).size).toBe(1);
-        expect(await t.prisma.allocation.count({ where: { clientId } })).toBe(1);
-      });
-
-      it('answers 422 when the key comes with another body', async () => {
-        const { body } = await setUp();
-        await api.allocate(body, 'retry-2').expect(200);
-        const { body: error } = await api.allocate({ ...body, overflow: true }, 'retry-2').expect(422);
-        expect(error.code).toBe('IDEMPOTENCY_KEY_REUSED');
-      });
-
-      it('forgets a key once it expired', async () => {
-        const { clientId, body } = await setUp();
-        await api.allocate(body, 'retry-3').expect(200);
-        await t.prisma.idempotencyKey.updateMany({ where: { key: 'retry-3' }, data: { expiresAt: new Date(Date.now() - 1000) } });
-        expect((await api.allocate(body, 'retry-3').expect(200)).body.changed).toBe(true);
-        expect(await t.prisma.allocation.count({ where: { clientId } })).toBe(2);
-      });
-
-      it('answers 400 to a key that is not 1 to 255 visible characters', async () => {
-        const { body } = await setUp();
-        expect((await api.allocate(body, 'x'.repeat(256)).expect(400)).body.code).toBe('VALIDATION_FAILED');
-      });
-    });
   });
 
   describe('DELETE /api/client/{clientId}/server/{serverId}/allocate', () => {

@@ -4,6 +4,6 @@ import { CapacityService } from './capacity.service';
 
 @Module({
   providers: [CapacityRepository, CapacityService],
-  exports: [CapacityService],
+  exports: [CapacityRepository, CapacityService],
 })
 export class CapacityModule {}

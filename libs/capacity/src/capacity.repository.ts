@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { AllocationEnd, Page, PrismaService, QuotaKind, Slice } from '@app/database';
+import { SERVER_STATUSES, Status } from '@app/lifecycle';
 
 /** One pool (location + instance type): its servers by status and what contracts and on-demand hold of it. */
 export interface PoolCapacity {
   locationId: number;
   instanceTypeId: number;
   instanceTypeName: string;
-  servers: { available: number; allocated: number; baselining: number; isolated: number; quarantined: number; retired: number };
+  servers: ServersByStatus;
   /** Committed by the contracts valid now. */
   committed: number;
   /** Open allocations charged to a commitment. */
@@ -52,22 +53,21 @@ export interface AllocationPeriod {
   state?: 'open' | 'ended';
 }
 
-interface PoolRow {
+type PoolRow = ServersByStatus & {
   locationId: number;
   instanceTypeId: number;
   instanceTypeName: string;
-  available: number;
-  allocated: number;
-  baselining: number;
-  isolated: number;
-  quarantined: number;
-  retired: number;
   committed: number;
   committedInUse: number;
   reserved: number;
   onDemandInUse: number;
   total: number;
-}
+};
+
+/** A pool's servers in each lifecycle status. */
+export type ServersByStatus = Record<Status, number>;
+
+const serversOf = (row: Record<Status, number>): ServersByStatus => Object.fromEntries(SERVER_STATUSES.map((s) => [s, row[s]])) as ServersByStatus;
 
 /** Pools read from the counters the allocation engine keeps, and the commitments valid now (pool_commitments). */
 const POOLS = {
@@ -81,9 +81,14 @@ const POOLS = {
   ORDER BY it."locationId", it."id" OFFSET $4 LIMIT $5`,
 };
 
+const SERVERS_BY_POOL = {
+  name: 'capacity-servers-by-pool',
+  text: `SELECT it."locationId", pc.* FROM "PoolCounter" pc JOIN "InstanceType" it ON it."id" = pc."instanceTypeId"`,
+};
+
 const COMMITMENTS_OF_CLIENT = {
   name: 'capacity-client-commitments',
-  text: `SELECT c."contractId", c."startsAt", c."endsAt", (c."startsAt" <= $2::timestamp AND (c."endsAt" IS NULL OR c."endsAt" > $2::timestamp)) AS active,
+  text: `SELECT c."contractId", c."startsAt", c."endsAt", "contract_valid_at"(c."startsAt", c."endsAt", $2::timestamp) AS active,
     cc."locationId", cc."instanceTypeId", cc."quantity" AS committed, cc."inUse" AS used
   FROM "Contract" c JOIN "ContractCommitment" cc ON cc."contractId" = c."contractId"
   WHERE c."clientId" = $1 ORDER BY c."contractId", cc."locationId", cc."instanceTypeId"`,
@@ -101,11 +106,17 @@ export class CapacityRepository {
       total,
       items: rows.map((r) => ({
         locationId: r.locationId, instanceTypeId: r.instanceTypeId, instanceTypeName: r.instanceTypeName,
-        servers: { available: r.available, allocated: r.allocated, baselining: r.baselining, isolated: r.isolated, quarantined: r.quarantined, retired: r.retired },
+        servers: serversOf(r),
         committed: r.committed, committedInUse: r.committedInUse, reserved: r.reserved, onDemandInUse: r.onDemandInUse,
         onDemandHeadroom: Math.max(r.available - r.reserved, 0),
       })),
     };
+  }
+
+  /** Every pool's servers by status, from the counters (what the metrics export at each scrape). */
+  async serversByPool(): Promise<{ locationId: number; instanceTypeId: number; servers: ServersByStatus }[]> {
+    const rows = await this.prisma.sql.rows<Record<Status, number> & { locationId: number; instanceTypeId: number }>(SERVERS_BY_POOL);
+    return rows.map((r) => ({ locationId: r.locationId, instanceTypeId: r.instanceTypeId, servers: serversOf(r) }));
   }
 
   private countPools(filter: PoolFilter): Promise<number> {

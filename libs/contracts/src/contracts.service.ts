@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Page, PrismaService, Slice, TransactionClient } from '@app/database';
 import { DomainError, ErrorCode, InvalidFieldError, NotFoundError } from '@app/errors';
 import { AuditView, historyOf, recordChange } from './audit';
+import { isContractValidAt } from './contract-validity';
 
 export interface CommitmentInput {
   locationId: number;
@@ -53,7 +54,7 @@ type ContractRow = { contractId: string; clientId: number; startsAt: Date; endsA
 function view(row: ContractRow, now: Date): ContractView {
   return {
     contractId: row.contractId, clientId: row.clientId, startsAt: row.startsAt, endsAt: row.endsAt,
-    active: row.startsAt <= now && (!row.endsAt || row.endsAt > now),
+    active: isContractValidAt(row, now),
     commitments: row.commitments.map(({ locationId, instanceTypeId, quantity, inUse }) => ({ locationId, instanceTypeId, quantity, inUse })),
   };
 }

@@ -12,6 +12,6 @@ import { ServerHistory } from './server-history';
     { provide: HookTargetPolicy, useFactory: (config: AppConfig, databaseUrl: string) => HookTargetPolicy.fromConfig(config.hookAllowedTargets, databaseUrl), inject: [AppConfig, DATABASE_URL] },
     DeliveryQueueRepository, EventDispatcher, HooksService, ServerHistory,
   ],
-  exports: [EventDispatcher, HooksService, ServerHistory],
+  exports: [DeliveryQueueRepository, EventDispatcher, HooksService, ServerHistory],
 })
 export class EventsModule {}

@@ -1,3 +1,5 @@
+import type { Status } from '@app/lifecycle';
+
 /** The inventory import/export format; field names follow seeds 000 and 001. */
 export interface InventoryFile {
   locations?: LocationRecord[];
@@ -34,8 +36,7 @@ export interface InstanceTypeRecord {
 }
 
 /** Statuses a server may be loaded in; the others only come from the server commands. */
-export const IMPORTABLE_STATUSES = ['available', 'baselining', 'isolated'] as const;
-export const SERVER_STATUSES = ['available', 'allocated', 'baselining', 'isolated', 'quarantined', 'retired'] as const;
+export const IMPORTABLE_STATUSES: readonly Status[] = ['available', 'baselining', 'isolated'];
 
 export interface ServerRecord {
   id: number;
@@ -44,7 +45,7 @@ export interface ServerRecord {
   instanceTypeId: number;
   rack?: string | null;
   serviceTag?: string | null;
-  status?: (typeof SERVER_STATUSES)[number];
+  status?: Status;
   subState?: string | null;
   isolationReason?: string | null;
 }

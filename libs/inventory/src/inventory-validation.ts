@@ -1,4 +1,5 @@
-import { IMPORTABLE_STATUSES, InventoryFile, SERVER_STATUSES } from './inventory-file';
+import { SERVER_STATUSES } from '@app/lifecycle';
+import { IMPORTABLE_STATUSES, InventoryFile } from './inventory-file';
 
 export interface InventoryProblem {
   /** Where: `servers[12]`. */

@@ -1,4 +1,3 @@
-export { assessQuota, decideQuota, type Charge, type QuotaAssessment, type QuotaFigures, type QuotaRequest, type Requested } from './quota-rules';
-export { assertReferencesExist, contractRefusal, type QuotaSubject, type ReferenceFacts } from './references';
-export { QuotaRepository, readingOf, type FiguresRow, type QuotaReading } from './quota.repository';
-export { checkQuota, type QuotaCheck } from './quota-check';
+export { assessmentOf, type AssessmentRow, type QuotaAssessment, type QuotaFigures, type QuotaRequest, type QuotaSubject, type Requested } from './quota-assessment';
+export { isMissingReference, refusalOf } from './quota-refusals';
+export { QuotaRepository } from './quota.repository';

@@ -1,8 +1,15 @@
 import { PrismaService } from '@app/database';
+import { SERVER_STATUSES } from '@app/lifecycle';
 
 /** When staff last changed the client or contract `id` (an SQL expression), '-infinity' when never. */
 const LAST_CHANGE = (entity: 'client' | 'contract', id: string) =>
   `COALESCE((SELECT MAX(e."occurredAt") FROM "AuditEntry" e WHERE e."entity" = '${entity}' AND e."entityId" = ${id}), '-infinity')`;
+
+/** The counter columns of PoolCounter: one per server status (libs/lifecycle), and open allocations per quota. */
+const COUNTER_COLUMNS = [...SERVER_STATUSES, 'committedInUse', 'onDemandInUse'];
+const STATUS_RECOUNTS = SERVER_STATUSES.map(
+  (status) => `(SELECT COUNT(*)::int FROM "Server" s WHERE s."instanceTypeId" = pc."instanceTypeId" AND s."status" = '${status}') AS "${status}_recounted"`,
+).join(',\n        ');
 
 /**
  * Every invariant of allocation and quota, checked in SQL over the whole database (the tests, the
@@ -45,7 +52,7 @@ export async function invariantViolations(prisma: PrismaService, defaultOnDemand
         SELECT COALESCE(SUM(GREATEST(cc."quantity" - (SELECT COUNT(*) FROM "Allocation" a WHERE a."contractId" = cc."contractId"
           AND a."instanceTypeId" = it."id" AND a."quota" = 'COMMITTED' AND a."endedAt" IS NULL), 0)), 0)::int AS n
         FROM "ContractCommitment" cc JOIN "Contract" k ON k."contractId" = cc."contractId"
-        WHERE cc."instanceTypeId" = it."id" AND k."startsAt" <= now() AND (k."endsAt" IS NULL OR k."endsAt" > now())
+        WHERE cc."instanceTypeId" = it."id" AND "contract_valid_at"(k."startsAt", k."endsAt", now() AT TIME ZONE 'UTC')
       ) reserved ON TRUE
       WHERE NOT EXISTS (SELECT 1 FROM "Server" s WHERE s."instanceTypeId" = it."id" AND s."status" IN ('baselining', 'isolated', 'quarantined'))
         AND avail.n < reserved.n
@@ -53,20 +60,11 @@ export async function invariantViolations(prisma: PrismaService, defaultOnDemand
                         WHERE cc."instanceTypeId" = it."id"
                           AND e."occurredAt" >= COALESCE((SELECT MAX(a."startedAt") FROM "Allocation" a WHERE a."instanceTypeId" = it."id"), '-infinity'))`,
     poolCounterDrift: await q`
-      SELECT pc."instanceTypeId", pc."available", pc."allocated", pc."baselining", pc."isolated", pc."quarantined", pc."retired", pc."committedInUse", pc."onDemandInUse", recount.*
-      FROM "PoolCounter" pc JOIN LATERAL (SELECT
-        (SELECT COUNT(*)::int FROM "Server" s WHERE s."instanceTypeId" = pc."instanceTypeId" AND s."status" = 'available') AS available_recounted,
-        (SELECT COUNT(*)::int FROM "Server" s WHERE s."instanceTypeId" = pc."instanceTypeId" AND s."status" = 'allocated') AS allocated_recounted,
-        (SELECT COUNT(*)::int FROM "Server" s WHERE s."instanceTypeId" = pc."instanceTypeId" AND s."status" = 'baselining') AS baselining_recounted,
-        (SELECT COUNT(*)::int FROM "Server" s WHERE s."instanceTypeId" = pc."instanceTypeId" AND s."status" = 'isolated') AS isolated_recounted,
-        (SELECT COUNT(*)::int FROM "Server" s WHERE s."instanceTypeId" = pc."instanceTypeId" AND s."status" = 'quarantined') AS quarantined_recounted,
-        (SELECT COUNT(*)::int FROM "Server" s WHERE s."instanceTypeId" = pc."instanceTypeId" AND s."status" = 'retired') AS retired_recounted,
-        (SELECT COUNT(*)::int FROM "Allocation" a WHERE a."instanceTypeId" = pc."instanceTypeId" AND a."endedAt" IS NULL AND a."quota" = 'COMMITTED') AS committed_recounted,
-        (SELECT COUNT(*)::int FROM "Allocation" a WHERE a."instanceTypeId" = pc."instanceTypeId" AND a."endedAt" IS NULL AND a."quota" = 'ON_DEMAND') AS on_demand_recounted
+      SELECT pc.*, recount.* FROM "PoolCounter" pc JOIN LATERAL (SELECT ${STATUS_RECOUNTS},
+        (SELECT COUNT(*)::int FROM "Allocation" a WHERE a."instanceTypeId" = pc."instanceTypeId" AND a."endedAt" IS NULL AND a."quota" = 'COMMITTED') AS "committedInUse_recounted",
+        (SELECT COUNT(*)::int FROM "Allocation" a WHERE a."instanceTypeId" = pc."instanceTypeId" AND a."endedAt" IS NULL AND a."quota" = 'ON_DEMAND') AS "onDemandInUse_recounted"
       ) recount ON TRUE
-      WHERE (pc."available", pc."allocated", pc."baselining", pc."isolated", pc."quarantined", pc."retired", pc."committedInUse", pc."onDemandInUse")
-        IS DISTINCT FROM (recount.available_recounted, recount.allocated_recounted, recount.baselining_recounted, recount.isolated_recounted,
-                          recount.quarantined_recounted, recount.retired_recounted, recount.committed_recounted, recount.on_demand_recounted)`,
+      WHERE ${COUNTER_COLUMNS.map((c) => `pc."${c}" IS DISTINCT FROM recount."${c}_recounted"`).join(' OR ')}`,
     poolWithoutCounter: await q`
       SELECT it."id" FROM "InstanceType" it LEFT JOIN "PoolCounter" pc ON pc."instanceTypeId" = it."id" WHERE pc."instanceTypeId" IS NULL`,
     clientCounterDrift: await q`

@@ -16,13 +16,13 @@ export function dbCommands(context: AdminContext): Command {
     );
 
   db.command('new-migration')
-    .description('Write the next migration from the changes made to prisma/schema.prisma')
+    .description('Write the next migration from the changes made to prisma/schema.prisma and prisma/sql/')
     .argument('<name>', 'what the migration does, in snake_case')
     .action((name: string) =>
       context.run(async ({ databaseUrl }) => {
         if (!/^[a-z0-9_]+$/.test(name)) throw new Error('The migration name must be snake_case (a-z, 0-9, _)');
         const folder = await writeNextMigration(name, databaseUrl);
-        return { data: { folder: folder ?? null }, text: folder ? `Wrote ${folder}` : 'schema.prisma has no changes since the last migration.' };
+        return { data: { folder: folder ?? null }, text: folder ? `Wrote ${folder}` : 'Neither prisma/schema.prisma nor prisma/sql/ changed since the last migration.' };
       }),
     );
 

@@ -3,7 +3,10 @@ import type { Response } from 'express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { ApiKeyService } from '@app/auth';
 import { AppConfig } from '@app/config';
+import { CapacityRepository } from '@app/capacity';
 import { PrismaService } from '@app/database';
+import { DeliveryQueueRepository } from '@app/events';
+import { SERVER_STATUSES } from '@app/lifecycle';
 import { DomainError, ErrorCode } from '@app/errors';
 import { Metrics } from '@app/metrics';
 
@@ -16,6 +19,8 @@ export class MetricsController {
     private readonly prisma: PrismaService,
     private readonly config: AppConfig,
     private readonly apiKeys: ApiKeyService,
+    private readonly capacity: CapacityRepository,
+    private readonly deliveries: DeliveryQueueRepository,
   ) {
     metrics.onScrape(() => this.readFigures());
   }
@@ -38,18 +43,14 @@ export class MetricsController {
     this.metrics.databasePool.set({ state: 'in_use' }, pool.inUse);
     this.metrics.databasePool.set({ state: 'idle' }, pool.idle);
     this.metrics.databasePool.set({ state: 'waiting' }, pool.waiting);
-    const [pools, [outbox]] = await Promise.all([
-      this.prisma.sql.rows<Record<string, number>>(`SELECT it."locationId", pc.* FROM "PoolCounter" pc JOIN "InstanceType" it ON it."id" = pc."instanceTypeId"`),
-      this.prisma.sql.rows<{ pending: number; oldest: number | null }>(
-        `SELECT count(*)::int AS pending, EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC') - min("createdAt"))::float8 AS oldest FROM "HookDelivery" WHERE "state" = 'pending'`),
-    ]);
+    const [pools, backlog] = await Promise.all([this.capacity.serversByPool(), this.deliveries.backlog()]);
     this.metrics.servers.reset();
     for (const p of pools) {
-      for (const status of ['available', 'allocated', 'baselining', 'isolated', 'quarantined', 'retired']) {
-        this.metrics.servers.set({ location: String(p.locationId), instance_type: String(p.instanceTypeId), status }, p[status]);
+      for (const status of SERVER_STATUSES) {
+        this.metrics.servers.set({ location: String(p.locationId), instance_type: String(p.instanceTypeId), status }, p.servers[status]);
       }
     }
-    this.metrics.pendingDeliveries.set(outbox.pending);
-    this.metrics.oldestPendingAge.set(outbox.oldest ?? 0);
+    this.metrics.pendingDeliveries.set(backlog.pending);
+    this.metrics.oldestPendingAge.set(backlog.oldestSeconds);
   }
 }

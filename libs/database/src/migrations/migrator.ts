@@ -1,15 +1,15 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MIGRATIONS_DIR, SCHEMA_FILE } from '../project-paths';
+import { migrationFolders } from './migration-checksums';
 import { EngineLog, withSchemaEngine } from './schema-engine';
 
 const LOCKFILE = 'migration_lock.toml';
 const NO_FILTERS = { externalTables: [], externalEnums: [] };
 
 async function readMigrationsList() {
-  const entries = await readdir(MIGRATIONS_DIR, { withFileTypes: true });
-  const folders = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const folders = await migrationFolders();
   const migrationDirectories = await Promise.all(
     folders.map(async (folder) => ({
       path: folder,

@@ -1,0 +1,22 @@
+-- Events: the JSON of a server and of an allocation in every payload (ServerEventPayload in
+-- libs/events/src/event-types.ts), and one delivery per enabled hook that wants an event, written by
+-- the statement that writes the event (the transactional outbox: nothing is lost between a commit and the dispatcher).
+CREATE OR REPLACE FUNCTION "event_server"(s "Server") RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+  SELECT jsonb_build_object('id', s."id", 'hostname', s."hostname", 'locationId', s."locationId", 'instanceTypeId', s."instanceTypeId")
+$$;
+
+CREATE OR REPLACE FUNCTION "event_allocation"(a "Allocation") RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE WHEN a."id" IS NULL THEN NULL ELSE jsonb_build_object(
+    'id', a."id", 'clientId', a."clientId", 'contractId', a."contractId", 'quota', a."quota",
+    'startedAt', to_char(a."startedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'endedAt', to_char(a."endedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+    'endedBy', a."endedBy") END
+$$;
+
+CREATE OR REPLACE FUNCTION "deliver_to_hooks"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO "HookDelivery" ("hookId", "eventId", "serverId", "sequence")
+  SELECT h."id", e."id", e."serverId", e."sequence"
+  FROM new_events e JOIN "Hook" h ON h."enabled" AND (cardinality(h."eventTypes") = 0 OR e."type" = ANY(h."eventTypes"));
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER "OutboxEvent_deliveries" AFTER INSERT ON "OutboxEvent" REFERENCING NEW TABLE AS new_events FOR EACH STATEMENT EXECUTE FUNCTION "deliver_to_hooks"();

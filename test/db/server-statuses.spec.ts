@@ -1,0 +1,47 @@
+import { ServerStatus } from '@app/database';
+import { SERVER_STATUSES } from '@app/lifecycle';
+import { invariantViolations, NO_VIOLATIONS } from '@app/server-commands';
+import { DbFixture, openTestDatabase } from '../support/db';
+import { createPool } from '../support/factories';
+
+/** The list of server statuses is libs/lifecycle's SERVER_STATUSES; the database's forms of it agree. */
+describe('server statuses', () => {
+  let f: DbFixture;
+
+  beforeAll(async () => {
+    f = await openTestDatabase();
+  });
+  afterAll(() => f.close());
+
+  it('are the values of the ServerStatus enum, in the database and in the Prisma client', async () => {
+    const [{ statuses }] = await f.prisma.sql.rows<{ statuses: string[] }>(`SELECT enum_range(NULL::"ServerStatus")::text[] AS statuses`);
+    expect(statuses).toEqual([...SERVER_STATUSES]);
+    expect(Object.values(ServerStatus)).toEqual([...SERVER_STATUSES]);
+  });
+
+  it('each have their column in PoolCounter, kept by count_servers as servers enter, change and leave each status', async () => {
+    const columns = await f.prisma.sql.rows<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_name = 'PoolCounter'`);
+    expect(columns.map((c) => c.column_name)).toEqual(expect.arrayContaining([...SERVER_STATUSES]));
+
+    // This database is the suite's own: without the checks that tie a status to its allocation and
+    // sub-state, a server can be put in any status by one statement, and the counter must follow.
+    await f.prisma.sql.rows(`ALTER TABLE "Server" DROP CONSTRAINT "Server_allocation_matches_status",
+      DROP CONSTRAINT "Server_substate_matches_status", DROP CONSTRAINT "Server_quarantine_remembers_status"`);
+    const pool = await createPool(f.prisma, SERVER_STATUSES.length);
+    const counter = async () => (await f.prisma.poolCounter.findUniqueOrThrow({ where: { instanceTypeId: pool.instanceTypeId } })) as unknown as Record<string, number>;
+    const byStatus = (counts: Record<string, number>) => Object.fromEntries(SERVER_STATUSES.map((s) => [s, counts[s]]));
+    const setStatus = (ids: number[], statuses: string[]) =>
+      f.prisma.sql.rows(`UPDATE "Server" s SET "status" = t.status::"ServerStatus" FROM unnest($1::int[], $2::text[]) AS t(id, status) WHERE s."id" = t.id`, [ids, statuses]);
+
+    await setStatus(pool.serverIds, [...SERVER_STATUSES]);
+    expect(byStatus(await counter())).toEqual(Object.fromEntries(SERVER_STATUSES.map((s) => [s, 1])));
+    await setStatus(pool.serverIds, [...SERVER_STATUSES].reverse());
+    expect(byStatus(await counter())).toEqual(Object.fromEntries(SERVER_STATUSES.map((s) => [s, 1])));
+    await setStatus(pool.serverIds, SERVER_STATUSES.map(() => SERVER_STATUSES[0]));
+    expect(byStatus(await counter())).toEqual(Object.fromEntries(SERVER_STATUSES.map((s, i) => [s, i === 0 ? SERVER_STATUSES.length : 0])));
+    expect((await invariantViolations(f.prisma, 10)).poolCounterDrift).toEqual(NO_VIOLATIONS.poolCounterDrift);
+
+    await f.prisma.sql.rows(`DELETE FROM "Server" WHERE "id" = ANY($1::int[])`, [pool.serverIds]);
+    expect(byStatus(await counter())).toEqual(Object.fromEntries(SERVER_STATUSES.map((s) => [s, 0])));
+  });
+});
