@@ -1,4 +1,4 @@
-import { createClient, createContract, createPool, Pool } from '../support/factories';
+import { createClient, createContract, createPool } from '../support/factories';
 import { serverCommands, ServerCommandsClient } from '../support/server-commands-client';
 import { startTestApp, TestApp } from '../support/test-app';
 

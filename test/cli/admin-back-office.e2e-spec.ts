@@ -27,7 +27,7 @@ describe('Admin command line: reports, clients, contracts, servers', () => {
     expect(lines[0]).toMatch(/^location\s+instance type\s+available\s+allocated/);
     expect(lines[1]).toMatch(/^-+\s+-+/);
     expect(lines[2]).toMatch(/^\s*28\s+229 bm7\.std\.8\s+2\s+0\s+0\s+1\s+0\s+0\s+2\s+0\s+2\s+0\s+0$/);
-    expect(lines.every((line) => !/\x1b\[/.test(line))).toBe(true);
+    expect(lines.every((line) => !line.includes('\u001b['))).toBe(true);
   });
 
   it('sets and lists clients', () => {

@@ -101,7 +101,7 @@ export async function startMetalworksSim(options: MetalworksSimOptions): Promise
     await dataOf(allocator.PUT('/api/hooks', { body: hook }));
   } catch (error) {
     server.close();
-    throw new Error(`Could not register the MetalWorks simulator's hook: ${(error as Error).message}`);
+    throw new Error(`Could not register the MetalWorks simulator's hook: ${(error as Error).message}`, { cause: error });
   }
   log(`MetalWorks simulator on ${url}: Back to Baseline takes ${options.delaySeconds} s, ${Math.round(options.failRate * 100)}% fail`);
 

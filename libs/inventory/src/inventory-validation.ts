@@ -1,5 +1,5 @@
 import { SERVER_STATUSES } from '@app/lifecycle';
-import { IMPORTABLE_STATUSES, InventoryFile } from './inventory-file';
+import { IMPORTABLE_STATUSES } from './inventory-file';
 
 export interface InventoryProblem {
   /** Where: `servers[12]`. */
