@@ -5,13 +5,25 @@ import tseslint from 'typescript-eslint';
 
 /** The linter holds the shape; Prettier (.prettierrc) holds the format. `npm run lint` runs both. */
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'libs/database/src/generated/', 'libs/client/src/generated/', '.data/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'coverage/',
+      'libs/database/src/generated/',
+      'libs/client/src/generated/',
+      '.data/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: globals.node },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
     },
   },
   {

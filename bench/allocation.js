@@ -31,13 +31,27 @@ const CONCURRENCIES = options.clients.split(',').map(Number);
 const INSTANCES = options.instances.split(',').map(Number);
 
 function admin(env, ...args) {
-  return JSON.parse(execFileSync(process.execPath, ['dist/apps/admin/src/main.js', '--json', ...args], { env, encoding: 'utf8', maxBuffer: 1 << 30 }));
+  return JSON.parse(
+    execFileSync(process.execPath, ['dist/apps/admin/src/main.js', '--json', ...args], {
+      env,
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+    }),
+  );
 }
 
 function startService(env) {
   const profile = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${options.profile}`] : [];
   const child = spawn(process.execPath, [...profile, 'dist/apps/allocator/src/main.js'], {
-    env: { ...env, PORT: '0', HOST: '127.0.0.1', METALWORKS_SIM: 'false', DEMO_DATA: 'false', MIGRATE_ON_START: 'false', ON_DEMAND_DEFAULT_LIMIT: String(FLEET.onDemandLimit) },
+    env: {
+      ...env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      METALWORKS_SIM: 'false',
+      DEMO_DATA: 'false',
+      MIGRATE_ON_START: 'false',
+      ON_DEMAND_DEFAULT_LIMIT: String(FLEET.onDemandLimit),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -53,7 +67,15 @@ function startService(env) {
       child.stderr.off('data', onData);
       child.stdout.resume();
       child.stderr.resume();
-      resolve({ url: listening[1], pid: child.pid, stop: () => new Promise((done) => { child.once('exit', done); child.kill('SIGTERM'); }) });
+      resolve({
+        url: listening[1],
+        pid: child.pid,
+        stop: () =>
+          new Promise((done) => {
+            child.once('exit', done);
+            child.kill('SIGTERM');
+          }),
+      });
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
@@ -70,14 +92,24 @@ function cpuSeconds(pid) {
 function call(agent, base, key, method, path, body) {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(`${base}${path}`, {
-      method, agent,
-      headers: { 'x-api-key': key, ...(payload && { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }) },
-    }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, body: JSON.parse(Buffer.concat(chunks).toString() || 'null') }));
-    });
+    const req = http.request(
+      `${base}${path}`,
+      {
+        method,
+        agent,
+        headers: {
+          'x-api-key': key,
+          ...(payload && { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+        },
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode, body: JSON.parse(Buffer.concat(chunks).toString() || 'null') }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -96,31 +128,66 @@ async function driveServices(services, key, concurrency) {
   const cpuBefore = cpuOfAll();
   const started = process.hrtime.bigint();
   const deadline = Date.now() + SECONDS * 1000;
-  const fail = (what, answer) => failures.set(`${what} ${answer.status} ${answer.body?.code ?? ''}`, (failures.get(`${what} ${answer.status} ${answer.body?.code ?? ''}`) ?? 0) + 1);
-  await Promise.all(Array.from({ length: concurrency }, async (_, worker) => {
-    const clientId = 1 + (worker % FLEET.clients);
-    const service = services[worker % services.length];
-    for (let n = worker; Date.now() < deadline; n++) {
-      const pool = n % FLEET.pools;
-      const body = { locationId: FLEET.locationId, instanceTypeId: FLEET.firstPool + pool, clientId, contractId: `BENCH-${clientId}`, overflow: true };
-      const t0 = process.hrtime.bigint();
-      const allocated = await call(agent, service.url, key, 'POST', '/api/server/allocate', body);
-      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      if (allocated.status !== 200) { fail('allocate', allocated); continue; }
-      const serverId = allocated.body.server.id;
-      const released = await call(agent, service.url, key, 'DELETE', `/api/client/${clientId}/server/${serverId}/allocate`);
-      if (released.status !== 200) { fail('deallocate', released); continue; }
-      const available = await call(agent, service.url, key, 'POST', `/api/server/${serverId}/available`);
-      if (available.status !== 200) { fail('available', available); continue; }
-      cycles++;
-    }
-  }));
+  const fail = (what, answer) =>
+    failures.set(
+      `${what} ${answer.status} ${answer.body?.code ?? ''}`,
+      (failures.get(`${what} ${answer.status} ${answer.body?.code ?? ''}`) ?? 0) + 1,
+    );
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      const clientId = 1 + (worker % FLEET.clients);
+      const service = services[worker % services.length];
+      for (let n = worker; Date.now() < deadline; n++) {
+        const pool = n % FLEET.pools;
+        const body = {
+          locationId: FLEET.locationId,
+          instanceTypeId: FLEET.firstPool + pool,
+          clientId,
+          contractId: `BENCH-${clientId}`,
+          overflow: true,
+        };
+        const t0 = process.hrtime.bigint();
+        const allocated = await call(agent, service.url, key, 'POST', '/api/server/allocate', body);
+        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        if (allocated.status !== 200) {
+          fail('allocate', allocated);
+          continue;
+        }
+        const serverId = allocated.body.server.id;
+        const released = await call(
+          agent,
+          service.url,
+          key,
+          'DELETE',
+          `/api/client/${clientId}/server/${serverId}/allocate`,
+        );
+        if (released.status !== 200) {
+          fail('deallocate', released);
+          continue;
+        }
+        const available = await call(agent, service.url, key, 'POST', `/api/server/${serverId}/available`);
+        if (available.status !== 200) {
+          fail('available', available);
+          continue;
+        }
+        cycles++;
+      }
+    }),
+  );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const cpu = cpuOfAll() - cpuBefore;
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-  return { cycles, seconds, cyclesPerSecond: cycles / seconds, p50: at(0.5), p99: at(0.99), cpuMsPerCommand: (cpu * 1000) / (cycles * 3 || 1), failures };
+  return {
+    cycles,
+    seconds,
+    cyclesPerSecond: cycles / seconds,
+    p50: at(0.5),
+    p99: at(0.99),
+    cpuMsPerCommand: (cpu * 1000) / (cycles * 3 || 1),
+    failures,
+  };
 }
 
 async function measure(servers) {
@@ -128,13 +195,24 @@ async function measure(servers) {
     const file = join(mkdtempSync(join(tmpdir(), 'bm-bench-')), 'fleet.json');
     writeFileSync(file, JSON.stringify(fleetFile(servers)));
     admin(env, 'inventory', 'import', file);
-    const { secret } = admin(env, 'api-key', 'create', '--name', 'bench', '--scopes', 'server:allocate,server:deallocate,server:available');
+    const { secret } = admin(
+      env,
+      'api-key',
+      'create',
+      '--name',
+      'bench',
+      '--scopes',
+      'server:allocate,server:deallocate,server:available',
+    );
     const rows = [];
     for (const instances of INSTANCES) {
       const services = await Promise.all(Array.from({ length: instances }, () => startService(env)));
       try {
         for (const concurrency of CONCURRENCIES) {
-          await driveServices(services, secret, concurrency).then(() => undefined, () => undefined); // warm-up is not measured
+          await driveServices(services, secret, concurrency).then(
+            () => undefined,
+            () => undefined,
+          ); // warm-up is not measured
           const result = await driveServices(services, secret, concurrency);
           rows.push({ servers, instances, concurrency, service: result });
         }
@@ -153,16 +231,42 @@ async function measure(servers) {
 /** The invariants in SQL (`admin db check`): rows that break a rule, by rule. */
 function checkInvariants(env) {
   const { violations } = admin({ ...env, ON_DEMAND_DEFAULT_LIMIT: String(FLEET.onDemandLimit) }, 'db', 'check');
-  return Object.entries(violations).filter(([, rows]) => rows.length).map(([name, rows]) => `${name}: ${rows.length}`);
+  return Object.entries(violations)
+    .filter(([, rows]) => rows.length)
+    .map(([name, rows]) => `${name}: ${rows.length}`);
 }
 
 function table(rows) {
-  const header = ['servers', 'instances', 'clients', 'cycles/s', 'ceiling cycles/s', 'ratio', 'alloc p50 ms', 'alloc p99 ms', 'ceiling ms/cycle', 'p50/ceiling', 'CPU ms/command', 'failures'];
-  const lines = rows.map(({ servers, instances, concurrency, service: s, ceiling: c }) => [
-    servers, instances, concurrency, s.cyclesPerSecond.toFixed(0), c.cyclesPerSecond.toFixed(0), (s.cyclesPerSecond / c.cyclesPerSecond).toFixed(2),
-    s.p50.toFixed(1), s.p99.toFixed(1), c.latencyMs.toFixed(1), (s.p50 / c.latencyMs).toFixed(2), s.cpuMsPerCommand.toFixed(2),
-    [...s.failures].map(([k, v]) => `${k}×${v}`).join(' ') || '0',
-  ].map(String));
+  const header = [
+    'servers',
+    'instances',
+    'clients',
+    'cycles/s',
+    'ceiling cycles/s',
+    'ratio',
+    'alloc p50 ms',
+    'alloc p99 ms',
+    'ceiling ms/cycle',
+    'p50/ceiling',
+    'CPU ms/command',
+    'failures',
+  ];
+  const lines = rows.map(({ servers, instances, concurrency, service: s, ceiling: c }) =>
+    [
+      servers,
+      instances,
+      concurrency,
+      s.cyclesPerSecond.toFixed(0),
+      c.cyclesPerSecond.toFixed(0),
+      (s.cyclesPerSecond / c.cyclesPerSecond).toFixed(2),
+      s.p50.toFixed(1),
+      s.p99.toFixed(1),
+      c.latencyMs.toFixed(1),
+      (s.p50 / c.latencyMs).toFixed(2),
+      s.cpuMsPerCommand.toFixed(2),
+      [...s.failures].map(([k, v]) => `${k}×${v}`).join(' ') || '0',
+    ].map(String),
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   return [header, ...lines].map((l) => l.map((v, i) => v.padStart(widths[i])).join('  ')).join('\n');
 }
@@ -176,8 +280,12 @@ async function main() {
   console.log(table(rows));
   if (options['compare-fleet']) {
     for (const concurrency of CONCURRENCIES) {
-      const [small, large] = fleets.map((servers) => rows.find((r) => r.servers === servers && r.concurrency === concurrency && r.instances === INSTANCES[0]));
-      console.log(`allocate p50 at ${large.servers} / at ${small.servers} servers, ${concurrency} clients: ${(large.service.p50 / small.service.p50).toFixed(2)}`);
+      const [small, large] = fleets.map((servers) =>
+        rows.find((r) => r.servers === servers && r.concurrency === concurrency && r.instances === INSTANCES[0]),
+      );
+      console.log(
+        `allocate p50 at ${large.servers} / at ${small.servers} servers, ${concurrency} clients: ${(large.service.p50 / small.service.p50).toFixed(2)}`,
+      );
     }
   }
   const violations = results.flatMap((r) => r.violations);

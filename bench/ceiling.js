@@ -7,7 +7,12 @@ const { Client } = require('pg');
 const { FLEET } = require('./fleet');
 
 const SCRIPT = join(__dirname, 'ceiling.sql');
-const VARIABLES = { pools: FLEET.pools, clients: FLEET.clients, first_pool: FLEET.firstPool, location: FLEET.locationId };
+const VARIABLES = {
+  pools: FLEET.pools,
+  clients: FLEET.clients,
+  first_pool: FLEET.firstPool,
+  location: FLEET.locationId,
+};
 
 function hasPgbench() {
   return spawnSync('pgbench', ['--version']).status === 0;
@@ -15,11 +20,34 @@ function hasPgbench() {
 
 function withPgbench(url, concurrency, seconds) {
   const u = new URL(url);
-  const args = ['-n', '-c', String(concurrency), '-j', '2', '-T', String(seconds), '-f', SCRIPT,
+  const args = [
+    '-n',
+    '-c',
+    String(concurrency),
+    '-j',
+    '2',
+    '-T',
+    String(seconds),
+    '-f',
+    SCRIPT,
     ...Object.entries(VARIABLES).flatMap(([k, v]) => ['-D', `${k}=${v}`]),
-    '-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres'), u.pathname.slice(1)];
-  const out = execFileSync('pgbench', args, { encoding: 'utf8', env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) } });
-  return { driver: 'pgbench', cyclesPerSecond: Number(/tps = ([\d.]+)/.exec(out)[1]), latencyMs: Number(/latency average = ([\d.]+) ms/.exec(out)[1]) };
+    '-h',
+    u.hostname,
+    '-p',
+    u.port || '5432',
+    '-U',
+    decodeURIComponent(u.username || 'postgres'),
+    u.pathname.slice(1),
+  ];
+  const out = execFileSync('pgbench', args, {
+    encoding: 'utf8',
+    env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) },
+  });
+  return {
+    driver: 'pgbench',
+    cyclesPerSecond: Number(/tps = ([\d.]+)/.exec(out)[1]),
+    latencyMs: Number(/latency average = ([\d.]+) ms/.exec(out)[1]),
+  };
 }
 
 function literal(db, value) {
@@ -32,7 +60,10 @@ function parseScript(text) {
   let sql = '';
   for (const line of text.split('\n').map((l) => l.replace(/--.*$/, '').trimEnd())) {
     const set = /^\\set (\w+) (.+)$/.exec(line);
-    if (set) { steps.push({ set: set[1], expression: set[2] }); continue; }
+    if (set) {
+      steps.push({ set: set[1], expression: set[2] });
+      continue;
+    }
     sql += `${line}\n`;
     const end = /(;|\\gset)\s*$/.exec(line);
     if (!end) continue;
@@ -44,9 +75,16 @@ function parseScript(text) {
 
 function evaluate(expression, vars) {
   const random = /^random\((.+), (.+)\)$/.exec(expression);
-  const value = (e) => e.trim().split(/\s*([+-])\s*/).reduce((acc, part, i, all) => (i % 2 ? acc : (all[i - 1] === '-' ? acc - term(part) : acc + term(part))), 0);
+  const value = (e) =>
+    e
+      .trim()
+      .split(/\s*([+-])\s*/)
+      .reduce((acc, part, i, all) => (i % 2 ? acc : all[i - 1] === '-' ? acc - term(part) : acc + term(part)), 0);
   const term = (t) => (t.startsWith(':') ? Number(vars[t.slice(1)]) : Number(t));
-  if (random) { const lo = value(random[1]); return lo + Math.floor(Math.random() * (value(random[2]) - lo + 1)); }
+  if (random) {
+    const lo = value(random[1]);
+    return lo + Math.floor(Math.random() * (value(random[2]) - lo + 1));
+  }
   return value(expression);
 }
 
@@ -55,29 +93,36 @@ async function withPg(url, concurrency, seconds) {
   const deadline = Date.now() + seconds * 1000;
   let cycles = 0;
   let busyMs = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    const db = new Client({ connectionString: url });
-    // A worker that failed leaves the others running; their connections end with the scratch database.
-    db.on('error', () => undefined);
-    await db.connect();
-    try {
-      while (Date.now() < deadline) {
-        const vars = { ...VARIABLES };
-        const t0 = Date.now();
-        for (const step of steps) {
-          if (step.set) { vars[step.set] = evaluate(step.expression, vars); continue; }
-          // Substituted into the text as pgbench does, so that a variable takes the type its place gives it.
-          const text = step.sql.replace(/(?<!:):(\w+)/g, (found, name) => (name in vars ? literal(db, vars[name]) : found));
-          const { rows } = await db.query(text);
-          if (step.gset) Object.assign(vars, rows[0]);
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      const db = new Client({ connectionString: url });
+      // A worker that failed leaves the others running; their connections end with the scratch database.
+      db.on('error', () => undefined);
+      await db.connect();
+      try {
+        while (Date.now() < deadline) {
+          const vars = { ...VARIABLES };
+          const t0 = Date.now();
+          for (const step of steps) {
+            if (step.set) {
+              vars[step.set] = evaluate(step.expression, vars);
+              continue;
+            }
+            // Substituted into the text as pgbench does, so that a variable takes the type its place gives it.
+            const text = step.sql.replace(/(?<!:):(\w+)/g, (found, name) =>
+              name in vars ? literal(db, vars[name]) : found,
+            );
+            const { rows } = await db.query(text);
+            if (step.gset) Object.assign(vars, rows[0]);
+          }
+          busyMs += Date.now() - t0;
+          cycles++;
         }
-        busyMs += Date.now() - t0;
-        cycles++;
+      } finally {
+        await db.end();
       }
-    } finally {
-      await db.end();
-    }
-  }));
+    }),
+  );
   return { driver: 'pg', cyclesPerSecond: cycles / seconds, latencyMs: busyMs / cycles };
 }
 

@@ -15,18 +15,33 @@ async function main() {
   await withScratchDatabase(async ({ url, env }) => {
     let received = 0;
     let firstAt;
-    const receiver = createServer((req, res) => req.resume().on('end', () => { firstAt ??= process.hrtime.bigint(); received++; res.writeHead(200).end(); }));
+    const receiver = createServer((req, res) =>
+      req.resume().on('end', () => {
+        firstAt ??= process.hrtime.bigint();
+        received++;
+        res.writeHead(200).end();
+      }),
+    );
     await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const db = new Client({ connectionString: url });
     await db.connect();
-    await db.query(`INSERT INTO "Hook" ("name", "url", "eventTypes", "secret") VALUES ('bench', $1, '{}', 'whsec_bench_0123456789')`, [`http://127.0.0.1:${receiver.address().port}/`]);
-    await db.query(`
+    await db.query(
+      `INSERT INTO "Hook" ("name", "url", "eventTypes", "secret") VALUES ('bench', $1, '{}', 'whsec_bench_0123456789')`,
+      [`http://127.0.0.1:${receiver.address().port}/`],
+    );
+    await db.query(
+      `
       INSERT INTO "OutboxEvent" ("id", "type", "serverId", "payload")
-      SELECT gen_random_uuid(), 'server.available', 1 + (i % ${SERVERS}), '{"server":{"id":1}}'::jsonb FROM generate_series(1, $1) AS i`, [events]);
+      SELECT gen_random_uuid(), 'server.available', 1 + (i % ${SERVERS}), '{"server":{"id":1}}'::jsonb FROM generate_series(1, $1) AS i`,
+      [events],
+    );
     // The outbox's trigger has queued one delivery per event for the hook.
 
     const started = process.hrtime.bigint();
-    const service = spawn(process.execPath, ['dist/apps/allocator/src/main.js'], { env: { ...env, PORT: '0', HOST: '127.0.0.1', DISPATCH_INTERVAL: '50ms', HOOK_ALLOWED_TARGETS: '127.0.0.1' }, stdio: 'ignore' });
+    const service = spawn(process.execPath, ['dist/apps/allocator/src/main.js'], {
+      env: { ...env, PORT: '0', HOST: '127.0.0.1', DISPATCH_INTERVAL: '50ms', HOOK_ALLOWED_TARGETS: '127.0.0.1' },
+      stdio: 'ignore',
+    });
     try {
       for (;;) {
         const { rows } = await db.query(`SELECT COUNT(*)::int AS n FROM "HookDelivery" WHERE "state" = 'delivered'`);
@@ -36,8 +51,10 @@ async function main() {
       const now = process.hrtime.bigint();
       const seconds = Number(now - started) / 1e9;
       const delivering = Number(now - firstAt) / 1e9;
-      console.log(`${events} events over ${SERVERS} servers delivered in ${seconds.toFixed(1)} s (service start included): ${Math.round(events / seconds)} events/s; `
-        + `from the first delivery on: ${Math.round(events / delivering)} events/s; receiver saw ${received} requests`);
+      console.log(
+        `${events} events over ${SERVERS} servers delivered in ${seconds.toFixed(1)} s (service start included): ${Math.round(events / seconds)} events/s; ` +
+          `from the first delivery on: ${Math.round(events / delivering)} events/s; receiver saw ${received} requests`,
+      );
     } finally {
       service.kill('SIGKILL');
       await db.end();

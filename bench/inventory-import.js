@@ -14,10 +14,25 @@ function inventory() {
   const file = {
     locations: [{ id: 1, name: 'Bench', shortName: 'bn', countryName: 'Netherlands', countryShortName: 'NL' }],
     instanceTypes: Array.from({ length: 10 }, (_, i) => ({
-      id: 100 + i, locationId: 1, name: `bm.bench.${i}`, sockets: 1, cores: 8, memory: 16, memoryType: 'std', storage: 480, storageType: 'ssd', generationName: 'Bench', pricePerHour: 31,
+      id: 100 + i,
+      locationId: 1,
+      name: `bm.bench.${i}`,
+      sockets: 1,
+      cores: 8,
+      memory: 16,
+      memoryType: 'std',
+      storage: 480,
+      storageType: 'ssd',
+      generationName: 'Bench',
+      pricePerHour: 31,
     })),
     servers: Array.from({ length: servers }, (_, i) => ({
-      id: 1_000_000 + i, hostname: `bench${i}.example.net`, locationId: 1, instanceTypeId: 100 + (i % 10), rack: `R${i % 400}`, serviceTag: `B${i}`,
+      id: 1_000_000 + i,
+      hostname: `bench${i}.example.net`,
+      locationId: 1,
+      instanceTypeId: 100 + (i % 10),
+      rack: `R${i % 400}`,
+      serviceTag: `B${i}`,
     })),
   };
   const path = join(mkdtempSync(join(tmpdir(), 'bm-bench-')), 'inventory.json');
@@ -27,13 +42,22 @@ function inventory() {
 
 async function main() {
   await withScratchDatabase(async ({ env }) => {
-    const cli = (...args) => JSON.parse(execFileSync(process.execPath, ['dist/apps/admin/src/main.js', '--json', ...args], { env, encoding: 'utf8', maxBuffer: 1 << 30 }));
+    const cli = (...args) =>
+      JSON.parse(
+        execFileSync(process.execPath, ['dist/apps/admin/src/main.js', '--json', ...args], {
+          env,
+          encoding: 'utf8',
+          maxBuffer: 1 << 30,
+        }),
+      );
     const file = inventory();
     for (const attempt of ['first import', 're-import']) {
       const started = process.hrtime.bigint();
       const result = cli('inventory', 'import', file);
       const wall = Number(process.hrtime.bigint() - started) / 1e9;
-      console.log(`${attempt}: ${result.imported.servers} servers, ${result.seconds} s inside the command, ${wall.toFixed(1)} s wall (process start included)`);
+      console.log(
+        `${attempt}: ${result.imported.servers} servers, ${result.seconds} s inside the command, ${wall.toFixed(1)} s wall (process start included)`,
+      );
     }
   });
 }

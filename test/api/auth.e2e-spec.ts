@@ -30,7 +30,10 @@ describe('X-Api-Key authentication and scopes, on every /api route', () => {
     const revoked = await t.apiKey('inventory:read');
     await t.prisma.apiKey.updateMany({ where: { prefix: revoked.slice(0, 10) }, data: { revokedAt: new Date() } });
     const expired = await t.apiKey('inventory:read');
-    await t.prisma.apiKey.updateMany({ where: { prefix: expired.slice(0, 10) }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await t.prisma.apiKey.updateMany({
+      where: { prefix: expired.slice(0, 10) },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     keys = { revoked, expired, none: 'bmk_not-a-key' };
   });
   afterAll(() => t.close());
@@ -50,7 +53,11 @@ describe('X-Api-Key authentication and scopes, on every /api route', () => {
     for (const route of routes) {
       const call = t.http[route.method](route.path);
       const response = await (key ? call.set('X-Api-Key', key) : call);
-      expect({ route, status: response.status, body: response.body }).toEqual({ route, status: 401, body: { statusCode: 401, code: 'UNAUTHORIZED', message, requestId: expect.any(String) } });
+      expect({ route, status: response.status, body: response.body }).toEqual({
+        route,
+        status: 401,
+        body: { statusCode: 401, code: 'UNAUTHORIZED', message, requestId: expect.any(String) },
+      });
     }
   });
 
@@ -58,8 +65,16 @@ describe('X-Api-Key authentication and scopes, on every /api route', () => {
     for (const route of routes) {
       const other = (['inventory:read', 'admin'] as Scope[]).find((s) => !route.scopes.includes(s)) as Scope;
       const forbidden = await t.http[route.method](route.path).set('X-Api-Key', await t.apiKey(other));
-      expect({ route, status: forbidden.status, code: forbidden.body.code, missing: forbidden.body.details?.missingScopes }).toEqual({
-        route, status: 403, code: 'FORBIDDEN', missing: route.scopes,
+      expect({
+        route,
+        status: forbidden.status,
+        code: forbidden.body.code,
+        missing: forbidden.body.details?.missingScopes,
+      }).toEqual({
+        route,
+        status: 403,
+        code: 'FORBIDDEN',
+        missing: route.scopes,
       });
       const allowed = await t.http[route.method](route.path).set('X-Api-Key', await t.apiKey(...route.scopes));
       expect({ route, passedGuard: ![401, 403].includes(allowed.status) }).toEqual({ route, passedGuard: true });
@@ -82,14 +97,19 @@ describe('X-Api-Key authentication and scopes, on every /api route', () => {
 
 describe('Verified keys remembered for API_KEY_CACHE_TTL', () => {
   it('refuses a revoked key once the interval has passed, and at once with the cache off', async () => {
-    for (const [ttl, waitMs] of [['1s', 1100], ['0', 0]] as const) {
+    for (const [ttl, waitMs] of [
+      ['1s', 1100],
+      ['0', 0],
+    ] as const) {
       const t = await startTestApp({ API_KEY_CACHE_TTL: ttl });
       try {
         const key = await t.apiKey('inventory:read');
         await t.http.get('/api/locations').set('X-Api-Key', key).expect(200);
         await t.prisma.apiKey.updateMany({ where: { prefix: key.slice(0, 10) }, data: { revokedAt: new Date() } });
         await new Promise((resolve) => setTimeout(resolve, waitMs));
-        expect((await t.http.get('/api/locations').set('X-Api-Key', key).expect(401)).body.message).toBe('This API key has been revoked');
+        expect((await t.http.get('/api/locations').set('X-Api-Key', key).expect(401)).body.message).toBe(
+          'This API key has been revoked',
+        );
       } finally {
         await t.close();
       }

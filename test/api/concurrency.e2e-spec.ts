@@ -21,14 +21,18 @@ describe('Concurrent server commands', () => {
   /** A pool of 30 with three contracts reserving 18 servers, and clients that want far more than there is. */
   async function crowdedPool() {
     const pool = await createPool(t.prisma, 30);
-    const contracts = await Promise.all([8, 6, 4].map(async (quantity) => {
-      const clientId = await createClient(t.prisma, 2);
-      return { clientId, contractId: await createContract(t.prisma, clientId, pool, quantity) };
-    }));
+    const contracts = await Promise.all(
+      [8, 6, 4].map(async (quantity) => {
+        const clientId = await createClient(t.prisma, 2);
+        return { clientId, contractId: await createContract(t.prisma, clientId, pool, quantity) };
+      }),
+    );
     const onDemandClients = await Promise.all([null, null, 5, 5].map((limit) => createClient(t.prisma, limit)));
     const where = { locationId: pool.locationId, instanceTypeId: pool.instanceTypeId };
     const requests = [
-      ...contracts.flatMap(({ clientId, contractId }, i) => Array.from({ length: 14 - i * 2 }, (_, j) => ({ ...where, clientId, contractId, overflow: j % 3 === 0 }))),
+      ...contracts.flatMap(({ clientId, contractId }, i) =>
+        Array.from({ length: 14 - i * 2 }, (_, j) => ({ ...where, clientId, contractId, overflow: j % 3 === 0 })),
+      ),
       ...onDemandClients.flatMap((clientId) => Array.from({ length: 16 }, () => ({ ...where, clientId }))),
     ];
     return { pool, requests };
@@ -44,8 +48,12 @@ describe('Concurrent server commands', () => {
     const allocated = answers.filter((a) => a.status === 200).map((a) => a.body.server.id);
     expect(new Set(allocated).size).toBe(allocated.length);
     expect(allocated.length).toBe(30);
-    expect(await t.prisma.server.count({ where: { instanceTypeId: pool.instanceTypeId, status: 'allocated' } })).toBe(30);
-    expect(await t.prisma.allocation.count({ where: { instanceTypeId: pool.instanceTypeId, quota: 'COMMITTED' } })).toBe(18);
+    expect(await t.prisma.server.count({ where: { instanceTypeId: pool.instanceTypeId, status: 'allocated' } })).toBe(
+      30,
+    );
+    expect(
+      await t.prisma.allocation.count({ where: { instanceTypeId: pool.instanceTypeId, quota: 'COMMITTED' } }),
+    ).toBe(18);
     expect(await invariantViolations(t.prisma, DEFAULT_ON_DEMAND_LIMIT)).toEqual(NO_VIOLATIONS);
   });
 
@@ -53,9 +61,14 @@ describe('Concurrent server commands', () => {
     const pool = await createPool(t.prisma, 10);
     const clientId = await createClient(t.prisma, 10);
     for (let round = 0; round < 10; round++) {
-      const { body } = await api.allocate({ locationId: pool.locationId, instanceTypeId: pool.instanceTypeId, clientId }).expect(200);
+      const { body } = await api
+        .allocate({ locationId: pool.locationId, instanceTypeId: pool.instanceTypeId, clientId })
+        .expect(200);
       const serverId = body.server.id;
-      const [deallocated, isolated] = await Promise.all([api.deallocate(clientId, serverId), api.isolate(serverId, { subState: 'investigation' })]);
+      const [deallocated, isolated] = await Promise.all([
+        api.deallocate(clientId, serverId),
+        api.isolate(serverId, { subState: 'investigation' }),
+      ]);
       expect([deallocated.status, isolated.status]).toEqual([200, 200]);
       const allocation = await t.prisma.allocation.findUniqueOrThrow({ where: { id: body.allocation.id } });
       expect(['RELEASED', 'ISOLATED']).toContain(allocation.endedBy);
@@ -69,9 +82,16 @@ describe('Concurrent server commands', () => {
     const pool = await createPool(t.prisma, 5);
     for (const serverId of pool.serverIds) {
       await api.isolate(serverId, { subState: 'maintenance' }).expect(200);
-      const answers = await Promise.all([api.unisolate(serverId), api.unisolate(serverId), api.quarantine(serverId), api.available(serverId)]);
+      const answers = await Promise.all([
+        api.unisolate(serverId),
+        api.unisolate(serverId),
+        api.quarantine(serverId),
+        api.available(serverId),
+      ]);
       expect(answers.filter((a) => a.status >= 500)).toEqual([]);
-      expect(answers.filter((a) => a.status === 200 && a.body.command === 'unisolate' && a.body.changed).length).toBeLessThanOrEqual(1);
+      expect(
+        answers.filter((a) => a.status === 200 && a.body.command === 'unisolate' && a.body.changed).length,
+      ).toBeLessThanOrEqual(1);
     }
     expect(await invariantViolations(t.prisma, DEFAULT_ON_DEMAND_LIMIT)).toEqual(NO_VIOLATIONS);
   });
@@ -87,12 +107,29 @@ describe('Concurrent server commands', () => {
 
     it('share the work without allocating a server twice', async () => {
       const { requests } = await crowdedPool();
-      services = await Promise.all([0, 1].map(() => startService({ DATABASE_URL: t.database.url, ON_DEMAND_DEFAULT_LIMIT: String(DEFAULT_ON_DEMAND_LIMIT), MIGRATE_ON_START: 'false' })));
+      services = await Promise.all(
+        [0, 1].map(() =>
+          startService({
+            DATABASE_URL: t.database.url,
+            ON_DEMAND_DEFAULT_LIMIT: String(DEFAULT_ON_DEMAND_LIMIT),
+            MIGRATE_ON_START: 'false',
+          }),
+        ),
+      );
       const key = await t.apiKey('server:allocate');
-      const answers = await Promise.all(requests.map(async (body, i) => {
-        const response = await fetch(`${services[i % 2].url}/api/server/allocate`, { method: 'POST', headers: { 'X-Api-Key': key, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-        return { status: response.status, body: (await response.json()) as { code?: string; server?: { id: number } } };
-      }));
+      const answers = await Promise.all(
+        requests.map(async (body, i) => {
+          const response = await fetch(`${services[i % 2].url}/api/server/allocate`, {
+            method: 'POST',
+            headers: { 'X-Api-Key': key, 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          });
+          return {
+            status: response.status,
+            body: (await response.json()) as { code?: string; server?: { id: number } },
+          };
+        }),
+      );
       expect(answers.filter((a) => a.status !== 200 && a.status !== 409)).toEqual([]);
       const allocated = answers.filter((a) => a.status === 200).map((a) => a.body.server?.id);
       expect(allocated).toHaveLength(30);

@@ -6,7 +6,12 @@ import { serverCommands, ServerCommandsClient } from '../support/server-commands
 import { startTestApp, TestApp } from '../support/test-app';
 
 const FAST_DELIVERY = {
-  DISPATCHER: 'true', DISPATCH_INTERVAL: '50ms', DELIVERY_TIMEOUT: '1s', DELIVERY_MAX_ATTEMPTS: '6', DELIVERY_RETRY_BASE: '100ms', DELIVERY_RETRY_MAX: '300ms',
+  DISPATCHER: 'true',
+  DISPATCH_INTERVAL: '50ms',
+  DELIVERY_TIMEOUT: '1s',
+  DELIVERY_MAX_ATTEMPTS: '6',
+  DELIVERY_RETRY_BASE: '100ms',
+  DELIVERY_RETRY_MAX: '300ms',
 };
 
 /** Hooks: signed, retried, dead-lettered, replayed, in order per server; and the server history and the watchdog. */
@@ -25,7 +30,11 @@ describe('Event hooks and delivery', () => {
   let hookCount = 0;
   async function hookFor(receiver: TestReceiver, eventTypes?: string[]): Promise<number> {
     const name = `receiver-${++hookCount}`;
-    const { body } = await t.http.put('/api/hooks').set('X-Api-Key', admin).send({ name, url: receiver.url, eventTypes, secret: 'whsec_test_secret_0123' }).expect(200);
+    const { body } = await t.http
+      .put('/api/hooks')
+      .set('X-Api-Key', admin)
+      .send({ name, url: receiver.url, eventTypes, secret: 'whsec_test_secret_0123' })
+      .expect(200);
     return body.hook.id;
   }
 
@@ -33,11 +42,14 @@ describe('Event hooks and delivery', () => {
     const pool = await createPool(t.prisma, 2);
     const clientId = await createClient(t.prisma);
     const contractId = await createContract(t.prisma, clientId, pool, 2);
-    const { body } = await api.allocate({ locationId: pool.locationId, instanceTypeId: pool.instanceTypeId, clientId, contractId }).expect(200);
+    const { body } = await api
+      .allocate({ locationId: pool.locationId, instanceTypeId: pool.instanceTypeId, clientId, contractId })
+      .expect(200);
     return { pool, clientId, serverId: body.server.id };
   }
 
-  const deliveriesOf = (hookId: number) => t.prisma.hookDelivery.findMany({ where: { hookId }, orderBy: { sequence: 'asc' } });
+  const deliveriesOf = (hookId: number) =>
+    t.prisma.hookDelivery.findMany({ where: { hookId }, orderBy: { sequence: 'asc' } });
 
   it('POSTs each event as a signed JSON envelope, in the order the events happened', async () => {
     const receiver = await new TestReceiver('whsec_test_secret_0123').start();
@@ -47,13 +59,25 @@ describe('Event hooks and delivery', () => {
     await receiver.until((r) => r.length >= 3);
     await receiver.stop();
 
-    expect(receiver.received.map((r) => r.envelope.type)).toEqual(['server.allocated', 'server.deallocated', 'server.baseline.requested']);
+    expect(receiver.received.map((r) => r.envelope.type)).toEqual([
+      'server.allocated',
+      'server.deallocated',
+      'server.baseline.requested',
+    ]);
     expect(receiver.received.every((r) => r.signatureValid)).toBe(true);
     const baseline = receiver.received[2];
     expect(baseline.headers['x-event-id']).toBe(baseline.envelope.id);
     expect(baseline.envelope).toMatchObject({
-      type: 'server.baseline.requested', serverId, occurredAt: expect.any(String),
-      payload: { server: { id: serverId }, from: 'allocated', to: 'baselining', baseline: { cause: 'deallocated' }, allocation: { clientId, endedBy: 'RELEASED' } },
+      type: 'server.baseline.requested',
+      serverId,
+      occurredAt: expect.any(String),
+      payload: {
+        server: { id: serverId },
+        from: 'allocated',
+        to: 'baselining',
+        baseline: { cause: 'deallocated' },
+        allocation: { clientId, endedBy: 'RELEASED' },
+      },
     });
   });
 
@@ -85,10 +109,24 @@ describe('Event hooks and delivery', () => {
     await allocatedServer();
     await waitFor(async () => (await deliveriesOf(hookId))[0]?.state === 'dead');
     const [dead] = await deliveriesOf(hookId);
-    expect(dead).toMatchObject({ attempts: 1, lastStatus: 400, lastError: 'the receiver answered 400, which is not retried' });
+    expect(dead).toMatchObject({
+      attempts: 1,
+      lastStatus: 400,
+      lastError: 'the receiver answered 400, which is not retried',
+    });
 
-    const { body: listed, headers } = await t.http.get(`/api/hooks/deliveries?state=dead&hookId=${hookId}`).set('X-Api-Key', admin).expect(200);
-    expect(listed).toEqual([expect.objectContaining({ id: dead.id.toString(), state: 'dead', eventType: 'server.allocated', hookName: expect.any(String) })]);
+    const { body: listed, headers } = await t.http
+      .get(`/api/hooks/deliveries?state=dead&hookId=${hookId}`)
+      .set('X-Api-Key', admin)
+      .expect(200);
+    expect(listed).toEqual([
+      expect.objectContaining({
+        id: dead.id.toString(),
+        state: 'dead',
+        eventType: 'server.allocated',
+        hookName: expect.any(String),
+      }),
+    ]);
     expect(headers['ranged-data']).toBe('start=0,results=1,total=1');
 
     await t.http.post(`/api/hooks/deliveries/${dead.id}/replay`).set('X-Api-Key', admin).expect(200);
@@ -96,14 +134,24 @@ describe('Event hooks and delivery', () => {
     await receiver.stop();
     expect(receiver.received).toHaveLength(1);
     expect((await deliveriesOf(hookId))[0]).toMatchObject({ state: 'delivered', attempts: 1 });
-    expect((await t.http.post(`/api/hooks/deliveries/${dead.id}/replay`).set('X-Api-Key', admin).expect(409)).body.code).toBe('DELIVERY_NOT_DEAD');
+    expect(
+      (await t.http.post(`/api/hooks/deliveries/${dead.id}/replay`).set('X-Api-Key', admin).expect(409)).body.code,
+    ).toBe('DELIVERY_NOT_DEAD');
   });
 
   it('takes delivery ids as text, as bodies show them, beyond 32 bits', async () => {
-    const { body: missing } = await t.http.post('/api/hooks/deliveries/9007199254740993/replay').set('X-Api-Key', admin).expect(404);
+    const { body: missing } = await t.http
+      .post('/api/hooks/deliveries/9007199254740993/replay')
+      .set('X-Api-Key', admin)
+      .expect(404);
     expect(missing).toMatchObject({ code: 'DELIVERY_NOT_FOUND', details: { id: '9007199254740993' } });
-    const { body: invalid } = await t.http.post('/api/hooks/deliveries/0x10/replay').set('X-Api-Key', admin).expect(400);
-    expect(invalid.details.fields).toEqual([{ field: 'deliveryId', problems: [expect.stringContaining('(got "0x10")')] }]);
+    const { body: invalid } = await t.http
+      .post('/api/hooks/deliveries/0x10/replay')
+      .set('X-Api-Key', admin)
+      .expect(400);
+    expect(invalid.details.fields).toEqual([
+      { field: 'deliveryId', problems: [expect.stringContaining('(got "0x10")')] },
+    ]);
   });
 
   it('dead-letters after the last attempt while the receiver is down', async () => {
@@ -113,7 +161,11 @@ describe('Event hooks and delivery', () => {
     const hookId = await hookFor(receiver, ['server.allocated']);
     await allocatedServer();
     await waitFor(async () => (await deliveriesOf(hookId))[0]?.state === 'dead', 15_000);
-    expect((await deliveriesOf(hookId))[0]).toMatchObject({ attempts: 6, lastStatus: null, lastError: expect.stringContaining('no success after 6 attempts') });
+    expect((await deliveriesOf(hookId))[0]).toMatchObject({
+      attempts: 6,
+      lastStatus: null,
+      lastError: expect.stringContaining('no success after 6 attempts'),
+    });
   });
 
   it('sends a disabled hook nothing new, and delivers the backlog in order per server when a receiver that was down comes back', async () => {
@@ -127,13 +179,20 @@ describe('Event hooks and delivery', () => {
     await t.http.post(`/api/hooks/${hookId}/enable`).set('X-Api-Key', admin).expect(200);
     for (const { clientId, serverId } of servers) await api.deallocate(clientId, serverId).expect(200);
     // Back once the first event of each server has failed (the others wait behind it), well within the attempts left.
-    await waitFor(async () => (await deliveriesOf(hookId)).filter((d) => d.attempts > 0).length >= 3, 10_000, 'a failed first attempt');
+    await waitFor(
+      async () => (await deliveriesOf(hookId)).filter((d) => d.attempts > 0).length >= 3,
+      10_000,
+      'a failed first attempt',
+    );
     await receiver.start();
     await receiver.until((r) => r.length >= 6, 15_000);
     await new Promise((resolve) => setTimeout(resolve, 200));
     await receiver.stop();
     for (const { serverId } of servers) {
-      expect(receiver.received.filter((r) => r.envelope.serverId === serverId).map((r) => r.envelope.type)).toEqual(['server.deallocated', 'server.baseline.requested']);
+      expect(receiver.received.filter((r) => r.envelope.serverId === serverId).map((r) => r.envelope.type)).toEqual([
+        'server.deallocated',
+        'server.baseline.requested',
+      ]);
     }
     expect(receiver.received).toHaveLength(6);
   });
@@ -145,16 +204,34 @@ describe('Event hooks and delivery', () => {
     await api.deallocate(clientId, serverId).expect(200);
     await waitFor(async () => (await deliveriesOf(hookId))[0]?.state === 'delivered');
     await receiver.stop();
-    const { body, headers } = await t.http.get(`/api/servers/${serverId}/history`).set('X-Api-Key', await t.apiKey('inventory:read')).expect(200);
+    const { body, headers } = await t.http
+      .get(`/api/servers/${serverId}/history`)
+      .set('X-Api-Key', await t.apiKey('inventory:read'))
+      .expect(200);
     expect(headers['ranged-data']).toBe('start=0,results=2,total=2');
-    expect(body.map((e: { command: string; from: string; to: string; actor: string }) => [e.command, e.from, e.to, e.actor])).toEqual([
+    expect(
+      body.map((e: { command: string; from: string; to: string; actor: string }) => [e.command, e.from, e.to, e.actor]),
+    ).toEqual([
       ['deallocate', 'allocated', 'baselining', 'test-all'],
       ['allocate', 'available', 'allocated', 'test-all'],
     ]);
     const ours = (deliveries: { hookId: number }[]) => deliveries.filter((d) => d.hookId === hookId);
-    expect(body[0].events.map((e: { type: string; deliveries: { hookId: number }[] }) => [e.type, ours(e.deliveries)])).toEqual([
+    expect(
+      body[0].events.map((e: { type: string; deliveries: { hookId: number }[] }) => [e.type, ours(e.deliveries)]),
+    ).toEqual([
       ['server.deallocated', []],
-      ['server.baseline.requested', [expect.objectContaining({ hookId, hookName: expect.any(String), state: 'delivered', attempts: 1, lastStatus: 200 })]],
+      [
+        'server.baseline.requested',
+        [
+          expect.objectContaining({
+            hookId,
+            hookName: expect.any(String),
+            state: 'delivered',
+            attempts: 1,
+            lastStatus: 200,
+          }),
+        ],
+      ],
     ]);
   });
 
@@ -163,12 +240,21 @@ describe('Event hooks and delivery', () => {
     await api.deallocate(clientId, serverId).expect(200);
     const watchdog = t.app.get(BaselineWatchdog);
     expect(await watchdog.sweep()).not.toContain(serverId);
-    await t.prisma.server.update({ where: { id: serverId }, data: { baselineStartedAt: new Date(Date.now() - 5 * 3600_000) } });
+    await t.prisma.server.update({
+      where: { id: serverId },
+      data: { baselineStartedAt: new Date(Date.now() - 5 * 3600_000) },
+    });
     expect(await watchdog.sweep()).toContain(serverId);
     const server = await t.prisma.server.findUniqueOrThrow({ where: { id: serverId } });
     expect(server).toMatchObject({ status: 'isolated', subState: 'baselineTimeout', baselineStartedAt: null });
     const [audit] = await t.prisma.serverEvent.findMany({ where: { serverId }, orderBy: { id: 'desc' }, take: 1 });
-    expect(audit).toMatchObject({ actor: 'baseline-watchdog', command: 'isolate', fromStatus: 'baselining', toStatus: 'isolated', subState: 'baselineTimeout' });
+    expect(audit).toMatchObject({
+      actor: 'baseline-watchdog',
+      command: 'isolate',
+      fromStatus: 'baselining',
+      toStatus: 'isolated',
+      subState: 'baselineTimeout',
+    });
     expect(await t.prisma.outboxEvent.count({ where: { serverId, type: 'server.isolated' } })).toBe(1);
     expect(await watchdog.sweep()).not.toContain(serverId);
   });
@@ -176,8 +262,15 @@ describe('Event hooks and delivery', () => {
   it('validates hooks: URL, event types, secret length; 404 for unknown ids', async () => {
     const put = (body: object) => t.http.put('/api/hooks').set('X-Api-Key', admin).send(body);
     expect((await put({ name: 'x', url: 'ftp://example.org' }).expect(400)).body.message).toContain('http or https');
-    expect((await put({ name: 'x', url: 'http://127.0.0.1:1/h', eventTypes: ['server.exploded'] }).expect(400)).body.details.fields[0].field).toBe('eventTypes');
-    expect((await put({ name: 'x', url: 'http://127.0.0.1:1/h', secret: 'short' }).expect(400)).body.details.fields[0].field).toBe('secret');
-    expect((await t.http.delete('/api/hooks/999999').set('X-Api-Key', admin).expect(404)).body.code).toBe('HOOK_NOT_FOUND');
+    expect(
+      (await put({ name: 'x', url: 'http://127.0.0.1:1/h', eventTypes: ['server.exploded'] }).expect(400)).body.details
+        .fields[0].field,
+    ).toBe('eventTypes');
+    expect(
+      (await put({ name: 'x', url: 'http://127.0.0.1:1/h', secret: 'short' }).expect(400)).body.details.fields[0].field,
+    ).toBe('secret');
+    expect((await t.http.delete('/api/hooks/999999').set('X-Api-Key', admin).expect(404)).body.code).toBe(
+      'HOOK_NOT_FOUND',
+    );
   });
 });

@@ -17,12 +17,19 @@ describe('Health', () => {
   });
 
   it('is not ready when a migration of this build is missing', async () => {
-    const [last] = await t.prisma.$queryRaw<{ migration_name: string }[]>`SELECT "migration_name" FROM "_prisma_migrations" ORDER BY "migration_name" DESC LIMIT 1`;
-    await t.prisma.$executeRaw`UPDATE "_prisma_migrations" SET "rolled_back_at" = now() WHERE "migration_name" = ${last.migration_name}`;
+    const [last] = await t.prisma.$queryRaw<
+      { migration_name: string }[]
+    >`SELECT "migration_name" FROM "_prisma_migrations" ORDER BY "migration_name" DESC LIMIT 1`;
+    await t.prisma
+      .$executeRaw`UPDATE "_prisma_migrations" SET "rolled_back_at" = now() WHERE "migration_name" = ${last.migration_name}`;
     try {
-      expect((await t.http.get('/health/ready').expect(503)).body).toEqual({ status: 'not-ready', reason: `migrations not applied: ${last.migration_name}` });
+      expect((await t.http.get('/health/ready').expect(503)).body).toEqual({
+        status: 'not-ready',
+        reason: `migrations not applied: ${last.migration_name}`,
+      });
     } finally {
-      await t.prisma.$executeRaw`UPDATE "_prisma_migrations" SET "rolled_back_at" = NULL WHERE "migration_name" = ${last.migration_name}`;
+      await t.prisma
+        .$executeRaw`UPDATE "_prisma_migrations" SET "rolled_back_at" = NULL WHERE "migration_name" = ${last.migration_name}`;
     }
   });
 

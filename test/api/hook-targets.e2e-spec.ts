@@ -3,7 +3,12 @@ import { waitFor } from '../support/wait';
 import { serverCommands } from '../support/server-commands-client';
 import { startTestApp, TestApp } from '../support/test-app';
 
-const FAST_DELIVERY = { DISPATCHER: 'true', DISPATCH_INTERVAL: '50ms', DELIVERY_TIMEOUT: '1s', DELIVERY_MAX_ATTEMPTS: '1' };
+const FAST_DELIVERY = {
+  DISPATCHER: 'true',
+  DISPATCH_INTERVAL: '50ms',
+  DELIVERY_TIMEOUT: '1s',
+  DELIVERY_MAX_ATTEMPTS: '1',
+};
 
 /** Hook targets are a policy (HOOK_ALLOWED_TARGETS), checked at registration and again at every delivery. */
 describe('Hook target policy', () => {
@@ -16,7 +21,11 @@ describe('Hook target policy', () => {
   });
   afterAll(() => t.close());
 
-  const register = (url: string) => t.http.put('/api/hooks').set('X-Api-Key', admin).send({ name: `h-${Math.random()}`, url });
+  const register = (url: string) =>
+    t.http
+      .put('/api/hooks')
+      .set('X-Api-Key', admin)
+      .send({ name: `h-${Math.random()}`, url });
   const databasePort = () => new URL(t.database.url).port;
 
   it.each([
@@ -35,26 +44,41 @@ describe('Hook target policy', () => {
     expect(await t.prisma.hook.count({ where: { url } })).toBe(0);
   });
 
-  it('refuses the service\'s own database', async () => {
+  it("refuses the service's own database", async () => {
     const { body } = await register(`http://127.0.0.1:${databasePort()}/`);
     expect(body.message).toContain('own database');
   });
 
   it('checks again at delivery: a hook whose target the policy refuses now is dead-lettered, "refused by policy", and never called', async () => {
-    const hook = await t.prisma.hook.create({ data: { name: 'registered-before', url: 'http://169.254.169.254/hooks', eventTypes: [], secret: 'whsec_0123456789abcdef' } });
+    const hook = await t.prisma.hook.create({
+      data: {
+        name: 'registered-before',
+        url: 'http://169.254.169.254/hooks',
+        eventTypes: [],
+        secret: 'whsec_0123456789abcdef',
+      },
+    });
     const pool = await createPool(t.prisma, 1);
-    await serverCommands(t, await t.apiKey()).isolate(pool.serverIds[0], { subState: 'maintenance' }).expect(200);
+    await serverCommands(t, await t.apiKey())
+      .isolate(pool.serverIds[0], { subState: 'maintenance' })
+      .expect(200);
     await waitFor(async () => (await t.prisma.hookDelivery.count({ where: { hookId: hook.id, state: 'dead' } })) > 0);
     const dead = await t.prisma.hookDelivery.findFirstOrThrow({ where: { hookId: hook.id } });
-    expect(dead).toMatchObject({ lastStatus: null, lastError: expect.stringMatching(/^refused by policy: 169\.254\.169\.254 is a link-local/) });
+    expect(dead).toMatchObject({
+      lastStatus: null,
+      lastError: expect.stringMatching(/^refused by policy: 169\.254\.169\.254 is a link-local/),
+    });
   });
 
   it('shows delivery errors as categories, not socket codes', async () => {
     const { body } = await register('http://127.0.0.1:9/closed');
     expect(body.hook.url).toBe('http://127.0.0.1:9/closed');
     const pool = await createPool(t.prisma, 1);
-    await serverCommands(t, await t.apiKey()).isolate(pool.serverIds[0], { subState: 'maintenance' }).expect(200);
-    const deadLetters = async () => (await t.http.get(`/api/hooks/deliveries?state=dead&hookId=${body.hook.id}`).set('X-Api-Key', admin)).body;
+    await serverCommands(t, await t.apiKey())
+      .isolate(pool.serverIds[0], { subState: 'maintenance' })
+      .expect(200);
+    const deadLetters = async () =>
+      (await t.http.get(`/api/hooks/deliveries?state=dead&hookId=${body.hook.id}`).set('X-Api-Key', admin)).body;
     await waitFor(async () => (await deadLetters()).length > 0);
     expect((await deadLetters())[0].lastError).toBe('no success after 1 attempts: connection refused');
   });

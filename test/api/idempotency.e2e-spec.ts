@@ -29,7 +29,11 @@ describe('Idempotency-Key on allocate', () => {
     const { clientId, body } = await setUp();
     const first = await api.allocate(body, 'retry-1').expect(200);
     const again = await api.allocate(body, 'retry-1').expect(200);
-    expect(again.body).toMatchObject({ changed: false, allocation: { id: first.body.allocation.id }, server: { id: first.body.server.id } });
+    expect(again.body).toMatchObject({
+      changed: false,
+      allocation: { id: first.body.allocation.id },
+      server: { id: first.body.server.id },
+    });
     expect(await t.prisma.allocation.count({ where: { clientId } })).toBe(1);
   });
 
@@ -51,7 +55,10 @@ describe('Idempotency-Key on allocate', () => {
   it('forgets a key once it expired', async () => {
     const { clientId, body } = await setUp();
     await api.allocate(body, 'retry-3').expect(200);
-    await t.prisma.idempotencyKey.updateMany({ where: { key: 'retry-3' }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await t.prisma.idempotencyKey.updateMany({
+      where: { key: 'retry-3' },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     expect((await api.allocate(body, 'retry-3').expect(200)).body.changed).toBe(true);
     expect(await t.prisma.allocation.count({ where: { clientId } })).toBe(2);
   });
@@ -64,7 +71,10 @@ describe('Idempotency-Key on allocate', () => {
   it('gives another caller with the same key its own allocation, and reveals nothing of the first', async () => {
     const pool = await createPool(t.prisma, 4);
     const clientId = await createClient(t.prisma, 10);
-    const [first, second] = [serverCommands(t, await t.apiKey('server:allocate')), serverCommands(t, await t.apiKey('server:allocate'))];
+    const [first, second] = [
+      serverCommands(t, await t.apiKey('server:allocate')),
+      serverCommands(t, await t.apiKey('server:allocate')),
+    ];
     const body = { locationId: pool.locationId, instanceTypeId: pool.instanceTypeId, clientId };
     const mine = await first.allocate(body, 'shared-key').expect(200);
     const theirs = await second.allocate(body, 'shared-key').expect(200);

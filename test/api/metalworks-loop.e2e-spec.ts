@@ -22,7 +22,13 @@ describe('Back to Baseline with the MetalWorks simulator', () => {
   });
 
   async function simulator(failRate: number): Promise<MetalworksSim> {
-    const sim = await startMetalworksSim({ allocatorUrl: t.url, apiKey: simulatorKey, hookName: 'metalworks-sim', delaySeconds: 0.1, failRate });
+    const sim = await startMetalworksSim({
+      allocatorUrl: t.url,
+      apiKey: simulatorKey,
+      hookName: 'metalworks-sim',
+      delaySeconds: 0.1,
+      failRate,
+    });
     sims.push(sim);
     return sim;
   }
@@ -31,7 +37,9 @@ describe('Back to Baseline with the MetalWorks simulator', () => {
     const pool = await createPool(t.prisma, 1);
     const clientId = await createClient(t.prisma);
     const contractId = await createContract(t.prisma, clientId, pool, 1);
-    const { body } = await api.allocate({ locationId: pool.locationId, instanceTypeId: pool.instanceTypeId, clientId, contractId }).expect(200);
+    const { body } = await api
+      .allocate({ locationId: pool.locationId, instanceTypeId: pool.instanceTypeId, clientId, contractId })
+      .expect(200);
     return { clientId, serverId: body.server.id as number };
   }
 
@@ -50,7 +58,9 @@ describe('Back to Baseline with the MetalWorks simulator', () => {
     await statusBecomes(serverId, 'available');
     const history = await t.prisma.serverEvent.findMany({ where: { serverId }, orderBy: { id: 'asc' } });
     expect(history.map((e) => [e.command, e.toStatus, e.actor])).toEqual([
-      ['allocate', 'allocated', 'test-all'], ['deallocate', 'baselining', 'test-all'], ['available', 'available', 'test-admin+server:available+server:isolate'],
+      ['allocate', 'allocated', 'test-all'],
+      ['deallocate', 'baselining', 'test-all'],
+      ['available', 'available', 'test-admin+server:available+server:isolate'],
     ]);
     expect(sim.stats).toMatchObject({ received: 1, available: 1, failed: 0, rejected: 0 });
   });
@@ -60,13 +70,26 @@ describe('Back to Baseline with the MetalWorks simulator', () => {
     const { clientId, serverId } = await allocatedServer();
     await api.compensate(clientId, serverId).expect(200);
     await statusBecomes(serverId, 'isolated');
-    expect(await t.prisma.server.findUniqueOrThrow({ where: { id: serverId } })).toMatchObject({ subState: 'failedBaseline' });
+    expect(await t.prisma.server.findUniqueOrThrow({ where: { id: serverId } })).toMatchObject({
+      subState: 'failedBaseline',
+    });
   });
 
   it('the simulator rejects deliveries whose signature is wrong or stale', async () => {
     const sim = await simulator(0);
-    const body = JSON.stringify({ id: '00000000-0000-4000-8000-000000000000', type: 'server.baseline.requested', serverId: 1, occurredAt: new Date().toISOString(), payload: {} });
-    const post = (signature: string, content = body) => fetch(`${sim.url}/events`, { method: 'POST', headers: { 'x-signature': signature, 'content-type': 'application/json' }, body: content });
+    const body = JSON.stringify({
+      id: '00000000-0000-4000-8000-000000000000',
+      type: 'server.baseline.requested',
+      serverId: 1,
+      occurredAt: new Date().toISOString(),
+      payload: {},
+    });
+    const post = (signature: string, content = body) =>
+      fetch(`${sim.url}/events`, {
+        method: 'POST',
+        headers: { 'x-signature': signature, 'content-type': 'application/json' },
+        body: content,
+      });
     expect((await post(signatureHeader('not-the-secret', body))).status).toBe(401);
     expect((await post('t=1,v1=' + '0'.repeat(64))).status).toBe(401);
     expect(sim.stats.rejected).toBe(2);

@@ -40,8 +40,12 @@ describe('Metrics', () => {
     const labels = `location="${pool.locationId}",instance_type="${pool.instanceTypeId}"`;
     expect(value(text, `allocator_servers{${labels},status="available"}`)).toBe(2);
     expect(value(text, `allocator_servers{${labels},status="baselining"}`)).toBe(1);
-    expect(value(text, 'allocator_http_requests_total{method="POST",route="/api/server/allocate",status="409"}')).toBe(1);
-    expect(value(text, 'allocator_http_requests_total{method="GET",route="unmatched",status="401"}')).toBeGreaterThanOrEqual(1);
+    expect(value(text, 'allocator_http_requests_total{method="POST",route="/api/server/allocate",status="409"}')).toBe(
+      1,
+    );
+    expect(
+      value(text, 'allocator_http_requests_total{method="GET",route="unmatched",status="401"}'),
+    ).toBeGreaterThanOrEqual(1);
     expect(text).toMatch(/^allocator_database_pool_connections\{state="idle"\} \d+/m);
     expect(text).toMatch(/^allocator_outbox_pending_deliveries \d+/m);
     expect(text).toMatch(/^allocator_outbox_oldest_pending_seconds \d+/m);
@@ -52,8 +56,18 @@ describe('Metrics', () => {
     const guarded = await startTestApp({ METRICS_AUTH: 'key' });
     try {
       expect((await guarded.http.get('/metrics').expect(401)).body.code).toBe('UNAUTHORIZED');
-      expect((await guarded.http.get('/metrics').set('X-Api-Key', await guarded.apiKey('inventory:read')).expect(403)).body.code).toBe('FORBIDDEN');
-      await guarded.http.get('/metrics').set('X-Api-Key', await guarded.apiKey('metrics:read')).expect(200);
+      expect(
+        (
+          await guarded.http
+            .get('/metrics')
+            .set('X-Api-Key', await guarded.apiKey('inventory:read'))
+            .expect(403)
+        ).body.code,
+      ).toBe('FORBIDDEN');
+      await guarded.http
+        .get('/metrics')
+        .set('X-Api-Key', await guarded.apiKey('metrics:read'))
+        .expect(200);
     } finally {
       await guarded.close();
     }

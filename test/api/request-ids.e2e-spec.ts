@@ -16,12 +16,22 @@ describe('Request ids and logs', () => {
   });
 
   it('keeps an incoming X-Request-Id, echoes it, puts it in the error body and on the access line', async () => {
-    const response = await fetch(`${service.url}/api/servers/1`, { headers: { 'X-Request-Id': 'trace-abc-123', 'X-Api-Key': 'bmk_wrong' } });
+    const response = await fetch(`${service.url}/api/servers/1`, {
+      headers: { 'X-Request-Id': 'trace-abc-123', 'X-Api-Key': 'bmk_wrong' },
+    });
     expect(response.headers.get('x-request-id')).toBe('trace-abc-123');
     expect(await response.json()).toMatchObject({ statusCode: 401, requestId: 'trace-abc-123' });
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const lines = service.output().trim().split('\n').map((line) => JSON.parse(line) as { level: string; message: string; requestId?: string; context?: string });
-    expect(lines.find((l) => l.requestId === 'trace-abc-123')).toMatchObject({ level: 'log', context: 'HTTP', message: expect.stringMatching(/^GET \/api\/servers\/1 401 [\d.]+ ms key=-$/) });
+    const lines = service
+      .output()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { level: string; message: string; requestId?: string; context?: string });
+    expect(lines.find((l) => l.requestId === 'trace-abc-123')).toMatchObject({
+      level: 'log',
+      context: 'HTTP',
+      message: expect.stringMatching(/^GET \/api\/servers\/1 401 [\d.]+ ms key=-$/),
+    });
   });
 
   it('makes a request id when none comes, and writes JSON lines without colour codes', async () => {

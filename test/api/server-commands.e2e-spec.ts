@@ -22,7 +22,8 @@ describe('Server Commands (seed 003)', () => {
     return { pool, clientId, contractId, body };
   }
 
-  const events = (serverId: number) => t.prisma.outboxEvent.findMany({ where: { serverId }, orderBy: { sequence: 'asc' } });
+  const events = (serverId: number) =>
+    t.prisma.outboxEvent.findMany({ where: { serverId }, orderBy: { sequence: 'asc' } });
   const audit = (serverId: number) => t.prisma.serverEvent.findMany({ where: { serverId }, orderBy: { id: 'asc' } });
 
   describe('POST /api/server/allocate', () => {
@@ -30,9 +31,24 @@ describe('Server Commands (seed 003)', () => {
       const { pool, clientId, contractId, body } = await setUp();
       const { body: result } = await api.allocate(body).expect(200);
       expect(result).toMatchObject({
-        command: 'allocate', changed: true,
-        server: { id: pool.serverIds[0], locationId: pool.locationId, instanceTypeId: pool.instanceTypeId, status: 'allocated', allocation: { clientId, contractId, quota: 'COMMITTED' } },
-        allocation: { id: expect.any(Number), serverId: pool.serverIds[0], clientId, contractId, quota: 'COMMITTED', endedAt: null, endedBy: null },
+        command: 'allocate',
+        changed: true,
+        server: {
+          id: pool.serverIds[0],
+          locationId: pool.locationId,
+          instanceTypeId: pool.instanceTypeId,
+          status: 'allocated',
+          allocation: { clientId, contractId, quota: 'COMMITTED' },
+        },
+        allocation: {
+          id: expect.any(Number),
+          serverId: pool.serverIds[0],
+          clientId,
+          contractId,
+          quota: 'COMMITTED',
+          endedAt: null,
+          endedBy: null,
+        },
       });
       expect(result.server.hostname).toBe(`server${pool.serverIds[0]}.test`);
     });
@@ -40,14 +56,36 @@ describe('Server Commands (seed 003)', () => {
     it('writes the audit row and the server.allocated event with the state change', async () => {
       const { pool, body } = await setUp();
       const { body: result } = await api.allocate(body).expect(200);
-      expect(await audit(pool.serverIds[0])).toEqual([expect.objectContaining({ command: 'allocate', fromStatus: 'available', toStatus: 'allocated', actor: 'test-all', allocationId: result.allocation.id })]);
+      expect(await audit(pool.serverIds[0])).toEqual([
+        expect.objectContaining({
+          command: 'allocate',
+          fromStatus: 'available',
+          toStatus: 'allocated',
+          actor: 'test-all',
+          allocationId: result.allocation.id,
+        }),
+      ]);
       const [event] = await events(pool.serverIds[0]);
-      expect(event).toMatchObject({ type: 'server.allocated', payload: { command: 'allocate', from: 'available', to: 'allocated', allocation: { id: result.allocation.id, quota: 'COMMITTED' } } });
+      expect(event).toMatchObject({
+        type: 'server.allocated',
+        payload: {
+          command: 'allocate',
+          from: 'available',
+          to: 'allocated',
+          allocation: { id: result.allocation.id, quota: 'COMMITTED' },
+        },
+      });
     });
 
-    it.each([['absent', {}], ['null', { contractId: null }], ['an empty string', { contractId: '' }]])('charges on-demand quota when contractId is %s', async (_, contract) => {
+    it.each([
+      ['absent', {}],
+      ['null', { contractId: null }],
+      ['an empty string', { contractId: '' }],
+    ])('charges on-demand quota when contractId is %s', async (_, contract) => {
       const { pool, clientId } = await setUp(3, 0);
-      const { body: result } = await api.allocate({ locationId: pool.locationId, instanceTypeId: pool.instanceTypeId, clientId, ...contract }).expect(200);
+      const { body: result } = await api
+        .allocate({ locationId: pool.locationId, instanceTypeId: pool.instanceTypeId, clientId, ...contract })
+        .expect(200);
       expect(result.allocation).toMatchObject({ quota: 'ON_DEMAND', contractId: null });
     });
 
@@ -59,9 +97,18 @@ describe('Server Commands (seed 003)', () => {
         [{ ...body, instanceTypeId: 999999 }, 'INSTANCE_TYPE_NOT_FOUND'],
         [{ ...body, instanceTypeId: other.instanceTypeId }, 'INSTANCE_TYPE_NOT_FOUND'],
         [{ ...body, clientId: 999999 }, 'CLIENT_NOT_FOUND'],
-        [{ locationId: pool.locationId, instanceTypeId: pool.instanceTypeId, clientId, contractId: 'NO-SUCH-CONTRACT' }, 'CONTRACT_NOT_FOUND'],
+        [
+          {
+            locationId: pool.locationId,
+            instanceTypeId: pool.instanceTypeId,
+            clientId,
+            contractId: 'NO-SUCH-CONTRACT',
+          },
+          'CONTRACT_NOT_FOUND',
+        ],
       ];
-      for (const [request, code] of cases) expect((await api.allocate(request as never).expect(404)).body.code).toBe(code);
+      for (const [request, code] of cases)
+        expect((await api.allocate(request as never).expect(404)).body.code).toBe(code);
       expect(await t.prisma.allocation.count({ where: { clientId } })).toBe(0);
     });
 
@@ -86,9 +133,23 @@ describe('Server Commands (seed 003)', () => {
 
     it('answers 400 for missing fields and for a body that is not JSON', async () => {
       const missing = await api.allocate({} as never).expect(400);
-      expect(missing.body.details.fields.map((f: { field: string }) => f.field).sort()).toEqual(['clientId', 'instanceTypeId', 'locationId']);
-      const broken = await t.http.post('/api/server/allocate').set('X-Api-Key', await t.apiKey('server:allocate')).set('content-type', 'application/json').send('{"locationId":').expect(400);
-      expect(broken.body).toEqual({ statusCode: 400, code: 'VALIDATION_FAILED', message: 'The request body could not be read: Unexpected end of JSON input', requestId: expect.any(String) });
+      expect(missing.body.details.fields.map((f: { field: string }) => f.field).sort()).toEqual([
+        'clientId',
+        'instanceTypeId',
+        'locationId',
+      ]);
+      const broken = await t.http
+        .post('/api/server/allocate')
+        .set('X-Api-Key', await t.apiKey('server:allocate'))
+        .set('content-type', 'application/json')
+        .send('{"locationId":')
+        .expect(400);
+      expect(broken.body).toEqual({
+        statusCode: 400,
+        code: 'VALIDATION_FAILED',
+        message: 'The request body could not be read: Unexpected end of JSON input',
+        requestId: expect.any(String),
+      });
     });
   });
 
@@ -98,11 +159,23 @@ describe('Server Commands (seed 003)', () => {
       const { body: allocated } = await api.allocate(body).expect(200);
       const serverId = allocated.server.id;
       const { body: result } = await api.deallocate(clientId, serverId).expect(200);
-      expect(result).toMatchObject({ command: 'deallocate', changed: true, server: { status: 'baselining', allocation: null }, allocation: { id: allocated.allocation.id, endedBy: 'RELEASED' } });
+      expect(result).toMatchObject({
+        command: 'deallocate',
+        changed: true,
+        server: { status: 'baselining', allocation: null },
+        allocation: { id: allocated.allocation.id, endedBy: 'RELEASED' },
+      });
       expect(result.allocation.endedAt).not.toBeNull();
       const emitted = await events(serverId);
-      expect(emitted.map((e) => e.type)).toEqual(['server.allocated', 'server.deallocated', 'server.baseline.requested']);
-      expect(emitted[2].payload).toMatchObject({ baseline: { cause: 'deallocated' }, allocation: { id: allocated.allocation.id, endedBy: 'RELEASED' } });
+      expect(emitted.map((e) => e.type)).toEqual([
+        'server.allocated',
+        'server.deallocated',
+        'server.baseline.requested',
+      ]);
+      expect(emitted[2].payload).toMatchObject({
+        baseline: { cause: 'deallocated' },
+        allocation: { id: allocated.allocation.id, endedBy: 'RELEASED' },
+      });
     });
 
     it('answers 200 and changes nothing when the client holds no allocation of the server (already de-allocated)', async () => {
@@ -126,7 +199,10 @@ describe('Server Commands (seed 003)', () => {
       const { clientId, pool } = await setUp();
       expect((await api.deallocate(999999, pool.serverIds[0]).expect(404)).body.code).toBe('CLIENT_NOT_FOUND');
       expect((await api.deallocate(clientId, 999999).expect(404)).body.code).toBe('SERVER_NOT_FOUND');
-      await t.http.delete('/api/client/-1/server/abc/allocate').set('X-Api-Key', await t.apiKey()).expect(400);
+      await t.http
+        .delete('/api/client/-1/server/abc/allocate')
+        .set('X-Api-Key', await t.apiKey())
+        .expect(400);
     });
   });
 
@@ -135,8 +211,16 @@ describe('Server Commands (seed 003)', () => {
       const { clientId, contractId, body } = await setUp(3, 1);
       const serverId = (await api.allocate(body).expect(200)).body.server.id;
       const { body: result } = await api.compensate(clientId, serverId).expect(200);
-      expect(result).toMatchObject({ changed: true, server: { status: 'baselining' }, allocation: { endedBy: 'COMPENSATED' } });
-      expect((await events(serverId)).map((e) => e.type)).toEqual(['server.allocated', 'server.compensated', 'server.baseline.requested']);
+      expect(result).toMatchObject({
+        changed: true,
+        server: { status: 'baselining' },
+        allocation: { endedBy: 'COMPENSATED' },
+      });
+      expect((await events(serverId)).map((e) => e.type)).toEqual([
+        'server.allocated',
+        'server.compensated',
+        'server.baseline.requested',
+      ]);
       expect((await api.compensate(clientId, serverId).expect(200)).body.changed).toBe(false);
       const again = await api.allocate(body).expect(200);
       expect(again.body.allocation).toMatchObject({ quota: 'COMMITTED', contractId });
@@ -147,24 +231,46 @@ describe('Server Commands (seed 003)', () => {
     it('isolates an Available server with its subState, reason and operationUuid', async () => {
       const { pool } = await setUp();
       const operationUuid = '0b6f3f8e-4a57-4f2a-9f57-3c1d2a8b9e10';
-      const { body: result } = await api.isolate(pool.serverIds[0], { subState: 'brokenHardware', reason: 'Failed to IPMI boot', operationUuid }).expect(200);
-      expect(result.server).toMatchObject({ status: 'isolated', subState: 'brokenHardware', isolationReason: 'Failed to IPMI boot' });
-      expect(await audit(pool.serverIds[0])).toEqual([expect.objectContaining({ command: 'isolate', subState: 'brokenHardware', reason: 'Failed to IPMI boot', operationUuid })]);
+      const { body: result } = await api
+        .isolate(pool.serverIds[0], { subState: 'brokenHardware', reason: 'Failed to IPMI boot', operationUuid })
+        .expect(200);
+      expect(result.server).toMatchObject({
+        status: 'isolated',
+        subState: 'brokenHardware',
+        isolationReason: 'Failed to IPMI boot',
+      });
+      expect(await audit(pool.serverIds[0])).toEqual([
+        expect.objectContaining({
+          command: 'isolate',
+          subState: 'brokenHardware',
+          reason: 'Failed to IPMI boot',
+          operationUuid,
+        }),
+      ]);
     });
 
     it('ends the allocation of an allocated server as ISOLATED and gives its quota back', async () => {
       const { clientId, body } = await setUp(3, 1);
       const serverId = (await api.allocate(body).expect(200)).body.server.id;
       const { body: result } = await api.isolate(serverId, { subState: 'failedDelivery' }).expect(200);
-      expect(result).toMatchObject({ server: { status: 'isolated', allocation: null }, allocation: { clientId, endedBy: 'ISOLATED' } });
+      expect(result).toMatchObject({
+        server: { status: 'isolated', allocation: null },
+        allocation: { clientId, endedBy: 'ISOLATED' },
+      });
       expect((await api.allocate(body).expect(200)).body.allocation.quota).toBe('COMMITTED');
     });
 
     it('updates the reason of an isolated server', async () => {
       const { pool } = await setUp();
       await api.isolate(pool.serverIds[0], { subState: 'networkIssue', reason: 'uplink flaps' }).expect(200);
-      const { body: result } = await api.isolate(pool.serverIds[0], { subState: 'brokenHardware', reason: 'NIC replaced' }).expect(200);
-      expect(result.server).toMatchObject({ status: 'isolated', subState: 'brokenHardware', isolationReason: 'NIC replaced' });
+      const { body: result } = await api
+        .isolate(pool.serverIds[0], { subState: 'brokenHardware', reason: 'NIC replaced' })
+        .expect(200);
+      expect(result.server).toMatchObject({
+        status: 'isolated',
+        subState: 'brokenHardware',
+        isolationReason: 'NIC replaced',
+      });
     });
 
     it.each([
@@ -188,8 +294,13 @@ describe('Server Commands (seed 003)', () => {
       await api.isolate(serverId, { subState: 'maintenance' }).expect(200);
       const { body: result } = await api.unisolate(serverId).expect(200);
       expect(result.server).toMatchObject({ status: 'baselining', subState: null, isolationReason: null });
-      expect((await events(serverId)).slice(-2).map((e) => [e.type, (e.payload as { baseline?: { cause: string } }).baseline?.cause])).toEqual([
-        ['server.unisolated', undefined], ['server.baseline.requested', 'unisolated'],
+      expect(
+        (await events(serverId))
+          .slice(-2)
+          .map((e) => [e.type, (e.payload as { baseline?: { cause: string } }).baseline?.cause]),
+      ).toEqual([
+        ['server.unisolated', undefined],
+        ['server.baseline.requested', 'unisolated'],
       ]);
     });
 
@@ -204,14 +315,20 @@ describe('Server Commands (seed 003)', () => {
       const { clientId, body } = await setUp();
       const serverId = (await api.allocate(body).expect(200)).body.server.id;
       await api.deallocate(clientId, serverId).expect(200);
-      expect((await api.available(serverId).expect(200)).body).toMatchObject({ changed: true, server: { status: 'available' } });
+      expect((await api.available(serverId).expect(200)).body).toMatchObject({
+        changed: true,
+        server: { status: 'available' },
+      });
       expect((await api.available(serverId).expect(200)).body.changed).toBe(false);
     });
 
     it('answers 409 NOT_BASELINING for an allocated server', async () => {
       const { body } = await setUp();
       const serverId = (await api.allocate(body).expect(200)).body.server.id;
-      expect((await api.available(serverId).expect(409)).body).toMatchObject({ code: 'NOT_BASELINING', details: { status: 'allocated', command: 'available' } });
+      expect((await api.available(serverId).expect(409)).body).toMatchObject({
+        code: 'NOT_BASELINING',
+        details: { status: 'allocated', command: 'available' },
+      });
     });
   });
 
@@ -220,7 +337,11 @@ describe('Server Commands (seed 003)', () => {
       const { clientId, body } = await setUp();
       const { body: allocated } = await api.allocate(body).expect(200);
       const serverId = allocated.server.id;
-      expect((await api.quarantine(serverId).expect(200)).body.server).toMatchObject({ status: 'quarantined', quarantinedFrom: 'allocated', allocation: { id: allocated.allocation.id } });
+      expect((await api.quarantine(serverId).expect(200)).body.server).toMatchObject({
+        status: 'quarantined',
+        quarantinedFrom: 'allocated',
+        allocation: { id: allocated.allocation.id },
+      });
 
       expect((await api.deallocate(clientId, serverId).expect(409)).body.code).toBe('QUARANTINED');
       expect((await api.isolate(serverId, { subState: 'other' }).expect(409)).body.code).toBe('QUARANTINED');
@@ -228,8 +349,16 @@ describe('Server Commands (seed 003)', () => {
       expect((await api.quarantine(serverId).expect(200)).body.changed).toBe(false);
 
       const lifted = await api.unquarantine(serverId).expect(200);
-      expect(lifted.body.server).toMatchObject({ status: 'allocated', quarantinedFrom: null, allocation: { id: allocated.allocation.id } });
-      expect((await events(serverId)).map((e) => e.type)).toEqual(['server.allocated', 'server.quarantined', 'server.unquarantined']);
+      expect(lifted.body.server).toMatchObject({
+        status: 'allocated',
+        quarantinedFrom: null,
+        allocation: { id: allocated.allocation.id },
+      });
+      expect((await events(serverId)).map((e) => e.type)).toEqual([
+        'server.allocated',
+        'server.quarantined',
+        'server.unquarantined',
+      ]);
     });
 
     it('answers 409 NOT_QUARANTINED when lifting a quarantine that is not there', async () => {

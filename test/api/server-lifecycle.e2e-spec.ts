@@ -30,7 +30,10 @@ describe('The server lifecycle, state by command', () => {
     const clientId = await createClient(t.prisma);
     const contractId = await createContract(t.prisma, clientId, pool, 1);
     const serverId = pool.serverIds[0];
-    const allocate = () => api.allocate({ locationId: pool.locationId, instanceTypeId: pool.instanceTypeId, clientId, contractId }).expect(200);
+    const allocate = () =>
+      api
+        .allocate({ locationId: pool.locationId, instanceTypeId: pool.instanceTypeId, clientId, contractId })
+        .expect(200);
     if (status === 'allocated' || status === 'baselining' || status === 'quarantined') await allocate();
     if (status === 'baselining') await api.deallocate(clientId, serverId).expect(200);
     if (status === 'isolated') await api.isolate(serverId, { subState: 'maintenance' }).expect(200);
@@ -41,20 +44,36 @@ describe('The server lifecycle, state by command', () => {
 
   function send(command: ServerCommand, { pool, clientId, contractId, serverId }: Scene) {
     switch (command) {
-      case 'allocate': return api.allocate({ locationId: pool.locationId, instanceTypeId: pool.instanceTypeId, clientId, contractId, overflow: true });
-      case 'deallocate': return api.deallocate(clientId, serverId);
-      case 'compensate': return api.compensate(clientId, serverId);
-      case 'isolate': return api.isolate(serverId, { subState: 'investigation', reason: 'table walk' });
-      case 'unisolate': return api.unisolate(serverId);
-      case 'available': return api.available(serverId);
-      case 'quarantine': return api.quarantine(serverId);
-      case 'unquarantine': return api.unquarantine(serverId);
-      case 'retire': return api.retire(serverId, { reason: 'table walk' });
+      case 'allocate':
+        return api.allocate({
+          locationId: pool.locationId,
+          instanceTypeId: pool.instanceTypeId,
+          clientId,
+          contractId,
+          overflow: true,
+        });
+      case 'deallocate':
+        return api.deallocate(clientId, serverId);
+      case 'compensate':
+        return api.compensate(clientId, serverId);
+      case 'isolate':
+        return api.isolate(serverId, { subState: 'investigation', reason: 'table walk' });
+      case 'unisolate':
+        return api.unisolate(serverId);
+      case 'available':
+        return api.available(serverId);
+      case 'quarantine':
+        return api.quarantine(serverId);
+      case 'unquarantine':
+        return api.unquarantine(serverId);
+      case 'retire':
+        return api.retire(serverId, { reason: 'table walk' });
     }
   }
 
   /** deallocate and compensate of a client that holds no allocation are answered 200: already done (seed 003). */
-  const alreadyDone = (status: Status, command: ServerCommand) => ['deallocate', 'compensate'].includes(command) && !['allocated', 'quarantined'].includes(status);
+  const alreadyDone = (status: Status, command: ServerCommand) =>
+    ['deallocate', 'compensate'].includes(command) && !['allocated', 'quarantined'].includes(status);
 
   const cells = SERVER_STATUSES.flatMap((status) => SERVER_COMMANDS.map((command) => [status, command] as const));
 
@@ -66,7 +85,11 @@ describe('The server lifecycle, state by command', () => {
 
     if (transition && !transition.noop) {
       const to = transition.to === 'restore' ? 'allocated' : transition.to;
-      expect({ status: response.status, changed: response.body.changed, to: response.body.server?.status }).toEqual({ status: 200, changed: true, to });
+      expect({ status: response.status, changed: response.body.changed, to: response.body.server?.status }).toEqual({
+        status: 200,
+        changed: true,
+        to,
+      });
       const after = await footprint(t, scene.serverId);
       expect(after.server.status).toBe(to);
       expect(after.events).toBe(before.events + 1);
@@ -76,7 +99,11 @@ describe('The server lifecycle, state by command', () => {
       expect(await footprint(t, scene.serverId)).toEqual(before);
     } else {
       expect(response.status).toBe(409);
-      expect(response.body.code).toEqual(expect.stringMatching(/^(INVALID_STATE|QUARANTINED|RETIRED|NOT_ISOLATED|NOT_QUARANTINED|NOT_BASELINING|NO_CAPACITY)$/));
+      expect(response.body.code).toEqual(
+        expect.stringMatching(
+          /^(INVALID_STATE|QUARANTINED|RETIRED|NOT_ISOLATED|NOT_QUARANTINED|NOT_BASELINING|NO_CAPACITY)$/,
+        ),
+      );
       expect(await footprint(t, scene.serverId)).toEqual(before);
     }
   });

@@ -35,32 +35,56 @@ describe('Admin command line: service', () => {
     const nobody = `http://127.0.0.1:${await closedPort()}`;
     const down = await admin('service', 'status', '--url', t.url, nobody);
     expect(down.status).toBe(1);
-    expect(down.stdout).toMatch(new RegExp(`${nobody}\\s+unreachable\\s+-\\s+not-ready\\s+Cannot reach ${nobody}: connect ECONNREFUSED`));
+    expect(down.stdout).toMatch(
+      new RegExp(`${nobody}\\s+unreachable\\s+-\\s+not-ready\\s+Cannot reach ${nobody}: connect ECONNREFUSED`),
+    );
   });
 
   it('isolate, quarantine, unquarantine, unisolate: each one call, printed as the service words it', async () => {
     const serverId = pool.serverIds[0];
-    const isolated = await admin('service', 'isolate', String(serverId), '--sub-state', 'maintenance', '--reason', 'Rack move');
+    const isolated = await admin(
+      'service',
+      'isolate',
+      String(serverId),
+      '--sub-state',
+      'maintenance',
+      '--reason',
+      'Rack move',
+    );
     expect({ status: isolated.status, stderr: isolated.stderr }).toEqual({ status: 0, stderr: '' });
-    expect(await t.prisma.server.findUniqueOrThrow({ where: { id: serverId } })).toMatchObject({ status: 'isolated', subState: 'maintenance', isolationReason: 'Rack move' });
+    expect(await t.prisma.server.findUniqueOrThrow({ where: { id: serverId } })).toMatchObject({
+      status: 'isolated',
+      subState: 'maintenance',
+      isolationReason: 'Rack move',
+    });
     expect((await admin('service', 'quarantine', String(serverId))).status).toBe(0);
     expect((await admin('service', 'unquarantine', String(serverId))).status).toBe(0);
     const unisolated = await admin('--json', 'service', 'unisolate', String(serverId));
-    expect(JSON.parse(unisolated.stdout)).toMatchObject({ command: 'unisolate', changed: true, server: { id: serverId, status: 'baselining' } });
+    expect(JSON.parse(unisolated.stdout)).toMatchObject({
+      command: 'unisolate',
+      changed: true,
+      server: { id: serverId, status: 'baselining' },
+    });
   });
 
   it("prints the service's refusal, code and details, and exits 1; the key's scopes are the service's to check", async () => {
     const refused = await admin('--json', 'service', 'unisolate', String(pool.serverIds[1]));
     expect(refused.status).toBe(1);
-    expect(JSON.parse(refused.stderr).error).toMatchObject({ code: 'NOT_ISOLATED', details: { serverId: pool.serverIds[1], status: 'available' } });
+    expect(JSON.parse(refused.stderr).error).toMatchObject({
+      code: 'NOT_ISOLATED',
+      details: { serverId: pool.serverIds[1], status: 'available' },
+    });
 
     const forbidden = await admin('service', 'available', String(pool.serverIds[1]));
-    expect({ status: forbidden.status, stderr: forbidden.stderr }).toEqual({ status: 1, stderr: 'Error: 403 FORBIDDEN: This API key lacks the scope server:available\n' });
+    expect({ status: forbidden.status, stderr: forbidden.stderr }).toEqual({
+      status: 1,
+      stderr: 'Error: 403 FORBIDDEN: This API key lacks the scope server:available\n',
+    });
   });
 
   it('refuses a bad argument before calling anything', async () => {
     const bad = await admin('service', 'isolate', String(pool.serverIds[1]), '--sub-state', 'bored');
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toContain("Allowed choices are brokenHardware");
+    expect(bad.stderr).toContain('Allowed choices are brokenHardware');
   });
 });

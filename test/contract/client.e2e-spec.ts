@@ -26,13 +26,26 @@ describe('The typed client', () => {
   });
 
   it('is generated from openapi.json exactly as committed (run `npm run openapi` after changing the API)', () => {
-    const generated = execFileSync(join(ROOT, 'node_modules', '.bin', 'openapi-typescript'), [join(ROOT, 'openapi.json')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const generated = execFileSync(
+      join(ROOT, 'node_modules', '.bin', 'openapi-typescript'),
+      [join(ROOT, 'openapi.json')],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     expect(readFileSync(join(ROOT, 'libs', 'client', 'src', 'generated', 'openapi.ts'), 'utf8')).toBe(generated);
   });
 
   it("runs MetalWorks' flow of the README on the demo data: allocate, de-allocate, verify the hook, available, isolate, a typed refusal", async () => {
     const client = createAllocatorClient({ baseUrl: t.url, apiKey: key });
-    await dataOf(client.PUT('/api/hooks', { body: { name: 'metalworks', url: receiver.url, eventTypes: ['server.baseline.requested'], secret: 'whsec_metalworks_example_0001' } }));
+    await dataOf(
+      client.PUT('/api/hooks', {
+        body: {
+          name: 'metalworks',
+          url: receiver.url,
+          eventTypes: ['server.baseline.requested'],
+          secret: 'whsec_metalworks_example_0001',
+        },
+      }),
+    );
     const nextDelivery = async () => {
       await receiver.until((received) => received.length === 1);
       return receiver.received[0];
@@ -43,16 +56,29 @@ describe('The typed client', () => {
     expect(allowed).toEqual(['isolate', 'unisolate', 'quarantine', 'retire']);
     expect(receiver.received[0].envelope).toMatchObject({ type: 'server.baseline.requested', serverId: 157437 });
     const server = await dataOf(client.GET('/api/servers/{serverId}', { params: { path: { serverId: 157437 } } }));
-    expect(server).toMatchObject({ status: 'isolated', subState: 'brokenHardware', isolationReason: 'IPMI boot failed', allocation: null });
+    expect(server).toMatchObject({
+      status: 'isolated',
+      subState: 'brokenHardware',
+      isolationReason: 'IPMI boot failed',
+      allocation: null,
+    });
   });
 
   it('throws the error body, typed, from dataOf; reads RANGED-DATA lists with their header', async () => {
     const client = createAllocatorClient({ baseUrl: t.url, apiKey: key });
-    const missing = await dataOf(client.GET('/api/servers/{serverId}', { params: { path: { serverId: 999 } } })).catch((error: unknown) => error);
+    const missing = await dataOf(client.GET('/api/servers/{serverId}', { params: { path: { serverId: 999 } } })).catch(
+      (error: unknown) => error,
+    );
     expect(missing).toBeInstanceOf(AllocatorApiError);
-    expect((missing as AllocatorApiError).body).toMatchObject({ statusCode: 404, code: 'SERVER_NOT_FOUND', details: { id: 999 } });
+    expect((missing as AllocatorApiError).body).toMatchObject({
+      statusCode: 404,
+      code: 'SERVER_NOT_FOUND',
+      details: { id: 999 },
+    });
 
-    const { data, response } = await client.GET('/api/servers', { params: { query: { locationId: 18 }, header: { 'RANGED-DATA': 'start=0,results=5' } } });
+    const { data, response } = await client.GET('/api/servers', {
+      params: { query: { locationId: 18 }, header: { 'RANGED-DATA': 'start=0,results=5' } },
+    });
     expect(data).toHaveLength(5);
     expect(response.headers.get('ranged-data')).toBe('start=0,results=5,total=30');
   });

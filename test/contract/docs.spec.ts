@@ -14,7 +14,12 @@ function tableAfter(text: string, heading: string): string[][] {
   const rows = [];
   for (const line of lines.slice(start + 2)) {
     if (!line.startsWith('|')) break;
-    rows.push(line.split('|').slice(1, -1).map((cell) => cell.trim()));
+    rows.push(
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    );
   }
   return rows;
 }
@@ -32,13 +37,17 @@ describe('the documentation', () => {
       },
     });
     loadConfig(env, ROOT);
-    const documented = tableAfter(doc('docs/operations.md'), '## Configuration').flatMap(([variables]) => codeNames(variables));
+    const documented = tableAfter(doc('docs/operations.md'), '## Configuration').flatMap(([variables]) =>
+      codeNames(variables),
+    );
     expect([...documented].sort()).toEqual([...read].sort());
   });
 
   it('lists exactly the scopes of libs/auth/src/scopes.ts, with what each allows', () => {
     const rows = tableAfter(doc('docs/api.md'), '## API keys and scopes');
-    expect(rows.map(([scope, allows]) => [codeNames(scope)[0], allows])).toEqual(ALL_SCOPES.map((scope) => [scope, SCOPES[scope]]));
+    expect(rows.map(([scope, allows]) => [codeNames(scope)[0], allows])).toEqual(
+      ALL_SCOPES.map((scope) => [scope, SCOPES[scope]]),
+    );
   });
 
   it('keeps the README a front door a newcomer reads in five minutes', () => {

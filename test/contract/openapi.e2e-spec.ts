@@ -23,38 +23,64 @@ describe('The OpenAPI document', () => {
 
   it('documents, for every /api operation, its scopes, the X-Api-Key security and its error answers', () => {
     for (const [path, item] of Object.entries(document.paths).filter(([p]) => p.startsWith('/api/'))) {
-      for (const operation of Object.values(item) as { security?: object[]; responses: Record<string, { content?: object }>; 'x-required-scopes'?: string[]; description?: string }[]) {
+      for (const operation of Object.values(item) as {
+        security?: object[];
+        responses: Record<string, { content?: object }>;
+        'x-required-scopes'?: string[];
+        description?: string;
+      }[]) {
         expect({ path, scopes: operation['x-required-scopes']?.length }).toEqual({ path, scopes: expect.any(Number) });
         expect(operation.security).toEqual([{ 'X-Api-Key': [] }]);
         expect(operation.description).toContain('Required scopes');
-        for (const status of ['401', '403']) expect({ path, status, content: operation.responses[status]?.content }).toEqual({ path, status, content: expect.anything() });
+        for (const status of ['401', '403'])
+          expect({ path, status, content: operation.responses[status]?.content }).toEqual({
+            path,
+            status,
+            content: expect.anything(),
+          });
       }
     }
   });
 
-  type Operation = { operationId: string; parameters?: { name: string; in: string; required?: boolean; example?: unknown; schema?: { example?: unknown } }[]; responses: Record<string, { content?: { 'application/json'?: { example?: { code?: ErrorCode } } } }> };
-  const operations = (prefix = '/') => Object.entries(document.paths).filter(([path]) => path.startsWith(prefix)).flatMap(([, item]) => Object.values(item) as Operation[]);
+  type Operation = {
+    operationId: string;
+    parameters?: { name: string; in: string; required?: boolean; example?: unknown; schema?: { example?: unknown } }[];
+    responses: Record<string, { content?: { 'application/json'?: { example?: { code?: ErrorCode } } } }>;
+  };
+  const operations = (prefix = '/') =>
+    Object.entries(document.paths)
+      .filter(([path]) => path.startsWith(prefix))
+      .flatMap(([, item]) => Object.values(item) as Operation[]);
 
   it('names every operation readably and once (allocateServer, listServers, ...)', () => {
     const ids = operations().map((o) => o.operationId);
     expect(ids.filter((id) => !/^[a-z][a-zA-Z]+$/.test(id))).toEqual([]);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids).toEqual(expect.arrayContaining(['allocateServer', 'deallocateServer', 'isolateServer', 'listServers', 'getServer']));
+    expect(ids).toEqual(
+      expect.arrayContaining(['allocateServer', 'deallocateServer', 'isolateServer', 'listServers', 'getServer']),
+    );
   });
 
   it('pre-fills nothing Swagger UI would send unasked: no example on an optional query parameter or on Idempotency-Key', () => {
-    const prefilled = operations().flatMap((o) => (o.parameters ?? [])
-      .filter((p) => (p.in === 'query' && !p.required) || p.name === 'Idempotency-Key')
-      .filter((p) => p.example !== undefined || p.schema?.example !== undefined)
-      .map((p) => `${o.operationId} ${p.name}`));
+    const prefilled = operations().flatMap((o) =>
+      (o.parameters ?? [])
+        .filter((p) => (p.in === 'query' && !p.required) || p.name === 'Idempotency-Key')
+        .filter((p) => p.example !== undefined || p.schema?.example !== undefined)
+        .map((p) => `${o.operationId} ${p.name}`),
+    );
     expect(prefilled).toEqual([]);
   });
 
   it('shows, for each error answer, an example whose code goes with its status', () => {
-    const mismatched = operations('/api/').flatMap((o) => Object.entries(o.responses)
-      .filter(([status]) => Number(status) >= 400)
-      .map(([status, response]) => [o.operationId, status, response.content?.['application/json']?.example?.code] as const)
-      .filter(([, status, code]) => !code || ERROR_STATUS[code] !== Number(status)));
+    const mismatched = operations('/api/').flatMap((o) =>
+      Object.entries(o.responses)
+        .filter(([status]) => Number(status) >= 400)
+        .map(
+          ([status, response]) =>
+            [o.operationId, status, response.content?.['application/json']?.example?.code] as const,
+        )
+        .filter(([, status, code]) => !code || ERROR_STATUS[code] !== Number(status)),
+    );
     expect(mismatched).toEqual([]);
   });
 
@@ -76,22 +102,34 @@ describe('The OpenAPI document', () => {
     };
     visit(document.components?.schemas, 'schemas');
     expect(both).toEqual([]);
-    expect((document.components!.schemas!.ServerResponseDto as { properties: Record<string, { enum?: unknown[] }> }).properties.quarantinedFrom.enum).toContain(null);
+    expect(
+      (document.components!.schemas!.ServerResponseDto as { properties: Record<string, { enum?: unknown[] }> })
+        .properties.quarantinedFrom.enum,
+    ).toContain(null);
   });
 
   it('types the details of each error code: ValidationFailedError has fields, InvalidStateError has allowedCommands', () => {
-    const schemas = document.components!.schemas as Record<string, { properties?: Record<string, { allOf?: { $ref: string }[] }>; oneOf?: { $ref: string }[] }>;
-    const detailsOf = (name: string) => schemas[schemas[name].properties!.details.allOf![0].$ref.split('/').pop()!] as { properties: object };
+    const schemas = document.components!.schemas as Record<
+      string,
+      { properties?: Record<string, { allOf?: { $ref: string }[] }>; oneOf?: { $ref: string }[] }
+    >;
+    const detailsOf = (name: string) =>
+      schemas[schemas[name].properties!.details.allOf![0].$ref.split('/').pop()!] as { properties: object };
     expect(Object.keys(detailsOf('ValidationFailedError').properties)).toContain('fields');
     expect(Object.keys(detailsOf('InvalidStateError').properties)).toContain('allowedCommands');
     expect(schemas.Http409Error.oneOf).toContainEqual({ $ref: '#/components/schemas/InvalidStateError' });
-    const allocate = document.paths['/api/server/allocate'].post!.responses['409'] as unknown as { content: { 'application/json': { schema: object } } };
+    const allocate = document.paths['/api/server/allocate'].post!.responses['409'] as unknown as {
+      content: { 'application/json': { schema: object } };
+    };
     expect(allocate.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Http409Error' });
   });
 
   it('describes every property of every schema', () => {
     const undescribed = Object.entries(document.components?.schemas ?? {}).flatMap(([name, schema]) =>
-      Object.entries((schema as { properties?: Record<string, { description?: string }> }).properties ?? {}).filter(([, p]) => !p.description).map(([property]) => `${name}.${property}`));
+      Object.entries((schema as { properties?: Record<string, { description?: string }> }).properties ?? {})
+        .filter(([, p]) => !p.description)
+        .map(([property]) => `${name}.${property}`),
+    );
     expect(undescribed).toEqual([]);
   });
 

@@ -42,7 +42,11 @@ describe('openapi.json under a validating proxy (Prism)', () => {
         async onResponse({ request, response, schemaPath }) {
           const call = `${request.method.toLowerCase()} ${schemaPath}`;
           const fromPrism = response.headers.get('content-type')?.startsWith('application/problem+json');
-          exchanges.push({ call, status: response.status, ...(fromPrism && { violation: await response.clone().json() }) });
+          exchanges.push({
+            call,
+            status: response.status,
+            ...(fromPrism && { violation: await response.clone().json() }),
+          });
         },
       });
       return proxied;
@@ -64,38 +68,89 @@ describe('openapi.json under a validating proxy (Prism)', () => {
     const { server: first } = await dataOf(client.POST('/api/server/allocate', { body: order }));
     await dataOf(client.DELETE('/api/client/{clientId}/server/{serverId}/allocate', ofClient(12345, first.id)));
     await dataOf(client.POST('/api/server/{serverId}/available', server(first.id)));
-    const batch = await dataOf(client.POST('/api/server/allocate/batch', { body: { ...order, amount: 2, spread: 'rack' }, params: { header: { 'Idempotency-Key': randomUUID() } } }));
+    const batch = await dataOf(
+      client.POST('/api/server/allocate/batch', {
+        body: { ...order, amount: 2, spread: 'rack' },
+        params: { header: { 'Idempotency-Key': randomUUID() } },
+      }),
+    );
     const [taken, kept] = batch.servers;
-    await dataOf(client.DELETE('/api/client/{clientId}/server/{serverId}/allocate/compensate', ofClient(12345, taken.id)));
-    await dataOf(client.POST('/api/server/{serverId}/isolate', { ...server(taken.id), body: { subState: 'failedBaseline', reason: 'Disk wipe failed', operationUuid: randomUUID() } }));
+    await dataOf(
+      client.DELETE('/api/client/{clientId}/server/{serverId}/allocate/compensate', ofClient(12345, taken.id)),
+    );
+    await dataOf(
+      client.POST('/api/server/{serverId}/isolate', {
+        ...server(taken.id),
+        body: { subState: 'failedBaseline', reason: 'Disk wipe failed', operationUuid: randomUUID() },
+      }),
+    );
     await dataOf(client.DELETE('/api/server/{serverId}/isolate', server(taken.id)));
     await dataOf(client.POST('/api/server/{serverId}/available', server(taken.id)));
     await dataOf(client.POST('/api/server/{serverId}/quarantine', server(kept.id)));
     await dataOf(client.POST('/api/server/{serverId}/quarantine', server(kept.id)));
     await dataOf(client.DELETE('/api/server/{serverId}/quarantine', server(kept.id)));
     await dataOf(client.POST('/api/quota/check', { body: { ...order, amount: 2, overflow: true } }));
-    await dataOf(client.PATCH('/api/servers/{serverId}', { ...server(taken.id), body: { rack: 'AMS1:02:009999:0409' } }));
-    await dataOf(client.POST('/api/servers', { body: { servers: [{ id: 159001, hostname: 'server159001.dedi.example.net', locationId: 18, instanceTypeId: 129 }] } }));
-    await dataOf(client.POST('/api/servers/{serverId}/retire', { ...server(157450), body: { reason: 'Out of warranty' } }));
+    await dataOf(
+      client.PATCH('/api/servers/{serverId}', { ...server(taken.id), body: { rack: 'AMS1:02:009999:0409' } }),
+    );
+    await dataOf(
+      client.POST('/api/servers', {
+        body: {
+          servers: [{ id: 159001, hostname: 'server159001.dedi.example.net', locationId: 18, instanceTypeId: 129 }],
+        },
+      }),
+    );
+    await dataOf(
+      client.POST('/api/servers/{serverId}/retire', { ...server(157450), body: { reason: 'Out of warranty' } }),
+    );
     expect(exchanges.filter((e) => e.violation)).toEqual([]);
   });
 
   it('passes the lists, with RANGED-DATA and filters, and the histories', async () => {
     await dataOf(client.GET('/api/locations', { params: { header: page(1) } }));
     await dataOf(client.GET('/api/locations/{locationId}/instance-types', { params: { path: { locationId: 18 } } }));
-    await dataOf(client.GET('/api/servers', { params: { query: { status: 'allocated', locationId: 18, instanceTypeId: 129, clientId: 12345 }, header: page(10) } }));
+    await dataOf(
+      client.GET('/api/servers', {
+        params: {
+          query: { status: 'allocated', locationId: 18, instanceTypeId: 129, clientId: 12345 },
+          header: page(10),
+        },
+      }),
+    );
     await dataOf(client.GET('/api/servers/{serverId}', server(157437)));
-    await dataOf(client.GET('/api/servers/{serverId}/history', { params: { path: { serverId: 157437 }, header: page(50) } }));
+    await dataOf(
+      client.GET('/api/servers/{serverId}/history', { params: { path: { serverId: 157437 }, header: page(50) } }),
+    );
     await dataOf(client.GET('/api/capacity', { params: { query: { locationId: 18 } } }));
     await dataOf(client.GET('/api/client/{clientId}/capacity', { params: { path: { clientId: 12345 } } }));
-    await dataOf(client.GET('/api/client/{clientId}/allocations', { params: { path: { clientId: 12345 }, query: { state: 'ended', from: '2026-01-01T00:00:00Z' }, header: page(5) } }));
+    await dataOf(
+      client.GET('/api/client/{clientId}/allocations', {
+        params: { path: { clientId: 12345 }, query: { state: 'ended', from: '2026-01-01T00:00:00Z' }, header: page(5) },
+      }),
+    );
     await dataOf(client.GET('/api/clients', { params: { header: page(1) } }));
-    await dataOf(client.PUT('/api/clients/{clientId}', { params: { path: { clientId: 34567 } }, body: { name: 'Prism Test Ltd', onDemandLimit: 2 } }));
+    await dataOf(
+      client.PUT('/api/clients/{clientId}', {
+        params: { path: { clientId: 34567 } },
+        body: { name: 'Prism Test Ltd', onDemandLimit: 2 },
+      }),
+    );
     await dataOf(client.GET('/api/clients/{clientId}', { params: { path: { clientId: 34567 } } }));
     await dataOf(client.GET('/api/clients/{clientId}/history', { params: { path: { clientId: 34567 } } }));
-    const contract = { contractId: 'PRISM-2027', clientId: 34567, startsAt: '2027-01-01T00:00:00Z', endsAt: null, commitments: [{ locationId: 8, instanceTypeId: 126, quantity: 2 }] };
+    const contract = {
+      contractId: 'PRISM-2027',
+      clientId: 34567,
+      startsAt: '2027-01-01T00:00:00Z',
+      endsAt: null,
+      commitments: [{ locationId: 8, instanceTypeId: 126, quantity: 2 }],
+    };
     await dataOf(client.POST('/api/contracts', { body: contract }));
-    await dataOf(client.PATCH('/api/contracts/{contractId}', { params: { path: { contractId: 'PRISM-2027' } }, body: { endsAt: '2027-12-31T00:00:00Z' } }));
+    await dataOf(
+      client.PATCH('/api/contracts/{contractId}', {
+        params: { path: { contractId: 'PRISM-2027' } },
+        body: { endsAt: '2027-12-31T00:00:00Z' },
+      }),
+    );
     await dataOf(client.GET('/api/contracts', { params: { query: { clientId: 34567 } } }));
     await dataOf(client.GET('/api/contracts/{contractId}', { params: { path: { contractId: 'PRISM-2027' } } }));
     await dataOf(client.GET('/api/contracts/{contractId}/history', { params: { path: { contractId: 'PRISM-2027' } } }));
@@ -106,10 +161,18 @@ describe('openapi.json under a validating proxy (Prism)', () => {
   });
 
   it('passes the hooks and their deliveries, a dead letter replayed', async () => {
-    const { hook } = await dataOf(client.PUT('/api/hooks', { body: { name: 'prism', url: receiver.url, eventTypes: ['server.isolated'], secret } }));
+    const { hook } = await dataOf(
+      client.PUT('/api/hooks', { body: { name: 'prism', url: receiver.url, eventTypes: ['server.isolated'], secret } }),
+    );
     receiver.answer(400);
-    await dataOf(client.POST('/api/server/{serverId}/isolate', { ...server(157440), body: { subState: 'maintenance', reason: 'Firmware update' } }));
-    const dead = async () => (await dataOf(client.GET('/api/hooks/deliveries', { params: { query: { state: 'dead', hookId: hook.id } } })))[0];
+    await dataOf(
+      client.POST('/api/server/{serverId}/isolate', {
+        ...server(157440),
+        body: { subState: 'maintenance', reason: 'Firmware update' },
+      }),
+    );
+    const dead = async () =>
+      (await dataOf(client.GET('/api/hooks/deliveries', { params: { query: { state: 'dead', hookId: hook.id } } })))[0];
     await waitFor(async () => (await dead()) !== undefined, 15_000, 'a dead letter');
     const { id } = await dead();
     await dataOf(client.POST('/api/hooks/deliveries/{deliveryId}/replay', { params: { path: { deliveryId: id } } }));
@@ -125,11 +188,19 @@ describe('openapi.json under a validating proxy (Prism)', () => {
     const refusals = await Promise.all([
       client.GET('/api/servers/{serverId}', server(999)),
       client.DELETE('/api/server/{serverId}/isolate', server(157441)),
-      client.POST('/api/server/allocate/batch', { body: { locationId: 18, instanceTypeId: 129, clientId: 12345, contractId: 'MY-CONTRACT-123', amount: 20 } }),
-      client.POST('/api/server/allocate', { body: { locationId: 18, instanceTypeId: 129, clientId: 23456, contractId: 'MY-CONTRACT-123' } }),
+      client.POST('/api/server/allocate/batch', {
+        body: { locationId: 18, instanceTypeId: 129, clientId: 12345, contractId: 'MY-CONTRACT-123', amount: 20 },
+      }),
+      client.POST('/api/server/allocate', {
+        body: { locationId: 18, instanceTypeId: 129, clientId: 23456, contractId: 'MY-CONTRACT-123' },
+      }),
       client.PUT('/api/hooks', { body: { name: 'elsewhere', url: 'http://127.0.0.2/events' } }),
-      client.POST('/api/hooks/deliveries/{deliveryId}/replay', { params: { path: { deliveryId: '9007199254740993' } } }),
-      client.POST('/api/contracts', { body: { contractId: 'MY-CONTRACT-123', clientId: 12345, startsAt: '2026-01-01T00:00:00Z', commitments: [] } }),
+      client.POST('/api/hooks/deliveries/{deliveryId}/replay', {
+        params: { path: { deliveryId: '9007199254740993' } },
+      }),
+      client.POST('/api/contracts', {
+        body: { contractId: 'MY-CONTRACT-123', clientId: 12345, startsAt: '2026-01-01T00:00:00Z', commitments: [] },
+      }),
       clientKey(await t.apiKey('inventory:read')).POST('/api/server/{serverId}/quarantine', server(157442)),
       clientKey('not-a-key').GET('/api/servers'),
     ]);
@@ -148,10 +219,14 @@ describe('openapi.json under a validating proxy (Prism)', () => {
   });
 
   it('has seen every operation of the spec pass, without a single violation', () => {
-    const operations = Object.entries(OPENAPI.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method} ${path}`));
+    const operations = Object.entries(OPENAPI.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method} ${path}`),
+    );
     expect(operations.filter((operation) => !exchanges.some((e) => e.call === operation))).toEqual([]);
     expect(exchanges.filter((e) => e.violation)).toEqual([]);
-    process.stdout.write(`Prism: ${exchanges.length} exchanges, ${exchanges.filter((e) => e.violation).length} violations\n`);
+    process.stdout.write(
+      `Prism: ${exchanges.length} exchanges, ${exchanges.filter((e) => e.violation).length} violations\n`,
+    );
   });
 });
 
@@ -183,11 +258,19 @@ describe('Prism, checked itself', () => {
       const status = request.documented.find((code) => code < 300)!;
       const response = await fetch(`${prism.url}${request.path}`, {
         method: request.method.toUpperCase(),
-        headers: { 'X-Api-Key': 'any', 'content-type': 'application/json', 'x-upstream-status': String(status), ...request.headers },
+        headers: {
+          'X-Api-Key': 'any',
+          'content-type': 'application/json',
+          'x-upstream-status': String(status),
+          ...request.headers,
+        },
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
       });
-      const problem = response.headers.get('content-type')?.startsWith('application/problem+json') ? ((await response.json()) as { validation?: { location: string[] }[] }) : undefined;
-      if (!problem?.validation?.some((v) => v.location[0] === 'response')) unchecked.push(`${request.operationId} (${response.status})`);
+      const problem = response.headers.get('content-type')?.startsWith('application/problem+json')
+        ? ((await response.json()) as { validation?: { location: string[] }[] })
+        : undefined;
+      if (!problem?.validation?.some((v) => v.location[0] === 'response'))
+        unchecked.push(`${request.operationId} (${response.status})`);
     }
     expect(unchecked).toEqual([]);
   });

@@ -8,18 +8,47 @@ import { startTestApp, TestApp } from '../support/test-app';
  * answer is checked against the spec by the test app.
  */
 const SCENARIO = [
-  'getHealth', 'getLiveness', 'getReadiness',
-  'listLocations', 'listInstanceTypes', 'listServers', 'getServer', 'getServerHistory', 'checkQuota',
+  'getHealth',
+  'getLiveness',
+  'getReadiness',
+  'listLocations',
+  'listInstanceTypes',
+  'listServers',
+  'getServer',
+  'getServerHistory',
+  'checkQuota',
   // Server 157437, the lowest id of pool 18/129, through every command.
-  'allocateServer', 'deallocateServer', 'markServerAvailable',
-  'allocateServers', 'compensateAllocation',
-  'isolateServer', 'unisolateServer', 'markServerAvailable',
-  'quarantineServer', 'liftServerQuarantine',
-  'describeServer', 'addServers',
-  'getPoolCapacity', 'getClientCapacity', 'listClientAllocations',
-  'listClients', 'getClient', 'putClient', 'getClientHistory',
-  'listContracts', 'createContract', 'getContract', 'updateContract', 'getContractHistory',
-  'putHook', 'listHooks', 'disableHook', 'enableHook', 'listDeliveries', 'replayDelivery', 'removeHook',
+  'allocateServer',
+  'deallocateServer',
+  'markServerAvailable',
+  'allocateServers',
+  'compensateAllocation',
+  'isolateServer',
+  'unisolateServer',
+  'markServerAvailable',
+  'quarantineServer',
+  'liftServerQuarantine',
+  'describeServer',
+  'addServers',
+  'getPoolCapacity',
+  'getClientCapacity',
+  'listClientAllocations',
+  'listClients',
+  'getClient',
+  'putClient',
+  'getClientHistory',
+  'listContracts',
+  'createContract',
+  'getContract',
+  'updateContract',
+  'getContractHistory',
+  'putHook',
+  'listHooks',
+  'disableHook',
+  'enableHook',
+  'listDeliveries',
+  'replayDelivery',
+  'removeHook',
   'retireServer',
 ];
 
@@ -54,12 +83,20 @@ describe('The examples of openapi.json', () => {
     return request.body === undefined ? call : call.send(request.body as object);
   };
 
-  it.each(SCENARIO.map((id, step) => [step + 1, id] as const))('%i. %s succeeds as documented', async (_, operationId) => {
-    const request = EXAMPLE_REQUESTS.find((r) => r.operationId === operationId)!;
-    const response = await send(request);
-    const expected = NOT_IN_DEMO_DATA[operationId];
-    if (expected) expect({ status: response.status, code: response.body.code }).toEqual(expected);
-    else expect({ operationId, status: response.status, body: response.status < 300 ? 'ok' : response.body }).toEqual({ operationId, status: expect.any(Number), body: 'ok' });
-    expect(request.documented).toContain(response.status);
-  });
+  it.each(SCENARIO.map((id, step) => [step + 1, id] as const))(
+    '%i. %s succeeds as documented',
+    async (_, operationId) => {
+      const request = EXAMPLE_REQUESTS.find((r) => r.operationId === operationId)!;
+      const response = await send(request);
+      const expected = NOT_IN_DEMO_DATA[operationId];
+      if (expected) expect({ status: response.status, code: response.body.code }).toEqual(expected);
+      else
+        expect({ operationId, status: response.status, body: response.status < 300 ? 'ok' : response.body }).toEqual({
+          operationId,
+          status: expect.any(Number),
+          body: 'ok',
+        });
+      expect(request.documented).toContain(response.status);
+    },
+  );
 });

@@ -20,10 +20,21 @@ describe('allocate_servers', () => {
     const pool = await createPool(f.prisma, 4);
     const clientId = await createClient(f.prisma, 5);
     const contractId = await createContract(f.prisma, clientId, pool, 2);
-    const before = new Map((await f.prisma.server.findMany({ where: { id: { in: pool.serverIds } } })).map((s) => [s.id, s.status]));
+    const before = new Map(
+      (await f.prisma.server.findMany({ where: { id: { in: pool.serverIds } } })).map((s) => [s.id, s.status]),
+    );
 
     const rows = await f.prisma.sql.rows<{ refusal: string | null; server: { id: number; status: string } }>(ALLOCATE, [
-      pool.locationId, pool.instanceTypeId, clientId, contractId, true, 3, 'none', new Date().toISOString(), 'db-test', 10,
+      pool.locationId,
+      pool.instanceTypeId,
+      clientId,
+      contractId,
+      true,
+      3,
+      'none',
+      new Date().toISOString(),
+      'db-test',
+      10,
     ]);
     expect(rows.map((r) => r.refusal)).toEqual([null, null, null]);
     for (const { server } of rows) {
@@ -35,8 +46,10 @@ describe('allocate_servers', () => {
       rows.map(() => ({ command: transition.command, from: transition.from, to: transition.to })),
     );
     const events = await f.prisma.outboxEvent.findMany({ where: { serverId: { in: rows.map((r) => r.server.id) } } });
-    expect(events.map((e) => (e.payload as { from: string; to: string; command: string }))).toEqual(
-      rows.map(() => expect.objectContaining({ command: transition.command, from: transition.from, to: transition.to })),
+    expect(events.map((e) => e.payload as { from: string; to: string; command: string })).toEqual(
+      rows.map(() =>
+        expect.objectContaining({ command: transition.command, from: transition.from, to: transition.to }),
+      ),
     );
     expect(await invariantViolations(f.prisma, 10)).toEqual(NO_VIOLATIONS);
   });
@@ -45,10 +58,24 @@ describe('allocate_servers', () => {
     const pool = await createPool(f.prisma, 2);
     const clientId = await createClient(f.prisma, 1);
     const call = (amount: number, contractId: string | null) =>
-      f.prisma.sql.rows<{ refusal: string; requested_on_demand: number; on_demand_limit: number; available: number }>(ALLOCATE, [
-        pool.locationId, pool.instanceTypeId, clientId, contractId, false, amount, 'none', new Date().toISOString(), 'db-test', 10,
-      ]);
-    expect(await call(2, null)).toEqual([expect.objectContaining({ refusal: 'QUOTA_EXCEEDED', requested_on_demand: 2, on_demand_limit: 1, available: 2 })]);
+      f.prisma.sql.rows<{ refusal: string; requested_on_demand: number; on_demand_limit: number; available: number }>(
+        ALLOCATE,
+        [
+          pool.locationId,
+          pool.instanceTypeId,
+          clientId,
+          contractId,
+          false,
+          amount,
+          'none',
+          new Date().toISOString(),
+          'db-test',
+          10,
+        ],
+      );
+    expect(await call(2, null)).toEqual([
+      expect.objectContaining({ refusal: 'QUOTA_EXCEEDED', requested_on_demand: 2, on_demand_limit: 1, available: 2 }),
+    ]);
     expect(await call(1, 'NO-SUCH-CONTRACT')).toEqual([expect.objectContaining({ refusal: 'CONTRACT_NOT_FOUND' })]);
     expect(await f.prisma.allocation.count({ where: { clientId } })).toBe(0);
   });

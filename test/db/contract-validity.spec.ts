@@ -17,9 +17,10 @@ describe('contract_valid_at and isContractValidAt', () => {
   it('answer alike on random periods and instants, boundaries included', async () => {
     await fc.assert(
       fc.asyncProperty(instant, fc.option(instant, { nil: null }), instant, async (startsAt, endsAt, at) => {
-        const [{ valid }] = await f.prisma.sql.rows<{ valid: boolean }>('SELECT "contract_valid_at"($1::timestamp, $2::timestamp, $3::timestamp) AS valid', [
-          startsAt.toISOString(), endsAt?.toISOString() ?? null, at.toISOString(),
-        ]);
+        const [{ valid }] = await f.prisma.sql.rows<{ valid: boolean }>(
+          'SELECT "contract_valid_at"($1::timestamp, $2::timestamp, $3::timestamp) AS valid',
+          [startsAt.toISOString(), endsAt?.toISOString() ?? null, at.toISOString()],
+        );
         expect(valid).toBe(isContractValidAt({ startsAt, endsAt }, at));
       }),
       { numRuns: 500, seed: 20261201 },

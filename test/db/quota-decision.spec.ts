@@ -17,10 +17,21 @@ describe('quota_decision', () => {
 
   async function decide(input: DecisionInput): Promise<string> {
     const { amount, overflow, contract, onDemand, pool } = input;
-    const [row] = await f.prisma.sql.rows<{ refusal: string | null; charged_committed: number; charged_on_demand: number }>(
-      'SELECT * FROM "quota_decision"($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-      [amount, overflow, Boolean(contract), contract?.committed ?? 0, contract?.used ?? 0, onDemand.limit, onDemand.used, pool.available, pool.reserved],
-    );
+    const [row] = await f.prisma.sql.rows<{
+      refusal: string | null;
+      charged_committed: number;
+      charged_on_demand: number;
+    }>('SELECT * FROM "quota_decision"($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
+      amount,
+      overflow,
+      Boolean(contract),
+      contract?.committed ?? 0,
+      contract?.used ?? 0,
+      onDemand.limit,
+      onDemand.used,
+      pool.available,
+      pool.reserved,
+    ]);
     return row.refusal ?? `${row.charged_committed}+${row.charged_on_demand}`;
   }
 
@@ -49,14 +60,20 @@ const decisionInputs: fc.Arbitrary<DecisionInput> = fc
   .record({
     amount: fc.integer({ min: 1, max: 12 }),
     overflow: fc.boolean(),
-    contract: fc.option(fc.record({ committed: fc.integer({ min: 0, max: 10 }), used: fc.integer({ min: 0, max: 12 }) }), { nil: undefined }),
+    contract: fc.option(
+      fc.record({ committed: fc.integer({ min: 0, max: 10 }), used: fc.integer({ min: 0, max: 12 }) }),
+      { nil: undefined },
+    ),
     onDemand: fc.record({ limit: fc.integer({ min: 0, max: 12 }), used: fc.integer({ min: 0, max: 12 }) }),
     available: fc.integer({ min: 0, max: 20 }),
     othersReserved: fc.integer({ min: 0, max: 10 }),
   })
   .map(({ available, othersReserved, ...rest }) => ({
     ...rest,
-    pool: { available, reserved: othersReserved + Math.max((rest.contract?.committed ?? 0) - (rest.contract?.used ?? 0), 0) },
+    pool: {
+      available,
+      reserved: othersReserved + Math.max((rest.contract?.committed ?? 0) - (rest.contract?.used ?? 0), 0),
+    },
   }));
 
 /**

@@ -14,13 +14,17 @@ describe('server statuses', () => {
   afterAll(() => f.close());
 
   it('are the values of the ServerStatus enum, in the database and in the Prisma client', async () => {
-    const [{ statuses }] = await f.prisma.sql.rows<{ statuses: string[] }>(`SELECT enum_range(NULL::"ServerStatus")::text[] AS statuses`);
+    const [{ statuses }] = await f.prisma.sql.rows<{ statuses: string[] }>(
+      `SELECT enum_range(NULL::"ServerStatus")::text[] AS statuses`,
+    );
     expect(statuses).toEqual([...SERVER_STATUSES]);
     expect(Object.values(ServerStatus)).toEqual([...SERVER_STATUSES]);
   });
 
   it('each have their column in PoolCounter, kept by count_servers as servers enter, change and leave each status', async () => {
-    const columns = await f.prisma.sql.rows<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_name = 'PoolCounter'`);
+    const columns = await f.prisma.sql.rows<{ column_name: string }>(
+      `SELECT column_name FROM information_schema.columns WHERE table_name = 'PoolCounter'`,
+    );
     expect(columns.map((c) => c.column_name)).toEqual(expect.arrayContaining([...SERVER_STATUSES]));
 
     // This database is the suite's own: without the checks that tie a status to its allocation and
@@ -28,17 +32,28 @@ describe('server statuses', () => {
     await f.prisma.sql.rows(`ALTER TABLE "Server" DROP CONSTRAINT "Server_allocation_matches_status",
       DROP CONSTRAINT "Server_substate_matches_status", DROP CONSTRAINT "Server_quarantine_remembers_status"`);
     const pool = await createPool(f.prisma, SERVER_STATUSES.length);
-    const counter = async () => (await f.prisma.poolCounter.findUniqueOrThrow({ where: { instanceTypeId: pool.instanceTypeId } })) as unknown as Record<string, number>;
+    const counter = async () =>
+      (await f.prisma.poolCounter.findUniqueOrThrow({
+        where: { instanceTypeId: pool.instanceTypeId },
+      })) as unknown as Record<string, number>;
     const byStatus = (counts: Record<string, number>) => Object.fromEntries(SERVER_STATUSES.map((s) => [s, counts[s]]));
     const setStatus = (ids: number[], statuses: string[]) =>
-      f.prisma.sql.rows(`UPDATE "Server" s SET "status" = t.status::"ServerStatus" FROM unnest($1::int[], $2::text[]) AS t(id, status) WHERE s."id" = t.id`, [ids, statuses]);
+      f.prisma.sql.rows(
+        `UPDATE "Server" s SET "status" = t.status::"ServerStatus" FROM unnest($1::int[], $2::text[]) AS t(id, status) WHERE s."id" = t.id`,
+        [ids, statuses],
+      );
 
     await setStatus(pool.serverIds, [...SERVER_STATUSES]);
     expect(byStatus(await counter())).toEqual(Object.fromEntries(SERVER_STATUSES.map((s) => [s, 1])));
     await setStatus(pool.serverIds, [...SERVER_STATUSES].reverse());
     expect(byStatus(await counter())).toEqual(Object.fromEntries(SERVER_STATUSES.map((s) => [s, 1])));
-    await setStatus(pool.serverIds, SERVER_STATUSES.map(() => SERVER_STATUSES[0]));
-    expect(byStatus(await counter())).toEqual(Object.fromEntries(SERVER_STATUSES.map((s, i) => [s, i === 0 ? SERVER_STATUSES.length : 0])));
+    await setStatus(
+      pool.serverIds,
+      SERVER_STATUSES.map(() => SERVER_STATUSES[0]),
+    );
+    expect(byStatus(await counter())).toEqual(
+      Object.fromEntries(SERVER_STATUSES.map((s, i) => [s, i === 0 ? SERVER_STATUSES.length : 0])),
+    );
     expect((await invariantViolations(f.prisma, 10)).poolCounterDrift).toEqual(NO_VIOLATIONS.poolCounterDrift);
 
     await f.prisma.sql.rows(`DELETE FROM "Server" WHERE "id" = ANY($1::int[])`, [pool.serverIds]);

@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { MIGRATIONS_DIR } from '@app/database';
-import { currentChecksums, migrationFolders, recordedChecksums } from '../../libs/database/src/migrations/migration-checksums';
+import {
+  currentChecksums,
+  migrationFolders,
+  recordedChecksums,
+} from '../../libs/database/src/migrations/migration-checksums';
 import { readSqlSources, sqlSourcesScript } from '../../libs/database/src/migrations/sql-sources';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
@@ -44,17 +48,21 @@ describe('the database code has one home: prisma/sql/', () => {
 
   it('gives the database, through the migrations, exactly the functions, triggers and views prisma/sql/ defines', async () => {
     // The same database with its code dropped and defined anew from prisma/sql/ alone.
-    await run(fromSources.url, `DO $$ DECLARE f regprocedure; BEGIN
+    await run(
+      fromSources.url,
+      `DO $$ DECLARE f regprocedure; BEGIN
         FOR f IN SELECT p.oid::regprocedure FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' LOOP
           EXECUTE 'DROP FUNCTION ' || f::text || ' CASCADE';
         END LOOP;
-      END $$`);
+      END $$`,
+    );
     expect(Object.keys(await databaseCode(fromSources.url))).toEqual([]);
     await run(fromSources.url, sqlSourcesScript(await readSqlSources()));
 
     const [expected, actual] = await Promise.all([databaseCode(fromSources.url), databaseCode(migrated.url)]);
     expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
-    for (const name of Object.keys(expected)) expect({ name, definition: actual[name] }).toEqual({ name, definition: expected[name] });
+    for (const name of Object.keys(expected))
+      expect({ name, definition: actual[name] }).toEqual({ name, definition: expected[name] });
   });
 
   it('has a migration for every change to prisma/sql/ (npm run db:migration -- <name> writes it)', async () => {

@@ -7,7 +7,13 @@ import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { waitFor } from '../support/wait';
 
 const SECRET = 'whsec_processes_0123456';
-const DELIVERY = { DISPATCH_INTERVAL: '50ms', DELIVERY_TIMEOUT: '1s', DELIVERY_RETRY_BASE: '100ms', DELIVERY_RETRY_MAX: '500ms', DELIVERY_MAX_ATTEMPTS: '1000' };
+const DELIVERY = {
+  DISPATCH_INTERVAL: '50ms',
+  DELIVERY_TIMEOUT: '1s',
+  DELIVERY_RETRY_BASE: '100ms',
+  DELIVERY_RETRY_MAX: '500ms',
+  DELIVERY_MAX_ATTEMPTS: '1000',
+};
 
 /** At-least-once delivery with real service processes: killed with SIGKILL, and two sharing one database. */
 describe('Event delivery across service processes', () => {
@@ -19,7 +25,12 @@ describe('Event delivery across service processes', () => {
   beforeEach(async () => {
     database = await createTestDatabase();
     prisma = new PrismaService(database.url, 2);
-    key = (await new ApiKeyService(new ApiKeyRepository(prisma)).create({ name: 'metalworks', scopes: ['server:allocate', 'server:deallocate', 'admin'] })).secret;
+    key = (
+      await new ApiKeyService(new ApiKeyRepository(prisma)).create({
+        name: 'metalworks',
+        scopes: ['server:allocate', 'server:deallocate', 'admin'],
+      })
+    ).secret;
   });
   afterEach(async () => {
     await Promise.all(services.splice(0).map((s) => s.stop('SIGKILL')));
@@ -34,7 +45,11 @@ describe('Event delivery across service processes', () => {
   };
 
   async function call(base: string, method: string, path: string, body?: object): Promise<void> {
-    const response = await fetch(`${base}${path}`, { method, headers: { 'X-Api-Key': key, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { 'X-Api-Key': key, 'content-type': 'application/json' },
+      body: body && JSON.stringify(body),
+    });
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
   }
 
@@ -43,21 +58,38 @@ describe('Event delivery across service processes', () => {
     const pool = await createPool(prisma, servers);
     const clientId = await createClient(prisma);
     const contractId = await createContract(prisma, clientId, pool, servers);
-    await Promise.all(pool.serverIds.map(async (serverId, i) => {
-      const base = bases[i % bases.length];
-      await call(base, 'POST', '/api/server/allocate', { locationId: pool.locationId, instanceTypeId: pool.instanceTypeId, clientId, contractId });
-    }));
+    await Promise.all(
+      pool.serverIds.map(async (serverId, i) => {
+        const base = bases[i % bases.length];
+        await call(base, 'POST', '/api/server/allocate', {
+          locationId: pool.locationId,
+          instanceTypeId: pool.instanceTypeId,
+          clientId,
+          contractId,
+        });
+      }),
+    );
     const held = await prisma.server.findMany({ where: { id: { in: pool.serverIds } }, select: { id: true } });
-    await Promise.all(held.map(({ id }, i) => call(bases[(i + 1) % bases.length], 'DELETE', `/api/client/${clientId}/server/${id}/allocate`)));
+    await Promise.all(
+      held.map(({ id }, i) =>
+        call(bases[(i + 1) % bases.length], 'DELETE', `/api/client/${clientId}/server/${id}/allocate`),
+      ),
+    );
     return pool.serverIds;
   }
 
   /** Every server's events arrived, each in the order they happened (first arrival of each event id). */
   function expectAllInOrder(receiver: TestReceiver, serverIds: number[]): void {
-    const firstArrivals = receiver.received.filter((r, i, all) => all.findIndex((o) => o.envelope.id === r.envelope.id) === i);
+    const firstArrivals = receiver.received.filter(
+      (r, i, all) => all.findIndex((o) => o.envelope.id === r.envelope.id) === i,
+    );
     for (const serverId of serverIds) {
-      expect({ serverId, types: firstArrivals.filter((r) => r.envelope.serverId === serverId).map((r) => r.envelope.type) }).toEqual({
-        serverId, types: ['server.allocated', 'server.deallocated', 'server.baseline.requested'],
+      expect({
+        serverId,
+        types: firstArrivals.filter((r) => r.envelope.serverId === serverId).map((r) => r.envelope.type),
+      }).toEqual({
+        serverId,
+        types: ['server.allocated', 'server.deallocated', 'server.baseline.requested'],
       });
     }
     expect(receiver.received.every((r) => r.signatureValid)).toBe(true);
@@ -76,7 +108,11 @@ describe('Event delivery across service processes', () => {
     const answering = await new TestReceiver(SECRET).start();
     await prisma.hook.updateMany({ data: { url: answering.url } });
     await service();
-    await waitFor(async () => (await prisma.hookDelivery.count({ where: { state: { not: 'delivered' } } })) === 0, 30_000, 'every delivery delivered');
+    await waitFor(
+      async () => (await prisma.hookDelivery.count({ where: { state: { not: 'delivered' } } })) === 0,
+      30_000,
+      'every delivery delivered',
+    );
     await answering.stop();
     expect(new Set(answering.eventIds()).size).toBe(18);
     expectAllInOrder(answering, serverIds);
@@ -87,7 +123,11 @@ describe('Event delivery across service processes', () => {
     const [a, b] = await Promise.all([service(), service()]);
     await call(a.url, 'PUT', '/api/hooks', { name: 'receiver', url: receiver.url, secret: SECRET });
     const serverIds = await churn(20, [a.url, b.url]);
-    await waitFor(async () => (await prisma.hookDelivery.count({ where: { state: 'delivered' } })) === 60, 30_000, '60 deliveries delivered');
+    await waitFor(
+      async () => (await prisma.hookDelivery.count({ where: { state: 'delivered' } })) === 60,
+      30_000,
+      '60 deliveries delivered',
+    );
     await receiver.stop();
     expectAllInOrder(receiver, serverIds);
     expect(receiver.maxConcurrentPerEvent).toBe(1);
@@ -102,7 +142,11 @@ describe('Event delivery across service processes', () => {
     const serverIds = await churn(8, [doomed.url, survivor.url]);
     await receiver.until((received) => received.length >= 6);
     await doomed.stop('SIGKILL');
-    await waitFor(async () => (await prisma.hookDelivery.count({ where: { state: { not: 'delivered' } } })) === 0, 40_000, 'every delivery delivered');
+    await waitFor(
+      async () => (await prisma.hookDelivery.count({ where: { state: { not: 'delivered' } } })) === 0,
+      40_000,
+      'every delivery delivered',
+    );
     await receiver.stop();
     expect(new Set(receiver.eventIds()).size).toBe(24);
     expectAllInOrder(receiver, serverIds);

@@ -20,8 +20,15 @@ describe('Several demo instances, one fleet', () => {
     await database.drop();
   });
 
-  it('lets the second instance use the first one\'s simulator, whose hook and key keep working', async () => {
-    const env = { DATABASE_URL: database.url, MIGRATE_ON_START: 'false', METALWORKS_SIM: 'true', METALWORKS_SIM_DELAY: '100ms', METALWORKS_SIM_FAIL_RATE: '0', DISPATCH_INTERVAL: '50ms' };
+  it("lets the second instance use the first one's simulator, whose hook and key keep working", async () => {
+    const env = {
+      DATABASE_URL: database.url,
+      MIGRATE_ON_START: 'false',
+      METALWORKS_SIM: 'true',
+      METALWORKS_SIM_DELAY: '100ms',
+      METALWORKS_SIM_FAIL_RATE: '0',
+      DISPATCH_INTERVAL: '50ms',
+    };
     services.push(await startService(env));
     services.push(await startService(env));
     expect(services[1].output()).toContain('serves this one too');
@@ -31,10 +38,26 @@ describe('Several demo instances, one fleet', () => {
     const pool = await createPool(prisma, 1);
     const clientId = await createClient(prisma);
     const contractId = await createContract(prisma, clientId, pool, 1);
-    const key = (await new ApiKeyService(new ApiKeyRepository(prisma)).create({ name: 'staff', scopes: ['server:allocate', 'server:deallocate'] })).secret;
+    const key = (
+      await new ApiKeyService(new ApiKeyRepository(prisma)).create({
+        name: 'staff',
+        scopes: ['server:allocate', 'server:deallocate'],
+      })
+    ).secret;
     const call = (method: string, path: string, body?: object) =>
-      fetch(`${services[1].url}${path}`, { method, headers: { 'X-Api-Key': key, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
-    const { server } = (await (await call('POST', '/api/server/allocate', { locationId: pool.locationId, instanceTypeId: pool.instanceTypeId, clientId, contractId })).json()) as { server: { id: number } };
+      fetch(`${services[1].url}${path}`, {
+        method,
+        headers: { 'X-Api-Key': key, 'content-type': 'application/json' },
+        body: body && JSON.stringify(body),
+      });
+    const { server } = (await (
+      await call('POST', '/api/server/allocate', {
+        locationId: pool.locationId,
+        instanceTypeId: pool.instanceTypeId,
+        clientId,
+        contractId,
+      })
+    ).json()) as { server: { id: number } };
     expect((await call('DELETE', `/api/client/${clientId}/server/${server.id}/allocate`)).status).toBe(200);
     const deadline = Date.now() + 15_000;
     while ((await prisma.server.findUniqueOrThrow({ where: { id: server.id } })).status !== 'available') {

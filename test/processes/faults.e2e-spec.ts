@@ -15,8 +15,24 @@ describe('Faults', () => {
   beforeAll(async () => {
     db = await startOwnPostgres();
     runAdminOn(db.url, ['inventory', 'import', EXAMPLE_INVENTORY]);
-    key = JSON.parse(runAdminOn(db.url, ['--json', 'api-key', 'create', '--name', 'faults', '--scopes', 'inventory:read,server:allocate,server:deallocate']).stdout).secret;
-    service = await startService({ DATABASE_URL: db.url, MIGRATE_ON_START: 'false', DISPATCHER: 'false', API_KEY_CACHE_TTL: '0', ...TIMEOUTS });
+    key = JSON.parse(
+      runAdminOn(db.url, [
+        '--json',
+        'api-key',
+        'create',
+        '--name',
+        'faults',
+        '--scopes',
+        'inventory:read,server:allocate,server:deallocate',
+      ]).stdout,
+    ).secret;
+    service = await startService({
+      DATABASE_URL: db.url,
+      MIGRATE_ON_START: 'false',
+      DISPATCHER: 'false',
+      API_KEY_CACHE_TTL: '0',
+      ...TIMEOUTS,
+    });
   }, 120_000);
   afterAll(async () => {
     db?.thaw();
@@ -27,15 +43,26 @@ describe('Faults', () => {
   async function call(method: string, path: string, body?: object) {
     const started = Date.now();
     const response = await fetch(`${service.url}${path}`, {
-      method, headers: { 'X-Api-Key': key, ...(body && { 'content-type': 'application/json' }) }, body: body && JSON.stringify(body), signal: AbortSignal.timeout(20_000),
+      method,
+      headers: { 'X-Api-Key': key, ...(body && { 'content-type': 'application/json' }) },
+      body: body && JSON.stringify(body),
+      signal: AbortSignal.timeout(20_000),
     });
-    return { status: response.status, body: (await response.json()) as { code?: string }, retryAfter: response.headers.get('retry-after'), ms: Date.now() - started };
+    return {
+      status: response.status,
+      body: (await response.json()) as { code?: string },
+      retryAfter: response.headers.get('retry-after'),
+      ms: Date.now() - started,
+    };
   }
-  const mixedLoad = () => Promise.all([
-    ...Array.from({ length: 4 }, () => call('GET', '/api/servers')),
-    ...Array.from({ length: 4 }, () => call('POST', '/api/server/allocate', { locationId: 28, instanceTypeId: 229, clientId: 32345 })),
-    call('GET', '/health/ready'),
-  ]);
+  const mixedLoad = () =>
+    Promise.all([
+      ...Array.from({ length: 4 }, () => call('GET', '/api/servers')),
+      ...Array.from({ length: 4 }, () =>
+        call('POST', '/api/server/allocate', { locationId: 28, instanceTypeId: 229, clientId: 32345 }),
+      ),
+      call('GET', '/health/ready'),
+    ]);
   /** Waits until the service's log (from `from` on) matches. */
   async function logSays(pattern: RegExp, from: number, ms = 3000): Promise<string> {
     const started = Date.now();
@@ -65,7 +92,9 @@ describe('Faults', () => {
     } finally {
       db.thaw();
     }
-    expect(answers.map((a) => [a.status, a.body.code ?? 'not-ready'])).toEqual(answers.map(() => [503, expect.stringMatching(/^(DATABASE_UNAVAILABLE|REQUEST_TIMEOUT|not-ready)$/)]));
+    expect(answers.map((a) => [a.status, a.body.code ?? 'not-ready'])).toEqual(
+      answers.map(() => [503, expect.stringMatching(/^(DATABASE_UNAVAILABLE|REQUEST_TIMEOUT|not-ready)$/)]),
+    );
     expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(LONGEST_WAIT_MS);
     expect(answers.filter((a) => a.body.code).every((a) => Number(a.retryAfter) > 0)).toBe(true);
     expect(await servesAgainWithin(5000)).toBeLessThan(5000);
@@ -91,7 +120,9 @@ describe('Faults', () => {
   });
 
   it('on SIGTERM, answers every request it accepted (none with a 500) and exits 0', async () => {
-    const inFlight = Array.from({ length: 20 }, (_, i) => (i % 2 ? call('GET', '/api/servers') : call('GET', `/api/servers/${257437 + (i % 3)}`)));
+    const inFlight = Array.from({ length: 20 }, (_, i) =>
+      i % 2 ? call('GET', '/api/servers') : call('GET', `/api/servers/${257437 + (i % 3)}`),
+    );
     await new Promise((resolve) => setTimeout(resolve, 20));
     const exited = service.stop('SIGTERM');
     const answers = await Promise.allSettled(inFlight);

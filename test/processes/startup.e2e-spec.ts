@@ -22,14 +22,20 @@ describe('Starting the service (npm start)', () => {
       const response = await fetch(`${service.url}/api/servers`, { headers: { 'X-Api-Key': key as string } });
       expect(response.status).toBe(200);
       expect(response.headers.get('ranged-data')).toBe('start=0,results=25,total=60');
-      const locations = await (await fetch(`${service.url}/api/locations`, { headers: { 'X-Api-Key': key as string } })).json();
+      const locations = await (
+        await fetch(`${service.url}/api/locations`, { headers: { 'X-Api-Key': key as string } })
+      ).json();
       expect(locations).toHaveLength(2);
     });
 
     it('serves Swagger UI, the OpenAPI document and health without a key', async () => {
       expect((await fetch(`${service.url}/docs`)).status).toBe(200);
-      const document = (await (await fetch(`${service.url}/docs-json`)).json()) as { components: { securitySchemes: Record<string, unknown> } };
-      expect(document.components.securitySchemes['X-Api-Key']).toEqual(expect.objectContaining({ in: 'header', name: 'X-Api-Key' }));
+      const document = (await (await fetch(`${service.url}/docs-json`)).json()) as {
+        components: { securitySchemes: Record<string, unknown> };
+      };
+      expect(document.components.securitySchemes['X-Api-Key']).toEqual(
+        expect.objectContaining({ in: 'header', name: 'X-Api-Key' }),
+      );
       expect(await (await fetch(`${service.url}/health`)).json()).toEqual({ status: 'ok', database: 'up' });
     });
 

@@ -33,16 +33,24 @@ describe('Swagger UI, clicked', () => {
     await t?.close();
   });
 
-  const operation = (tag: string, operationId: string) => page.locator(`#operations-${tag.replace(/ /g, '_')}-${operationId}`);
+  const operation = (tag: string, operationId: string) =>
+    page.locator(`#operations-${tag.replace(/ /g, '_')}-${operationId}`);
 
   /** Opens an operation, presses Try it out (and, when given, writes the body), Execute, and answers the response's status and body. */
-  async function execute(tag: string, operationId: string, body?: object): Promise<{ status: number; body: { [key: string]: unknown } }> {
+  async function execute(
+    tag: string,
+    operationId: string,
+    body?: object,
+  ): Promise<{ status: number; body: { [key: string]: unknown } }> {
     const block = operation(tag, operationId);
     if (!(await block.locator('.opblock-body').isVisible())) await block.locator('.opblock-summary').first().click();
     // Try it out once per operation: after it, the operation shows Execute (clicking waits for the button to render).
-    if (!(await block.locator('button.execute').isVisible())) await block.getByRole('button', { name: 'Try it out' }).click();
+    if (!(await block.locator('button.execute').isVisible()))
+      await block.getByRole('button', { name: 'Try it out' }).click();
     if (body) await block.locator('textarea.body-param__text').fill(JSON.stringify(body));
-    const answered = page.waitForResponse((response) => response.request().method() !== 'OPTIONS' && response.url().includes('/api/'));
+    const answered = page.waitForResponse(
+      (response) => response.request().method() !== 'OPTIONS' && response.url().includes('/api/'),
+    );
     await block.locator('button.execute').click();
     const response = await answered;
     await block.locator('.live-responses-table').waitFor();
@@ -68,7 +76,11 @@ describe('Swagger UI, clicked', () => {
     expect((first.body.server as { id: number }).id).not.toBe((second.body.server as { id: number }).id);
     const refused = await execute('Server Commands', 'allocateServer', body);
     expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 409, code: 'NO_CAPACITY' });
-    expect(await operation('Server Commands', 'allocateServer').locator('.live-responses-table').textContent()).toContain('NO_CAPACITY');
-    await operation('Server Commands', 'allocateServer').locator('.live-responses-table').screenshot({ path: join(ARTIFACTS, 'swagger-allocate-409.png') });
+    expect(
+      await operation('Server Commands', 'allocateServer').locator('.live-responses-table').textContent(),
+    ).toContain('NO_CAPACITY');
+    await operation('Server Commands', 'allocateServer')
+      .locator('.live-responses-table')
+      .screenshot({ path: join(ARTIFACTS, 'swagger-allocate-409.png') });
   });
 });

@@ -13,9 +13,13 @@ const LAMBDA_ONLY_FLAGS = ['--single-process', "--headless='shell'"];
  * Headless Chromium without a browser download: the binary the `@sparticuz/chromium` npm package ships
  * (brotli-compressed, x64 Linux), unpacked once into node_modules/.cache; else Debian's when present.
  */
-async function npmChromium(): Promise<{ executablePath: string; args: string[]; env: Record<string, string> } | undefined> {
+async function npmChromium(): Promise<
+  { executablePath: string; args: string[]; env: Record<string, string> } | undefined
+> {
   if (process.platform !== 'linux' || process.arch !== 'x64') return undefined;
-  const { version } = JSON.parse(readFileSync(join(ROOT, 'node_modules', '@sparticuz', 'chromium', 'package.json'), 'utf8')) as { version: string };
+  const { version } = JSON.parse(
+    readFileSync(join(ROOT, 'node_modules', '@sparticuz', 'chromium', 'package.json'), 'utf8'),
+  ) as { version: string };
   // It unpacks into os.tmpdir() and skips files already there: a folder per version keeps versions apart.
   const folder = join(ROOT, 'node_modules', '.cache', `chromium-${version}`);
   mkdirSync(folder, { recursive: true });
@@ -38,8 +42,18 @@ export async function launchChromium(): Promise<Browser> {
     return chromium.launch({ executablePath, args, env: { ...process.env, ...env }, headless: true });
   }
   if (!existsSync(DEBIAN_CHROMIUM)) {
-    throw new Error(`No Chromium: @sparticuz/chromium ships one for x64 Linux only, and ${DEBIAN_CHROMIUM} is missing (apt-get install -y chromium)`);
+    throw new Error(
+      `No Chromium: @sparticuz/chromium ships one for x64 Linux only, and ${DEBIAN_CHROMIUM} is missing (apt-get install -y chromium)`,
+    );
   }
-  const args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+  const args = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ];
   return chromium.launch({ executablePath: DEBIAN_CHROMIUM, headless: true, args });
 }

@@ -14,12 +14,42 @@ export interface Pool {
 export async function createPool(prisma: PrismaService, servers: number, racks = 1): Promise<Pool> {
   const locationId = id();
   const instanceTypeId = id();
-  await prisma.location.create({ data: { id: locationId, name: `Test site ${locationId}`, shortName: `t${locationId}`, displayName: `Test site ${locationId}`, countryName: 'Netherlands', countryShortName: 'NL' } });
+  await prisma.location.create({
+    data: {
+      id: locationId,
+      name: `Test site ${locationId}`,
+      shortName: `t${locationId}`,
+      displayName: `Test site ${locationId}`,
+      countryName: 'Netherlands',
+      countryShortName: 'NL',
+    },
+  });
   await prisma.instanceType.create({
-    data: { id: instanceTypeId, locationId, name: `bm7.std.${instanceTypeId}`, sockets: 1, cores: 8, memory: 16, memoryType: 'std', storage: 480, storageType: 'ssd', generationName: 'Coffee Lake', pricePerHour: 31 },
+    data: {
+      id: instanceTypeId,
+      locationId,
+      name: `bm7.std.${instanceTypeId}`,
+      sockets: 1,
+      cores: 8,
+      memory: 16,
+      memoryType: 'std',
+      storage: 480,
+      storageType: 'ssd',
+      generationName: 'Coffee Lake',
+      pricePerHour: 31,
+    },
   });
   const serverIds = Array.from({ length: servers }, () => id() * 1000);
-  await prisma.server.createMany({ data: serverIds.map((sid, i) => ({ id: sid, hostname: `server${sid}.test`, locationId, instanceTypeId, rack: `R${1 + (i % racks)}`, serviceTag: `T${sid}` })) });
+  await prisma.server.createMany({
+    data: serverIds.map((sid, i) => ({
+      id: sid,
+      hostname: `server${sid}.test`,
+      locationId,
+      instanceTypeId,
+      rack: `R${1 + (i % racks)}`,
+      serviceTag: `T${sid}`,
+    })),
+  });
   return { locationId, instanceTypeId, serverIds };
 }
 
@@ -35,7 +65,13 @@ export interface ContractOptions {
 }
 
 /** A contract of the client committing `quantity` servers in the pool. */
-export async function createContract(prisma: PrismaService, clientId: number, pool: Pool, quantity: number, options: ContractOptions = {}): Promise<string> {
+export async function createContract(
+  prisma: PrismaService,
+  clientId: number,
+  pool: Pool,
+  quantity: number,
+  options: ContractOptions = {},
+): Promise<string> {
   const contractId = `C-${id()}`;
   await prisma.contract.create({
     data: {

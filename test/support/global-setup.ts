@@ -18,7 +18,12 @@ export default async function globalSetup(): Promise<void> {
   } else {
     const dataDir = mkdtempSync(join(tmpdir(), 'bm-test-'));
     chmodSync(dataDir, 0o755); // run as root, PostgreSQL runs as its own user and must reach the folder
-    const embedded = await startEmbeddedDatabase({ dataDir, databaseName: 'postgres', persistent: false, log: () => undefined });
+    const embedded = await startEmbeddedDatabase({
+      dataDir,
+      databaseName: 'postgres',
+      persistent: false,
+      log: () => undefined,
+    });
     (globalThis as { embeddedTestDatabase?: typeof embedded }).embeddedTestDatabase = embedded;
     serverUrl = embedded.url;
   }
@@ -31,7 +36,10 @@ export default async function globalSetup(): Promise<void> {
   templateUrl.pathname = `/${template}`;
   // The same `db migrate` a developer runs (built by `npm test`'s pretest step), in its own process:
   // Prisma's WASM engine leaves a timer behind that would hold Jest's main process for seconds.
-  execFileSync(process.execPath, ['dist/apps/admin/src/main.js', 'db', 'migrate'], { env: { ...process.env, DATABASE_URL: templateUrl.toString() }, stdio: 'pipe' });
+  execFileSync(process.execPath, ['dist/apps/admin/src/main.js', 'db', 'migrate'], {
+    env: { ...process.env, DATABASE_URL: templateUrl.toString() },
+    stdio: 'pipe',
+  });
 
   process.env.TEST_SERVER_URL = serverUrl;
   process.env.TEST_TEMPLATE_DATABASE = template;

@@ -18,8 +18,14 @@ const dataDir = mkdtempSync(join(tmpdir(), 'bm-own-pg-'));
 chmodSync(dataDir, 0o755);
 const server = new EmbeddedPostgres({
   // Persistent, so that a stop keeps the data for the next start; the folder is removed at exit.
-  databaseDir: join(dataDir, 'postgres'), port, user: 'postgres', password: 'postgres', persistent: true,
-  createPostgresUser: process.getuid() === 0, onLog: () => undefined, onError: () => undefined,
+  databaseDir: join(dataDir, 'postgres'),
+  port,
+  user: 'postgres',
+  password: 'postgres',
+  persistent: true,
+  createPostgresUser: process.getuid() === 0,
+  onLog: () => undefined,
+  onError: () => undefined,
 });
 await server.initialise();
 await server.start();

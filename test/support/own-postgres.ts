@@ -15,7 +15,10 @@ export interface OwnPostgres {
 
 /** The postmaster and every process it started (backends, background workers). */
 function processTree(pid: number): number[] {
-  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).split('\n').map((l) => Number(l.trim())).filter(Boolean);
+  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => Number(l.trim()))
+    .filter(Boolean);
   return [pid, ...children];
 }
 
@@ -28,12 +31,17 @@ function nextLine(lines: Interface, host: ChildProcess): Promise<string> {
 
 /** Started in a child process (own-postgres-host.mjs), migrated with the admin command line, as a newcomer would. */
 export async function startOwnPostgres(): Promise<OwnPostgres> {
-  const host = spawn(process.execPath, [join(__dirname, 'own-postgres-host.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const host = spawn(process.execPath, [join(__dirname, 'own-postgres-host.mjs')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: host.stdout! });
   const [, port, pid] = (await nextLine(lines, host)).split(' ');
   let postmaster = Number(pid);
   const url = `postgresql://postgres:postgres@127.0.0.1:${port}/faults`;
-  execFileSync(process.execPath, [ADMIN_MAIN, 'db', 'migrate'], { env: { ...process.env, DATABASE_URL: url }, stdio: 'pipe' });
+  execFileSync(process.execPath, [ADMIN_MAIN, 'db', 'migrate'], {
+    env: { ...process.env, DATABASE_URL: url },
+    stdio: 'pipe',
+  });
   const ask = async (command: string) => {
     host.stdin!.write(`${command}\n`);
     return nextLine(lines, host);

@@ -68,7 +68,10 @@ export class TestReceiver {
   async until(predicate: (received: Received[]) => boolean, timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate(this.received)) {
-      if (Date.now() > deadline) throw new Error(`receiver: condition not met in ${timeoutMs} ms; received ${this.received.map((r) => r.envelope.type).join(', ')}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `receiver: condition not met in ${timeoutMs} ms; received ${this.received.map((r) => r.envelope.type).join(', ')}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
@@ -88,8 +91,13 @@ export class TestReceiver {
       this.hanging.add(response);
       return;
     }
-    const signatureValid = verifySignature(this.secret, request.headers[SIGNATURE_HEADER.toLowerCase()] as string, body).valid;
-    if (behaviour >= 200 && behaviour < 300) this.received.push({ envelope, body, headers: request.headers, signatureValid, at: Date.now() });
+    const signatureValid = verifySignature(
+      this.secret,
+      request.headers[SIGNATURE_HEADER.toLowerCase()] as string,
+      body,
+    ).valid;
+    if (behaviour >= 200 && behaviour < 300)
+      this.received.push({ envelope, body, headers: request.headers, signatureValid, at: Date.now() });
     response.writeHead(behaviour).end();
   }
 }

@@ -22,8 +22,10 @@ export function serverCommands(t: TestApp, key: string) {
       return idempotencyKey ? call.set('Idempotency-Key', idempotencyKey) : call;
     },
     checkQuota: (body: AllocateBody & { amount?: unknown }) => auth(t.http.post('/api/quota/check')).send(body),
-    deallocate: (clientId: number, serverId: number) => auth(t.http.delete(`/api/client/${clientId}/server/${serverId}/allocate`)),
-    compensate: (clientId: number, serverId: number) => auth(t.http.delete(`/api/client/${clientId}/server/${serverId}/allocate/compensate`)),
+    deallocate: (clientId: number, serverId: number) =>
+      auth(t.http.delete(`/api/client/${clientId}/server/${serverId}/allocate`)),
+    compensate: (clientId: number, serverId: number) =>
+      auth(t.http.delete(`/api/client/${clientId}/server/${serverId}/allocate/compensate`)),
     isolate: (serverId: number, body: object) => auth(t.http.post(`/api/server/${serverId}/isolate`)).send(body),
     unisolate: (serverId: number) => auth(t.http.delete(`/api/server/${serverId}/isolate`)),
     available: (serverId: number) => auth(t.http.post(`/api/server/${serverId}/available`)),

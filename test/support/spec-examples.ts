@@ -1,15 +1,35 @@
 import { OPENAPI } from './openapi-document';
 
-type Schema = { $ref?: string; example?: unknown; allOf?: Schema[]; oneOf?: Schema[]; type?: string; items?: Schema; properties?: Record<string, Schema> };
-type Parameter = { name: string; in: 'path' | 'query' | 'header'; required?: boolean; example?: unknown; schema?: Schema };
-type Operation = { operationId: string; parameters?: Parameter[]; requestBody?: { content: Record<string, { example?: unknown; schema: Schema }> }; responses: Record<string, unknown> };
+type Schema = {
+  $ref?: string;
+  example?: unknown;
+  allOf?: Schema[];
+  oneOf?: Schema[];
+  type?: string;
+  items?: Schema;
+  properties?: Record<string, Schema>;
+};
+type Parameter = {
+  name: string;
+  in: 'path' | 'query' | 'header';
+  required?: boolean;
+  example?: unknown;
+  schema?: Schema;
+};
+type Operation = {
+  operationId: string;
+  parameters?: Parameter[];
+  requestBody?: { content: Record<string, { example?: unknown; schema: Schema }> };
+  responses: Record<string, unknown>;
+};
 
 const document = OPENAPI as unknown as {
   paths: Record<string, Record<string, Operation>>;
   components: { schemas: Record<string, Schema> };
 };
 
-const resolve = (schema: Schema): Schema => (schema.$ref ? resolve(document.components.schemas[schema.$ref.split('/').pop()!]) : schema);
+const resolve = (schema: Schema): Schema =>
+  schema.$ref ? resolve(document.components.schemas[schema.$ref.split('/').pop()!]) : schema;
 
 /** The sample Swagger UI pre-fills: the schema's example, or one built from the examples of its properties. */
 function sampleOf(schema: Schema): unknown {
@@ -39,8 +59,12 @@ export const EXAMPLE_REQUESTS: ExampleRequest[] = Object.entries(document.paths)
   Object.entries(operations).map(([method, operation]) => {
     const example = (p: Parameter) => p.example ?? p.schema?.example;
     const parameters = (operation.parameters ?? []).filter((p) => example(p) !== undefined);
-    const path = parameters.filter((p) => p.in === 'path').reduce((text, p) => text.replace(`{${p.name}}`, encodeURIComponent(String(example(p)))), template);
-    const query = new URLSearchParams(parameters.filter((p) => p.in === 'query').map((p): [string, string] => [p.name, String(example(p))])).toString();
+    const path = parameters
+      .filter((p) => p.in === 'path')
+      .reduce((text, p) => text.replace(`{${p.name}}`, encodeURIComponent(String(example(p)))), template);
+    const query = new URLSearchParams(
+      parameters.filter((p) => p.in === 'query').map((p): [string, string] => [p.name, String(example(p))]),
+    ).toString();
     const json = operation.requestBody?.content['application/json'];
     return {
       operationId: operation.operationId,
@@ -58,7 +82,8 @@ export function urlsInExamples(): string[] {
   const urls: string[] = [];
   const visit = (node: unknown, key?: string): void => {
     if (typeof node === 'string' && key === 'example' && /^[a-z]+:\/\//i.test(node)) urls.push(node);
-    else if (node && typeof node === 'object') Object.entries(node).forEach(([k, value]) => visit(value, key === 'example' ? key : k));
+    else if (node && typeof node === 'object')
+      Object.entries(node).forEach(([k, value]) => visit(value, key === 'example' ? key : k));
   };
   visit(document);
   return urls;

@@ -23,10 +23,16 @@ export interface TestApp {
  * The real allocator over HTTP (supertest) on a database of the suite's own. The event dispatcher
  * runs only where a suite turns it on (DISPATCHER=true): elsewhere nothing listens for events.
  */
-export async function startTestApp(env: Record<string, string> = {}, options: { listen?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { listen?: boolean } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   // Receivers of the tests listen on the loopback: the only hook targets a test app allows.
-  const config: AppConfig = loadConfig({ DATABASE_URL: database.url, DISPATCHER: 'false', HOOK_ALLOWED_TARGETS: '127.0.0.1', ...env }, PROJECT_ROOT);
+  const config: AppConfig = loadConfig(
+    { DATABASE_URL: database.url, DISPATCHER: 'false', HOOK_ALLOWED_TARGETS: '127.0.0.1', ...env },
+    PROJECT_ROOT,
+  );
   const app = await createApp(config, database.url, process.env.TEST_LOGS ? ['error'] : false);
   if (options.listen) await app.listen(0, '127.0.0.1');
   else await app.init();
@@ -39,7 +45,9 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     http: checkedAgainstSpec(request(app.getHttpServer())),
     prisma,
     database,
-    apiKey: async (...scopes) => (await keys.create({ name: `test-${scopes.join('+') || 'all'}`, scopes: scopes.length ? scopes : ALL_SCOPES })).secret,
+    apiKey: async (...scopes) =>
+      (await keys.create({ name: `test-${scopes.join('+') || 'all'}`, scopes: scopes.length ? scopes : ALL_SCOPES }))
+        .secret,
     close: async () => {
       await app.close();
       await prisma.$disconnect();

@@ -41,7 +41,13 @@ export class AdminContext {
       const database = await openDatabase(config, () => undefined);
       const prisma = new PrismaService(database.url, 2);
       try {
-        return await command({ config, databaseUrl: database.url, prisma, actor: { name: `admin-cli:${userInfo().username}` }, progress: (m) => this.progress(m) });
+        return await command({
+          config,
+          databaseUrl: database.url,
+          prisma,
+          actor: { name: `admin-cli:${userInfo().username}` },
+          progress: (m) => this.progress(m),
+        });
       } finally {
         await prisma.$disconnect();
         await database.stop();
@@ -51,7 +57,9 @@ export class AdminContext {
 
   /** Runs a command against running services over their API, with the generated client and ALLOCATOR_API_KEY; no database is opened. */
   async runOnService(command: (connect: (url: string) => AllocatorClient) => Promise<CommandResult>): Promise<void> {
-    await this.report(() => command((url) => createAllocatorClient({ baseUrl: url, apiKey: process.env.ALLOCATOR_API_KEY ?? '' })));
+    await this.report(() =>
+      command((url) => createAllocatorClient({ baseUrl: url, apiKey: process.env.ALLOCATOR_API_KEY ?? '' })),
+    );
   }
 
   private progress(message: string): void {
@@ -63,7 +71,8 @@ export class AdminContext {
       const result = await command();
       process.stdout.write(this.json ? `${JSON.stringify(result.data, jsonValue, 2)}\n` : `${result.text}\n`);
     } catch (error) {
-      const refusal = error instanceof DomainError ? error : error instanceof AllocatorApiError ? error.body : undefined;
+      const refusal =
+        error instanceof DomainError ? error : error instanceof AllocatorApiError ? error.body : undefined;
       const code = refusal?.code ?? 'ERROR';
       const details = refusal && 'details' in refusal ? refusal.details : undefined;
       const message = error instanceof Error ? error.message : String(error);

@@ -11,7 +11,9 @@ import { serverCommands } from './commands/server.commands';
 import { serviceCommands } from './commands/service.commands';
 
 const program = new Command('admin')
-  .description('Admin command line of the bare-metal allocator (uses DATABASE_URL, or the embedded database under .data/)')
+  .description(
+    'Admin command line of the bare-metal allocator (uses DATABASE_URL, or the embedded database under .data/)',
+  )
   .option('--json', 'machine-readable output on stdout')
   .showHelpAfterError()
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));

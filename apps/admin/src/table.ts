@@ -13,6 +13,11 @@ export function table<T>(rows: T[], columns: Column<T>[], empty = 'None.'): stri
   const cells = rows.map((row) => columns.map(([, cell]) => cell(row)));
   const widths = columns.map(([header], i) => Math.max(header.length, ...cells.map((r) => text(r[i]).length)));
   const line = (values: unknown[]) =>
-    values.map((v, i) => (typeof v === 'number' ? text(v).padStart(widths[i]) : text(v).padEnd(widths[i]))).join('  ').trimEnd();
-  return [line(columns.map(([header]) => header)), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+    values
+      .map((v, i) => (typeof v === 'number' ? text(v).padStart(widths[i]) : text(v).padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return [line(columns.map(([header]) => header)), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join(
+    '\n',
+  );
 }

@@ -26,9 +26,29 @@ export class AppModule {
   static register(config: AppConfig, databaseUrl: string): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forConfig(config), DatabaseModule.forUrl(databaseUrl, config.databasePoolSize, config.databaseLimits), AuthModule, InventoryModule, EventsModule, ServerCommandsModule, CapacityModule, ContractsModule, MetricsModule],
+      imports: [
+        ConfigModule.forConfig(config),
+        DatabaseModule.forUrl(databaseUrl, config.databasePoolSize, config.databaseLimits),
+        AuthModule,
+        InventoryModule,
+        EventsModule,
+        ServerCommandsModule,
+        CapacityModule,
+        ContractsModule,
+        MetricsModule,
+      ],
       providers: [Draining, { provide: APP_INTERCEPTOR, useClass: CommandMetricsInterceptor }],
-      controllers: [HealthController, MetricsController, InventoryController, ServersController, ServerCommandsController, QuotaController, CapacityController, ContractsController, HooksController],
+      controllers: [
+        HealthController,
+        MetricsController,
+        InventoryController,
+        ServersController,
+        ServerCommandsController,
+        QuotaController,
+        CapacityController,
+        ContractsController,
+        HooksController,
+      ],
     };
   }
 }

@@ -2,7 +2,16 @@ import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
-import { accessLog, DATABASE_OUTAGE, ErrorFilter, createValidationPipe, jsonBody, requestContext, requestTimeout, ServiceLogger } from '@app/api-kit';
+import {
+  accessLog,
+  DATABASE_OUTAGE,
+  ErrorFilter,
+  createValidationPipe,
+  jsonBody,
+  requestContext,
+  requestTimeout,
+  ServiceLogger,
+} from '@app/api-kit';
 import { PrismaService } from '@app/database';
 import { authenticateFirst, FailedAuthLimiter } from '@app/auth';
 import { AppConfig } from '@app/config';
@@ -17,14 +26,24 @@ export const DOCS_PATH = 'docs';
 const MAX_JSON_DEPTH = 64;
 
 /** The HTTP application, fully configured but not listening: used by main, the tests and the OpenAPI writer. */
-export async function createApp(config: AppConfig, databaseUrl: string, logger: LogLevel[] | false = ['log', 'warn', 'error']): Promise<INestApplication> {
+export async function createApp(
+  config: AppConfig,
+  databaseUrl: string,
+  logger: LogLevel[] | false = ['log', 'warn', 'error'],
+): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.register(config, databaseUrl), {
     logger: logger && new ServiceLogger(logger, config.logFormat === 'json'),
     bodyParser: false,
   });
   // Behind a load balancer, the client's address is the one it forwards (failed-auth limits are per client).
   const trustProxy = config.trustProxy;
-  app.getHttpAdapter().getInstance().set('trust proxy', trustProxy === 'true' ? true : trustProxy === 'false' ? false : trustProxy.split(',').map((p) => p.trim()));
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .set(
+      'trust proxy',
+      trustProxy === 'true' ? true : trustProxy === 'false' ? false : trustProxy.split(',').map((p) => p.trim()),
+    );
   // Error answers tell a database outage (503, logged once) from a failure (500).
   app.getHttpAdapter().getInstance().locals[DATABASE_OUTAGE] = app.get(PrismaService).outage;
   // Before any route: a bound on every request, security headers, the key of every /api request (so a
@@ -40,6 +59,9 @@ export async function createApp(config: AppConfig, databaseUrl: string, logger: 
   app.use(jsonBody({ limit: config.bodyLimitBytes, maxDepth: MAX_JSON_DEPTH }));
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalPipes(createValidationPipe());
-  SwaggerModule.setup(DOCS_PATH, app, () => buildOpenApiDocument(app), { jsonDocumentUrl: `${DOCS_PATH}-json`, swaggerOptions: { persistAuthorization: true } });
+  SwaggerModule.setup(DOCS_PATH, app, () => buildOpenApiDocument(app), {
+    jsonDocumentUrl: `${DOCS_PATH}-json`,
+    swaggerOptions: { persistAuthorization: true },
+  });
   return app;
 }

@@ -16,9 +16,12 @@ async function main(): Promise<void> {
     log.log(`Demo data loaded. Demo API key (every scope), shown once: ${allocator.demoApiKey}`);
     log.log(`Try: curl -H 'X-Api-Key: ${allocator.demoApiKey}' ${allocator.url}/api/servers`);
   } else if (config.seedDemoData) {
-    log.log(`The demo data was loaded before; its key was shown then. A new key: npm run admin -- api-key create --name me --scopes ${ALL_SCOPES.join(',')}`);
+    log.log(
+      `The demo data was loaded before; its key was shown then. A new key: npm run admin -- api-key create --name me --scopes ${ALL_SCOPES.join(',')}`,
+    );
   }
-  const bound = allocator.boundTo === '0.0.0.0' || allocator.boundTo === '::' ? ` (every interface, ${allocator.boundTo})` : '';
+  const bound =
+    allocator.boundTo === '0.0.0.0' || allocator.boundTo === '::' ? ` (every interface, ${allocator.boundTo})` : '';
   log.log(`Listening on ${allocator.url}${bound}; Swagger UI at ${allocator.url}/${DOCS_PATH}`);
   // The embedded PostgreSQL is a child process: stop it cleanly with the service.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -28,6 +31,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
-  else process.stderr.write(`The allocator could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  else
+    process.stderr.write(`The allocator could not start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

@@ -12,7 +12,9 @@ Lists page with the \`RANGED-DATA\` header (\`start=0,results=25\`); the answer 
 
 **Scopes**
 
-${Object.entries(SCOPES).map(([scope, what]) => `- \`${scope}\`: ${what}`).join('\n')}`;
+${Object.entries(SCOPES)
+  .map(([scope, what]) => `- \`${scope}\`: ${what}`)
+  .join('\n')}`;
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -20,14 +22,25 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setDescription(DESCRIPTION)
     .setVersion('1.0')
     .addServer('/', 'This service')
-    .addTag('Server Commands', 'The internal API of seed 003: allocate, de-allocate, compensate, isolate, available, quarantine')
+    .addTag(
+      'Server Commands',
+      'The internal API of seed 003: allocate, de-allocate, compensate, isolate, available, quarantine',
+    )
     .addTag('Quota', 'What an allocation would be charged, checked without allocating')
-    .addTag('Capacity', 'Pools, clients\' commitments and use, allocations for billing')
+    .addTag('Capacity', "Pools, clients' commitments and use, allocations for billing")
     .addTag('Clients and contracts', 'Clients and their contracts, managed by staff and audited')
     .addTag('Inventory', 'Locations, instance types, servers and their history')
     .addTag('Event hooks', 'Subscriptions to server events (docs/events.md) and their deliveries')
     .addTag('Health', 'Liveness and database reachability, without a key')
-    .addApiKey({ type: 'apiKey', in: 'header', name: API_KEY_HEADER, description: 'API key created with `npm run admin -- api-key create`' }, API_KEY_HEADER)
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: API_KEY_HEADER,
+        description: 'API key created with `npm run admin -- api-key create`',
+      },
+      API_KEY_HEADER,
+    )
     .build();
   // operationIds are the handlers' names (allocateServer, listServers, ...): what generated clients call.
   const document = SwaggerModule.createDocument(app, config, { operationIdFactory: (_controller, method) => method });
@@ -55,7 +68,12 @@ function nullableReferences(document: OpenAPIObject): OpenAPIObject {
       const { type, enum: values, ...referenced } = structuredClone(schemas[refs[0].$ref.split('/').pop()!]);
       delete schema.allOf;
       delete schema.nullable;
-      Object.assign(schema, referenced, Array.isArray(values) ? { enum: [...values, null] } : { type, nullable: true }, own);
+      Object.assign(
+        schema,
+        referenced,
+        Array.isArray(values) ? { enum: [...values, null] } : { type, nullable: true },
+        own,
+      );
     }
     Object.values(schema).forEach(rewrite);
   };

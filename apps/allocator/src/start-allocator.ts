@@ -24,7 +24,10 @@ export interface RunningAllocator {
 }
 
 /** Database (configured or embedded), migrations, demo data, then HTTP. */
-export async function startAllocator(config: AppConfig, logger: LogLevel[] | false = levelsFrom(config.logLevel)): Promise<RunningAllocator> {
+export async function startAllocator(
+  config: AppConfig,
+  logger: LogLevel[] | false = levelsFrom(config.logLevel),
+): Promise<RunningAllocator> {
   const log = new Logger('Allocator');
   // The embedded server's own output is not the service's: it stays out of the log.
   const database: EmbeddedDatabase = await openDatabase(config, () => undefined);
@@ -37,7 +40,11 @@ export async function startAllocator(config: AppConfig, logger: LogLevel[] | fal
   const demo = config.seedDemoData ? await app.get(DemoSeeder).seedIfEmpty() : undefined;
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address() as { address: string; port: number };
-  const local = ['0.0.0.0', '::'].includes(address.address) ? '127.0.0.1' : address.address.includes(':') ? `[${address.address}]` : address.address;
+  const local = ['0.0.0.0', '::'].includes(address.address)
+    ? '127.0.0.1'
+    : address.address.includes(':')
+      ? `[${address.address}]`
+      : address.address;
   const url = `http://${local}:${address.port}`;
   const metalworksSim = config.metalworksSim.enabled ? await startSimulator(app, url, config) : undefined;
   return {
@@ -65,7 +72,10 @@ const SIMULATOR = 'metalworks-sim';
 
 /** Whether anything answers HTTP where the hook points (any status will do), within a second. */
 async function answers(url: string): Promise<boolean> {
-  return fetch(new URL(url).origin, { signal: AbortSignal.timeout(1000) }).then(() => true, () => false);
+  return fetch(new URL(url).origin, { signal: AbortSignal.timeout(1000) }).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**
@@ -73,13 +83,27 @@ async function answers(url: string): Promise<boolean> {
  * One simulator serves every instance on one database: when the registered one answers, another live
  * instance runs it, and it is left alone (its hook and key keep working).
  */
-async function startSimulator(app: INestApplication, allocatorUrl: string, config: AppConfig): Promise<MetalworksSim | undefined> {
+async function startSimulator(
+  app: INestApplication,
+  allocatorUrl: string,
+  config: AppConfig,
+): Promise<MetalworksSim | undefined> {
   const running = await app.get(PrismaService).hook.findUnique({ where: { name: SIMULATOR } });
   if (running && (await answers(running.url))) {
-    new Logger('MetalworksSim').log(`The MetalWorks simulator of another instance (${running.url}) serves this one too`);
+    new Logger('MetalworksSim').log(
+      `The MetalWorks simulator of another instance (${running.url}) serves this one too`,
+    );
     return undefined;
   }
-  const { secret } = await app.get(ApiKeyService).renew({ name: SIMULATOR, scopes: ['admin', 'server:available', 'server:isolate'] });
+  const { secret } = await app
+    .get(ApiKeyService)
+    .renew({ name: SIMULATOR, scopes: ['admin', 'server:available', 'server:isolate'] });
   const log = new Logger('MetalworksSim');
-  return startMetalworksSim({ allocatorUrl, apiKey: secret, delaySeconds: config.metalworksSim.delaySeconds, failRate: config.metalworksSim.failRate, log: (m) => log.log(m) });
+  return startMetalworksSim({
+    allocatorUrl,
+    apiKey: secret,
+    delaySeconds: config.metalworksSim.delaySeconds,
+    failRate: config.metalworksSim.failRate,
+    log: (m) => log.log(m),
+  });
 }

@@ -4,7 +4,9 @@ import { startMetalworksSim } from './metalworks-sim';
 async function main(): Promise<void> {
   const { ALLOCATOR_URL, ALLOCATOR_API_KEY } = process.env;
   if (!ALLOCATOR_URL || !ALLOCATOR_API_KEY) {
-    process.stderr.write('Set ALLOCATOR_URL and ALLOCATOR_API_KEY (a key with the scopes admin, server:available, server:isolate)\n');
+    process.stderr.write(
+      'Set ALLOCATOR_URL and ALLOCATOR_API_KEY (a key with the scopes admin, server:available, server:isolate)\n',
+    );
     process.exit(1);
   }
   const sim = await startMetalworksSim({
@@ -15,7 +17,8 @@ async function main(): Promise<void> {
     failRate: Number(process.env.METALWORKS_SIM_FAIL_RATE ?? 0.1),
     log: (message) => process.stdout.write(`${new Date().toISOString()} ${message}\n`),
   });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void sim.stop().then(() => process.exit(0)));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => void sim.stop().then(() => process.exit(0)));
 }
 
 void main().catch((error: unknown) => {

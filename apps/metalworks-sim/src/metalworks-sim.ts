@@ -20,7 +20,14 @@ export interface MetalworksSimOptions {
 export interface MetalworksSim {
   url: string;
   /** Baselines finished so far, by outcome. */
-  stats: { received: number; duplicates: number; rejected: number; available: number; failed: number; callbackErrors: number };
+  stats: {
+    received: number;
+    duplicates: number;
+    rejected: number;
+    available: number;
+    failed: number;
+    callbackErrors: number;
+  };
   stop(): Promise<void>;
 }
 
@@ -52,7 +59,11 @@ export async function startMetalworksSim(options: MetalworksSimOptions): Promise
     const path = { serverId };
     try {
       if (random() < options.failRate) {
-        const body = { subState: 'failedBaseline', reason: 'Health check failed after wipe (simulated)', operationUuid: randomUUID() } as const;
+        const body = {
+          subState: 'failedBaseline',
+          reason: 'Health check failed after wipe (simulated)',
+          operationUuid: randomUUID(),
+        } as const;
         await dataOf(allocator.POST('/api/server/{serverId}/isolate', { params: { path }, body }));
         stats.failed++;
         log(`Back to Baseline of server ${serverId} failed: isolated`);
@@ -73,7 +84,9 @@ export async function startMetalworksSim(options: MetalworksSimOptions): Promise
     const check = verifySignature(secret, request.headers[SIGNATURE_HEADER.toLowerCase()] as string | undefined, body);
     if (!check.valid) {
       stats.rejected++;
-      return response.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `signature ${check.reason}` }));
+      return response
+        .writeHead(401, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: `signature ${check.reason}` }));
     }
     const event = JSON.parse(body) as EventEnvelope;
     response.writeHead(202).end();
@@ -91,19 +104,30 @@ export async function startMetalworksSim(options: MetalworksSimOptions): Promise
     timers.add(timer);
   };
 
-  const server = createServer((request, response) => void handle(request, response).catch(() => response.writeHead(400).end()));
+  const server = createServer(
+    (request, response) => void handle(request, response).catch(() => response.writeHead(400).end()),
+  );
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
 
-  const hook = { name: options.hookName ?? 'metalworks-sim', url: `${url}/events`, eventTypes: [EventType.BaselineRequested], secret };
+  const hook = {
+    name: options.hookName ?? 'metalworks-sim',
+    url: `${url}/events`,
+    eventTypes: [EventType.BaselineRequested],
+    secret,
+  };
   try {
     await dataOf(allocator.PUT('/api/hooks', { body: hook }));
   } catch (error) {
     server.close();
-    throw new Error(`Could not register the MetalWorks simulator's hook: ${(error as Error).message}`, { cause: error });
+    throw new Error(`Could not register the MetalWorks simulator's hook: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
-  log(`MetalWorks simulator on ${url}: Back to Baseline takes ${options.delaySeconds} s, ${Math.round(options.failRate * 100)}% fail`);
+  log(
+    `MetalWorks simulator on ${url}: Back to Baseline takes ${options.delaySeconds} s, ${Math.round(options.failRate * 100)}% fail`,
+  );
 
   return {
     url,

@@ -22,14 +22,21 @@ export function ApiErrors(errors: Record<number, string>) {
       ApiResponse({
         status: Number(status),
         description,
-        content: { 'application/json': { schema: errorResponseSchema(Number(status)), example: exampleFor(Number(status), description) } },
+        content: {
+          'application/json': {
+            schema: errorResponseSchema(Number(status)),
+            example: exampleFor(Number(status), description),
+          },
+        },
       }),
     ),
   );
 }
 
 /** Every route that takes input can answer this. */
-export const BAD_REQUEST = { 400: 'Invalid input (code VALIDATION_FAILED): `details.fields` lists each field and what was wrong' };
+export const BAD_REQUEST = {
+  400: 'Invalid input (code VALIDATION_FAILED): `details.fields` lists each field and what was wrong',
+};
 
 /** What any /api route may answer, whatever it does. */
 export const EVERY_ROUTE = {

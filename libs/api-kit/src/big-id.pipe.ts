@@ -11,7 +11,11 @@ export class BigIdPipe implements PipeTransform<string, bigint> {
   transform(value: string, metadata: ArgumentMetadata): bigint {
     if (!BIG_ID_PATTERN.test(value) || BigInt(value) > MAX_BIG_ID) {
       const field = metadata.data ?? 'id';
-      throw new InvalidFieldError(field, `must be an integer from 1 to ${MAX_BIG_ID}, as text (got "${value}")`, `${field} must be an integer from 1 to ${MAX_BIG_ID}`);
+      throw new InvalidFieldError(
+        field,
+        `must be an integer from 1 to ${MAX_BIG_ID}, as text (got "${value}")`,
+        `${field} must be an integer from 1 to ${MAX_BIG_ID}`,
+      );
     }
     return BigInt(value);
   }

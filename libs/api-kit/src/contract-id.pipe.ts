@@ -9,7 +9,11 @@ export const CONTRACT_ID_PATTERN = /^[A-Z0-9_\-.]{1,240}$/;
 export class ContractIdPipe implements PipeTransform<string, string> {
   transform(value: string): string {
     if (!CONTRACT_ID_PATTERN.test(value)) {
-      throw new InvalidFieldError('contractId', `must match ${CONTRACT_ID_PATTERN.source} (got "${value}")`, `contractId must match ${CONTRACT_ID_PATTERN.source}`);
+      throw new InvalidFieldError(
+        'contractId',
+        `must match ${CONTRACT_ID_PATTERN.source} (got "${value}")`,
+        `contractId must match ${CONTRACT_ID_PATTERN.source}`,
+      );
     }
     return value;
   }

@@ -5,61 +5,113 @@ import { SERVER_COMMANDS, type ServerCommand } from '@app/lifecycle';
 /** The `details` of each error code: what a client reads to act on the error without parsing the message. */
 
 export class FieldProblemDto {
-  @ApiProperty({ description: 'The field, header or parameter (nested fields with dots: servers.0.hostname)', example: 'locationId' }) field: string;
-  @ApiProperty({ description: 'What was wrong with it', example: ['locationId must be an integer number'] }) problems: string[];
+  @ApiProperty({
+    description: 'The field, header or parameter (nested fields with dots: servers.0.hostname)',
+    example: 'locationId',
+  })
+  field: string;
+  @ApiProperty({ description: 'What was wrong with it', example: ['locationId must be an integer number'] })
+  problems: string[];
 }
 
 export class RecordProblemDto {
   @ApiProperty({ description: 'Which record of the list', example: 'servers[0]' }) record: string;
-  @ApiPropertyOptional({ description: 'The record\'s id, as the record gave it', oneOf: [{ type: 'integer' }, { type: 'string' }], example: 157437 }) id?: number | string;
+  @ApiPropertyOptional({
+    description: "The record's id, as the record gave it",
+    oneOf: [{ type: 'integer' }, { type: 'string' }],
+    example: 157437,
+  })
+  id?: number | string;
   @ApiPropertyOptional({ description: 'The field of the record', example: 'hostname' }) field?: string;
   @ApiProperty({ description: 'What was wrong with it', example: 'hostname node-1 is used twice' }) problem: string;
 }
 
 export class ValidationDetailsDto {
-  @ApiPropertyOptional({ description: 'Each invalid field, header or path parameter and what was wrong', type: [FieldProblemDto] }) fields?: FieldProblemDto[];
-  @ApiPropertyOptional({ description: 'Each invalid record of a list of servers (all or nothing: none was written)', type: [RecordProblemDto] }) problems?: RecordProblemDto[];
+  @ApiPropertyOptional({
+    description: 'Each invalid field, header or path parameter and what was wrong',
+    type: [FieldProblemDto],
+  })
+  fields?: FieldProblemDto[];
+  @ApiPropertyOptional({
+    description: 'Each invalid record of a list of servers (all or nothing: none was written)',
+    type: [RecordProblemDto],
+  })
+  problems?: RecordProblemDto[];
 }
 
 export class ScopeDetailsDto {
-  @ApiProperty({ description: 'Scopes the route accepts (any one of them)', example: ['server:allocate'] }) requiredScopes: string[];
+  @ApiProperty({ description: 'Scopes the route accepts (any one of them)', example: ['server:allocate'] })
+  requiredScopes: string[];
   @ApiProperty({ description: 'Those the key lacks', example: ['server:allocate'] }) missingScopes: string[];
 }
 
 export class NotFoundDetailsDto {
-  @ApiProperty({ description: 'The id that names nothing (a contract id is text, others are integers)', oneOf: [{ type: 'integer' }, { type: 'string' }], example: 157437 })
+  @ApiProperty({
+    description: 'The id that names nothing (a contract id is text, others are integers)',
+    oneOf: [{ type: 'integer' }, { type: 'string' }],
+    example: 157437,
+  })
   id: number | string;
 }
 
 export class InstanceTypeNotFoundDetailsDto {
   @ApiProperty({ description: 'The location asked for', example: 18, type: 'integer' }) locationId: number;
-  @ApiProperty({ description: 'The instance type, not offered there', example: 129, type: 'integer' }) instanceTypeId: number;
+  @ApiProperty({ description: 'The instance type, not offered there', example: 129, type: 'integer' })
+  instanceTypeId: number;
 }
 
 export class TransitionRefusedDetailsDto {
   @ApiProperty({ description: 'The server', example: 157437, type: 'integer' }) serverId: number;
-  @ApiProperty({ description: 'Its status', enum: ServerStatus, enumName: 'ServerStatus', example: ServerStatus.baselining }) status: ServerStatus;
-  @ApiProperty({ description: 'The command refused', enum: SERVER_COMMANDS, enumName: 'ServerCommand', example: 'allocate' }) command: ServerCommand;
-  @ApiProperty({ description: 'The commands its status allows', enum: SERVER_COMMANDS, enumName: 'ServerCommand', isArray: true, example: ['isolate', 'available', 'quarantine'] })
+  @ApiProperty({
+    description: 'Its status',
+    enum: ServerStatus,
+    enumName: 'ServerStatus',
+    example: ServerStatus.baselining,
+  })
+  status: ServerStatus;
+  @ApiProperty({
+    description: 'The command refused',
+    enum: SERVER_COMMANDS,
+    enumName: 'ServerCommand',
+    example: 'allocate',
+  })
+  command: ServerCommand;
+  @ApiProperty({
+    description: 'The commands its status allows',
+    enum: SERVER_COMMANDS,
+    enumName: 'ServerCommand',
+    isArray: true,
+    example: ['isolate', 'available', 'quarantine'],
+  })
   allowedCommands: ServerCommand[];
 }
 
 export class DeliveryStateDetailsDto {
-  @ApiProperty({ description: 'State of the delivery', enum: DeliveryState, enumName: 'DeliveryState', example: DeliveryState.delivered }) state: DeliveryState;
+  @ApiProperty({
+    description: 'State of the delivery',
+    enum: DeliveryState,
+    enumName: 'DeliveryState',
+    example: DeliveryState.delivered,
+  })
+  state: DeliveryState;
 }
 
 export class QuotaExceededDetailsDto {
-  @ApiProperty({ description: 'The quota that is used up', enum: ['COMMITTED', 'ON_DEMAND'], example: 'COMMITTED' }) quota: 'COMMITTED' | 'ON_DEMAND';
+  @ApiProperty({ description: 'The quota that is used up', enum: ['COMMITTED', 'ON_DEMAND'], example: 'COMMITTED' })
+  quota: 'COMMITTED' | 'ON_DEMAND';
   @ApiPropertyOptional({ description: 'The contract (COMMITTED)', example: 'MY-CONTRACT-123' }) contractId?: string;
-  @ApiPropertyOptional({ description: 'Servers it commits in this pool (COMMITTED)', example: 5, type: 'integer' }) committed?: number;
-  @ApiPropertyOptional({ description: 'The client\'s on-demand limit (ON_DEMAND)', example: 10, type: 'integer' }) limit?: number;
+  @ApiPropertyOptional({ description: 'Servers it commits in this pool (COMMITTED)', example: 5, type: 'integer' })
+  committed?: number;
+  @ApiPropertyOptional({ description: "The client's on-demand limit (ON_DEMAND)", example: 10, type: 'integer' })
+  limit?: number;
   @ApiProperty({ description: 'Servers of that quota in use', example: 5, type: 'integer' }) used: number;
   @ApiProperty({ description: 'Servers the request would add to it', example: 1, type: 'integer' }) requested: number;
 }
 
 export class NoCapacityDetailsDto {
   @ApiProperty({ description: 'Available servers of the pool', example: 3, type: 'integer' }) available: number;
-  @ApiProperty({ description: 'Of those, committed to contracts and not yet taken', example: 3, type: 'integer' }) reserved: number;
+  @ApiProperty({ description: 'Of those, committed to contracts and not yet taken', example: 3, type: 'integer' })
+  reserved: number;
   @ApiProperty({ description: 'Servers requested', example: 1, type: 'integer' }) requested: number;
 }
 
@@ -70,8 +122,16 @@ export class ContractClientDetailsDto {
 
 export class ContractPeriodDetailsDto {
   @ApiProperty({ description: 'The contract', example: 'MY-CONTRACT-123' }) contractId: string;
-  @ApiProperty({ description: 'When it starts', example: '2027-01-01T00:00:00.000Z', format: 'date-time' }) startsAt: string;
-  @ApiProperty({ description: 'When it ends; null: open-ended', example: null, format: 'date-time', type: 'string', nullable: true }) endsAt: string | null;
+  @ApiProperty({ description: 'When it starts', example: '2027-01-01T00:00:00.000Z', format: 'date-time' })
+  startsAt: string;
+  @ApiProperty({
+    description: 'When it ends; null: open-ended',
+    example: null,
+    format: 'date-time',
+    type: 'string',
+    nullable: true,
+  })
+  endsAt: string | null;
 }
 
 export class ContractDetailsDto {
@@ -84,9 +144,11 @@ export class HostnameDetailsDto {
 }
 
 export class IdempotencyKeyDetailsDto {
-  @ApiProperty({ description: 'The key, used before for a different request', example: 'retry-1' }) idempotencyKey: string;
+  @ApiProperty({ description: 'The key, used before for a different request', example: 'retry-1' })
+  idempotencyKey: string;
 }
 
 export class RetryDetailsDto {
-  @ApiProperty({ description: 'Seconds to wait (also in Retry-After)', example: 42, type: 'integer' }) retryAfterSeconds: number;
+  @ApiProperty({ description: 'Seconds to wait (also in Retry-After)', example: 42, type: 'integer' })
+  retryAfterSeconds: number;
 }

@@ -65,15 +65,21 @@ function errorSchema(code: ErrorCode): SchemaObject {
       code: { type: 'string', enum: [code], description: 'Stable machine-readable code' },
       message: { type: 'string', description: 'What went wrong, for people' },
       ...(model && { details: { allOf: [{ $ref: getSchemaPath(model) }], description: 'Facts behind the error' } }),
-      ...(code === ErrorCode.INTERNAL_ERROR && { errorId: { type: 'string', description: 'Correlation id of the failure, to find it in the logs' } }),
-      requestId: { type: 'string', description: "The request's id (X-Request-Id, given or made): every log line of the request carries it" },
+      ...(code === ErrorCode.INTERNAL_ERROR && {
+        errorId: { type: 'string', description: 'Correlation id of the failure, to find it in the logs' },
+      }),
+      requestId: {
+        type: 'string',
+        description: "The request's id (X-Request-Id, given or made): every log line of the request carries it",
+      },
     },
   };
 }
 
 /** The codes answered with `status`, in the order of ErrorCode. */
 export const codesOf = (status: number) => Object.values(ErrorCode).filter((code) => ERROR_STATUS[code] === status);
-const statusesWithSeveralCodes = () => [...new Set(Object.values(ERROR_STATUS))].filter((status) => codesOf(status).length > 1);
+const statusesWithSeveralCodes = () =>
+  [...new Set(Object.values(ERROR_STATUS))].filter((status) => codesOf(status).length > 1);
 const refTo = (name: string): ReferenceObject => ({ $ref: getSchemaPath(name) });
 const unionName = (status: number) => `Http${status}Error`;
 
@@ -82,17 +88,23 @@ const unionName = (status: number) => `Http${status}Error`;
  * (Http409Error); closes the details schemas, so that a key ERROR_DETAILS does not declare fails the tests.
  */
 export function addErrorSchemas(schemas: Record<string, SchemaObject | ReferenceObject>): void {
-  for (const model of [...ERROR_DETAILS_MODELS, details.FieldProblemDto, details.RecordProblemDto]) (schemas[model.name] as SchemaObject).additionalProperties = false;
+  for (const model of [...ERROR_DETAILS_MODELS, details.FieldProblemDto, details.RecordProblemDto])
+    (schemas[model.name] as SchemaObject).additionalProperties = false;
   Object.assign(schemas, errorSchemas());
 }
 
 function errorSchemas(): Record<string, SchemaObject> {
   return {
     ...Object.fromEntries(Object.values(ErrorCode).map((code) => [errorSchemaName(code), errorSchema(code)])),
-    ...Object.fromEntries(statusesWithSeveralCodes().map((status) => [
-      unionName(status),
-      { description: `Any answer with HTTP ${status}: \`code\` tells which`, oneOf: codesOf(status).map((code) => refTo(errorSchemaName(code))) },
-    ])),
+    ...Object.fromEntries(
+      statusesWithSeveralCodes().map((status) => [
+        unionName(status),
+        {
+          description: `Any answer with HTTP ${status}: \`code\` tells which`,
+          oneOf: codesOf(status).map((code) => refTo(errorSchemaName(code))),
+        },
+      ]),
+    ),
   };
 }
 

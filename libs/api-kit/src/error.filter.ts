@@ -40,7 +40,13 @@ export function sendError(res: Response, error: unknown): void {
   const outage = res.app?.locals?.[DATABASE_OUTAGE] as DatabaseOutage | undefined;
   if (outage ? outage.noticed(error) : isDatabaseUnavailable(error)) {
     res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-    res.status(503).json(withRequestId({ statusCode: 503, code: ErrorCode.DATABASE_UNAVAILABLE, message: `The database is unavailable; retry in ${RETRY_AFTER_SECONDS} s` }));
+    res.status(503).json(
+      withRequestId({
+        statusCode: 503,
+        code: ErrorCode.DATABASE_UNAVAILABLE,
+        message: `The database is unavailable; retry in ${RETRY_AFTER_SECONDS} s`,
+      }),
+    );
     return;
   }
   const body = withRequestId(errorBody(error));
@@ -62,13 +68,19 @@ export class ErrorFilter implements ExceptionFilter {
 
 function errorBody(error: unknown): ErrorBody {
   if (error instanceof DomainError) {
-    return { statusCode: ERROR_STATUS[error.code], code: error.code, message: error.message, ...(error.details && { details: error.details }) };
+    return {
+      statusCode: ERROR_STATUS[error.code],
+      code: error.code,
+      message: error.message,
+      ...(error.details && { details: error.details }),
+    };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const code = HTTP_STATUS_CODE[status];
     // Our own validation throws DomainErrors: a framework 400 is a body that could not be parsed.
-    const message = status === HttpStatus.BAD_REQUEST ? `The request body could not be read: ${error.message}` : error.message;
+    const message =
+      status === HttpStatus.BAD_REQUEST ? `The request body could not be read: ${error.message}` : error.message;
     if (code) return { statusCode: status, code, message };
   }
   const carrier = (error ?? {}) as StatusCarrier;
@@ -78,5 +90,10 @@ function errorBody(error: unknown): ErrorBody {
   }
   const errorId = randomUUID();
   logger.error(`Unexpected failure ${errorId}`, error instanceof Error ? error.stack : String(error));
-  return { statusCode: 500, code: ErrorCode.INTERNAL_ERROR, message: 'Unexpected failure; the errorId finds it in the service logs', errorId };
+  return {
+    statusCode: 500,
+    code: ErrorCode.INTERNAL_ERROR,
+    message: 'Unexpected failure; the errorId finds it in the service logs',
+    errorId,
+  };
 }

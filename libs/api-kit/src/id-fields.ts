@@ -8,13 +8,23 @@ export const MAX_ID = 2_147_483_647;
 
 /** A required id in a JSON body: an integer from 1, never a numeric string. */
 export function IdField(description: string, example: number) {
-  return applyDecorators(ApiProperty({ description, example, type: 'integer', minimum: 1, maximum: MAX_ID }), IsInt(), Min(1), Max(MAX_ID));
+  return applyDecorators(
+    ApiProperty({ description, example, type: 'integer', minimum: 1, maximum: MAX_ID }),
+    IsInt(),
+    Min(1),
+    Max(MAX_ID),
+  );
 }
 
 /** An optional id filter in a query string (where every value arrives as text); no example, which Swagger UI would pre-fill. */
 export function OptionalIdFilter(description: string, example: number) {
   return applyDecorators(
-    ApiPropertyOptional({ description: `${description}, e.g. ${example}`, type: 'integer', minimum: 1, maximum: MAX_ID }),
+    ApiPropertyOptional({
+      description: `${description}, e.g. ${example}`,
+      type: 'integer',
+      minimum: 1,
+      maximum: MAX_ID,
+    }),
     IsOptional(),
     Type(() => Number),
     IsInt(),

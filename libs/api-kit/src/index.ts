@@ -2,7 +2,14 @@ export { ApiErrors, BAD_REQUEST, EVERY_ROUTE } from './api-errors.decorator';
 export type { ErrorBody } from './error-body';
 export { addErrorSchemas } from './error-schemas';
 export { DATABASE_OUTAGE, ErrorFilter, sendError } from './error.filter';
-export { ApiRangedData, parseRange, RangedData, RANGED_DATA_HEADER, RANGED_DATA_RESPONSE_HEADERS, type RangedRequest } from './ranged-data';
+export {
+  ApiRangedData,
+  parseRange,
+  RangedData,
+  RANGED_DATA_HEADER,
+  RANGED_DATA_RESPONSE_HEADERS,
+  type RangedRequest,
+} from './ranged-data';
 export { createValidationPipe } from './validation';
 export { PositiveIntPipe } from './positive-int.pipe';
 export { BIG_ID_PATTERN, BigIdPipe } from './big-id.pipe';

@@ -37,11 +37,13 @@ const NUL = 'must not contain NUL characters (\\u0000)';
 
 /** The first field of a parsed body that names a forbidden key or holds a NUL character, as a path, and why. */
 function firstBadField(value: unknown, path: string): { field: string; message: string } | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? { field: path || '(body)', message: `${path || 'the body'} ${NUL}` } : undefined;
+  if (typeof value === 'string')
+    return value.includes('\u0000') ? { field: path || '(body)', message: `${path || 'the body'} ${NUL}` } : undefined;
   if (typeof value !== 'object' || value === null) return undefined;
   for (const [key, child] of Object.entries(value)) {
     const at = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
-    if (!Array.isArray(value) && FORBIDDEN_KEYS.has(key)) return { field: at, message: `property ${at} should not exist` };
+    if (!Array.isArray(value) && FORBIDDEN_KEYS.has(key))
+      return { field: at, message: `property ${at} should not exist` };
     if (key.includes('\u0000')) return { field: at, message: `field names ${NUL}` };
     const bad = firstBadField(child, at);
     if (bad) return bad;
@@ -54,9 +56,15 @@ function parse(req: Request, options: JsonBodyOptions): unknown {
   if (!Buffer.isBuffer(bytes) || bytes.length === 0) return undefined;
   const [type, ...parameters] = (req.headers['content-type'] ?? '').split(';').map((p) => p.trim().toLowerCase());
   if (type !== 'application/json' && !/^application\/[a-z0-9.+-]+\+json$/.test(type)) {
-    throw new DomainError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, `The body must be application/json (got ${type || 'no Content-Type'})`);
+    throw new DomainError(
+      ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+      `The body must be application/json (got ${type || 'no Content-Type'})`,
+    );
   }
-  const charset = parameters.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+  const charset = parameters
+    .find((p) => p.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/"/g, '');
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
     throw new DomainError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, `The body must be UTF-8 JSON (got charset=${charset})`);
   }
@@ -66,7 +74,8 @@ function parse(req: Request, options: JsonBodyOptions): unknown {
   } catch {
     throw invalid('The request body could not be read: it is not valid UTF-8');
   }
-  if (nestingDepth(text) > options.maxDepth) throw invalid(`The request body could not be read: JSON nested deeper than ${options.maxDepth} levels`);
+  if (nestingDepth(text) > options.maxDepth)
+    throw invalid(`The request body could not be read: JSON nested deeper than ${options.maxDepth} levels`);
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -9,7 +9,11 @@ export class PositiveIntPipe implements PipeTransform<string, number> {
     const number = Number(value);
     if (!/^\d+$/.test(value) || number < 1 || number > MAX_ID) {
       const field = metadata.data ?? 'id';
-      throw new InvalidFieldError(field, `must be an integer from 1 to ${MAX_ID} (got "${value}")`, `${field} must be an integer from 1 to ${MAX_ID}`);
+      throw new InvalidFieldError(
+        field,
+        `must be an integer from 1 to ${MAX_ID} (got "${value}")`,
+        `${field} must be an integer from 1 to ${MAX_ID}`,
+      );
     }
     return number;
   }

@@ -12,7 +12,14 @@ describe('parseRange (RANGED-DATA request header)', () => {
     expect(parseRange(' START=5 , Results=1000 ')).toEqual({ start: 5, results: 1000 });
   });
 
-  it.each(['start=0', 'results=10', 'start=a,results=1', 'start=0,results=0', 'start=0,results=1001', 'start=0;results=5'])('rejects %s', (header) => {
+  it.each([
+    'start=0',
+    'results=10',
+    'start=a,results=1',
+    'start=0,results=0',
+    'start=0,results=1001',
+    'start=0;results=5',
+  ])('rejects %s', (header) => {
     expect(() => parseRange(header)).toThrow(DomainError);
   });
 });

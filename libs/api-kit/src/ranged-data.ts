@@ -31,7 +31,9 @@ export const RangedData = createParamDecorator((_: unknown, context: ExecutionCo
   return {
     ...range,
     answer<T>(page: Page<T>): T[] {
-      http.getResponse<Response>().setHeader(RANGED_DATA_HEADER, `start=${range.start},results=${page.items.length},total=${page.total}`);
+      http
+        .getResponse<Response>()
+        .setHeader(RANGED_DATA_HEADER, `start=${range.start},results=${page.items.length},total=${page.total}`);
       return page.items;
     },
   };
@@ -52,5 +54,8 @@ export function ApiRangedData() {
 }
 
 export const RANGED_DATA_RESPONSE_HEADERS: ApiResponseOptions['headers'] = {
-  [RANGED_DATA_HEADER]: { description: 'The range returned and the total, e.g. `start=0,results=25,total=60`', schema: { type: 'string' } },
+  [RANGED_DATA_HEADER]: {
+    description: 'The range returned and the total, e.g. `start=0,results=25,total=60`',
+    schema: { type: 'string' },
+  },
 };

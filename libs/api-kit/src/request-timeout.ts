@@ -10,7 +10,13 @@ export function requestTimeout(seconds: number): RequestHandler {
   return (_req: Request, res: Response, next: NextFunction) => {
     const timer = setTimeout(() => {
       res.setHeader('Retry-After', '1');
-      sendError(res, new DomainError(ErrorCode.REQUEST_TIMEOUT, `The request took longer than ${seconds} s and was given up; retry later`));
+      sendError(
+        res,
+        new DomainError(
+          ErrorCode.REQUEST_TIMEOUT,
+          `The request took longer than ${seconds} s and was given up; retry later`,
+        ),
+      );
     }, seconds * 1000);
     res.once('close', () => clearTimeout(timer));
     next();

@@ -22,8 +22,20 @@ export class ServiceLogger extends ConsoleLogger {
     return { ...super.getJsonLogObject(message, options), ...(requestId && { requestId }) };
   }
 
-  protected override printMessages(messages: unknown[], context?: string, logLevel?: LogLevel, writeStreamType?: 'stdout' | 'stderr', errorStack?: unknown): void {
+  protected override printMessages(
+    messages: unknown[],
+    context?: string,
+    logLevel?: LogLevel,
+    writeStreamType?: 'stdout' | 'stderr',
+    errorStack?: unknown,
+  ): void {
     const requestId = this.options.json ? undefined : currentRequestId();
-    super.printMessages(messages, requestId ? `${context ?? ''} ${requestId}`.trim() : context, logLevel, writeStreamType, errorStack);
+    super.printMessages(
+      messages,
+      requestId ? `${context ?? ''} ${requestId}`.trim() : context,
+      logLevel,
+      writeStreamType,
+      errorStack,
+    );
   }
 }

@@ -29,7 +29,9 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     exceptionFactory: (errors) => {
       const fields = flatten(errors);
-      return new DomainError(ErrorCode.VALIDATION_FAILED, fields.map((f) => f.problems.join('; ')).join('; '), { fields });
+      return new DomainError(ErrorCode.VALIDATION_FAILED, fields.map((f) => f.problems.join('; ')).join('; '), {
+        fields,
+      });
     },
   });
 }

@@ -34,7 +34,12 @@ export class ApiKeyService {
   /** Creates a key; the secret is returned here and nowhere else, ever. */
   async create(input: CreateApiKeyInput, now = new Date()): Promise<{ key: ApiKeyView; secret: string }> {
     const unknown = input.scopes.filter((s) => !isScope(s));
-    if (unknown.length) throw new InvalidFieldError('scopes', `has unknown scopes ${unknown.join(', ')}`, `Unknown scopes: ${unknown.join(', ')}`);
+    if (unknown.length)
+      throw new InvalidFieldError(
+        'scopes',
+        `has unknown scopes ${unknown.join(', ')}`,
+        `Unknown scopes: ${unknown.join(', ')}`,
+      );
     if (!input.scopes.length) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'A key needs at least one scope');
     if (!input.name.trim()) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'A key needs a name');
     const secret = newApiKeySecret();
@@ -69,8 +74,10 @@ export class ApiKeyService {
     const key = await this.keys.findByHash(hashApiKeySecret(secret));
     if (!key) throw new DomainError(ErrorCode.UNAUTHORIZED, 'Unknown API key');
     if (key.revokedAt) throw new DomainError(ErrorCode.UNAUTHORIZED, 'This API key has been revoked');
-    if (key.expiresAt && key.expiresAt <= now) throw new DomainError(ErrorCode.UNAUTHORIZED, 'This API key has expired');
-    if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() >= LAST_USED_PRECISION_MS) await this.keys.touch(key.id, now);
+    if (key.expiresAt && key.expiresAt <= now)
+      throw new DomainError(ErrorCode.UNAUTHORIZED, 'This API key has expired');
+    if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() >= LAST_USED_PRECISION_MS)
+      await this.keys.touch(key.id, now);
     return { id: key.id, name: key.name, scopes: key.scopes.filter(isScope) };
   }
 }

@@ -46,17 +46,28 @@ export function authenticateFirst(limiter: FailedAuthLimiter): RequestHandler {
     const wait = limiter.retryAfter(address);
     if (wait) {
       res.setHeader('Retry-After', String(wait));
-      return sendError(res, new DomainError(ErrorCode.TOO_MANY_REQUESTS, `Too many failed authentications from this address; retry in ${wait} s`, { retryAfterSeconds: wait }));
+      return sendError(
+        res,
+        new DomainError(
+          ErrorCode.TOO_MANY_REQUESTS,
+          `Too many failed authentications from this address; retry in ${wait} s`,
+          { retryAfterSeconds: wait },
+        ),
+      );
     }
-    const verify = passport.authenticate(API_KEY_STRATEGY, { session: false }, (error: unknown, principal: ApiKeyPrincipal | false) => {
-      if (principal) {
-        req.user = principal;
-        return next();
-      }
-      const refusal = error ?? new DomainError(ErrorCode.UNAUTHORIZED, `Missing ${API_KEY_HEADER} header`);
-      if (refusal instanceof DomainError && refusal.code === ErrorCode.UNAUTHORIZED) limiter.failed(address);
-      sendError(res, refusal);
-    }) as RequestHandler;
+    const verify = passport.authenticate(
+      API_KEY_STRATEGY,
+      { session: false },
+      (error: unknown, principal: ApiKeyPrincipal | false) => {
+        if (principal) {
+          req.user = principal;
+          return next();
+        }
+        const refusal = error ?? new DomainError(ErrorCode.UNAUTHORIZED, `Missing ${API_KEY_HEADER} header`);
+        if (refusal instanceof DomainError && refusal.code === ErrorCode.UNAUTHORIZED) limiter.failed(address);
+        sendError(res, refusal);
+      },
+    ) as RequestHandler;
     verify(req, res, next);
   };
 }

@@ -3,5 +3,6 @@ import { ApiKeyPrincipal } from './api-key.service';
 
 /** The verified caller of a route guarded by RequireScopes. */
 export const CurrentPrincipal = createParamDecorator(
-  (_: unknown, context: ExecutionContext): ApiKeyPrincipal => context.switchToHttp().getRequest<{ user: ApiKeyPrincipal }>().user,
+  (_: unknown, context: ExecutionContext): ApiKeyPrincipal =>
+    context.switchToHttp().getRequest<{ user: ApiKeyPrincipal }>().user,
 );

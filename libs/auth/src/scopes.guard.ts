@@ -23,9 +23,14 @@ export class ScopesGuard extends AuthGuard(API_KEY_STRATEGY) {
     const required = this.reflector.get<Scope[]>(REQUIRED_SCOPES, context.getHandler()) ?? [];
     const principal = context.switchToHttp().getRequest<{ user: ApiKeyPrincipal }>().user;
     const missing = required.filter((scope) => !principal.scopes.includes(scope));
-    const enough = this.reflector.get<boolean>(ANY_SCOPE, context.getHandler()) ? missing.length < required.length : !missing.length;
+    const enough = this.reflector.get<boolean>(ANY_SCOPE, context.getHandler())
+      ? missing.length < required.length
+      : !missing.length;
     if (!enough) {
-      throw new DomainError(ErrorCode.FORBIDDEN, `This API key lacks the scope ${missing.join(', ')}`, { requiredScopes: required, missingScopes: missing });
+      throw new DomainError(ErrorCode.FORBIDDEN, `This API key lacks the scope ${missing.join(', ')}`, {
+        requiredScopes: required,
+        missingScopes: missing,
+      });
     }
     return true;
   }

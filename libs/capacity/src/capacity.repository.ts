@@ -67,7 +67,8 @@ type PoolRow = ServersByStatus & {
 /** A pool's servers in each lifecycle status. */
 export type ServersByStatus = Record<Status, number>;
 
-const serversOf = (row: Record<Status, number>): ServersByStatus => Object.fromEntries(SERVER_STATUSES.map((s) => [s, row[s]])) as ServersByStatus;
+const serversOf = (row: Record<Status, number>): ServersByStatus =>
+  Object.fromEntries(SERVER_STATUSES.map((s) => [s, row[s]])) as ServersByStatus;
 
 /** Pools read from the counters the allocation engine keeps, and the commitments valid now (pool_commitments). */
 const POOLS = {
@@ -100,14 +101,25 @@ export class CapacityRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async pools(filter: PoolFilter, now: Date, slice: Slice): Promise<Page<PoolCapacity>> {
-    const rows = await this.prisma.sql.rows<PoolRow>(POOLS, [filter.locationId ?? null, filter.instanceTypeId ?? null, now.toISOString(), slice.start, slice.results]);
+    const rows = await this.prisma.sql.rows<PoolRow>(POOLS, [
+      filter.locationId ?? null,
+      filter.instanceTypeId ?? null,
+      now.toISOString(),
+      slice.start,
+      slice.results,
+    ]);
     const total = rows[0]?.total ?? (slice.start ? await this.countPools(filter) : 0);
     return {
       total,
       items: rows.map((r) => ({
-        locationId: r.locationId, instanceTypeId: r.instanceTypeId, instanceTypeName: r.instanceTypeName,
+        locationId: r.locationId,
+        instanceTypeId: r.instanceTypeId,
+        instanceTypeName: r.instanceTypeName,
         servers: serversOf(r),
-        committed: r.committed, committedInUse: r.committedInUse, reserved: r.reserved, onDemandInUse: r.onDemandInUse,
+        committed: r.committed,
+        committedInUse: r.committedInUse,
+        reserved: r.reserved,
+        onDemandInUse: r.onDemandInUse,
         onDemandHeadroom: Math.max(r.available - r.reserved, 0),
       })),
     };
@@ -115,7 +127,9 @@ export class CapacityRepository {
 
   /** Every pool's servers by status, from the counters (what the metrics export at each scrape). */
   async serversByPool(): Promise<{ locationId: number; instanceTypeId: number; servers: ServersByStatus }[]> {
-    const rows = await this.prisma.sql.rows<Record<Status, number> & { locationId: number; instanceTypeId: number }>(SERVERS_BY_POOL);
+    const rows = await this.prisma.sql.rows<Record<Status, number> & { locationId: number; instanceTypeId: number }>(
+      SERVERS_BY_POOL,
+    );
     return rows.map((r) => ({ locationId: r.locationId, instanceTypeId: r.instanceTypeId, servers: serversOf(r) }));
   }
 
@@ -128,7 +142,10 @@ export class CapacityRepository {
   }
 
   client(clientId: number) {
-    return this.prisma.client.findUnique({ where: { id: clientId }, select: { id: true, name: true, onDemandLimit: true, onDemandInUse: true } });
+    return this.prisma.client.findUnique({
+      where: { id: clientId },
+      select: { id: true, name: true, onDemandLimit: true, onDemandInUse: true },
+    });
   }
 
   /** The client's allocations overlapping the period, oldest first. */
@@ -140,9 +157,25 @@ export class CapacityRepository {
       ...(period.state === 'open' && { endedAt: null }),
       ...(period.state === 'ended' && { NOT: { endedAt: null } }),
     };
-    const select = { id: true, serverId: true, locationId: true, instanceTypeId: true, quota: true, contractId: true, startedAt: true, endedAt: true, endedBy: true };
+    const select = {
+      id: true,
+      serverId: true,
+      locationId: true,
+      instanceTypeId: true,
+      quota: true,
+      contractId: true,
+      startedAt: true,
+      endedAt: true,
+      endedBy: true,
+    };
     const [items, total] = await Promise.all([
-      this.prisma.allocation.findMany({ where, select, orderBy: { id: 'asc' }, skip: slice.start, take: slice.results }),
+      this.prisma.allocation.findMany({
+        where,
+        select,
+        orderBy: { id: 'asc' },
+        skip: slice.start,
+        take: slice.results,
+      }),
       this.prisma.allocation.count({ where }),
     ]);
     return { items, total };

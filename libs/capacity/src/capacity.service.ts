@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { Page, Slice } from '@app/database';
 import { ErrorCode, NotFoundError } from '@app/errors';
-import { AllocationPeriod, AllocationRecord, CapacityRepository, PoolCapacity, PoolFilter } from './capacity.repository';
+import {
+  AllocationPeriod,
+  AllocationRecord,
+  CapacityRepository,
+  PoolCapacity,
+  PoolFilter,
+} from './capacity.repository';
 
 export interface ContractCapacity {
   contractId: string;
@@ -43,18 +49,33 @@ export class CapacityService {
     if (!client) throw new NotFoundError(ErrorCode.CLIENT_NOT_FOUND, 'Client', clientId);
     const contracts = new Map<string, ContractCapacity>();
     for (const c of await this.capacity.commitmentsOf(clientId, now)) {
-      const contract = contracts.get(c.contractId) ?? { contractId: c.contractId, startsAt: c.startsAt, endsAt: c.endsAt, active: c.active, pools: [] };
-      contract.pools.push({ locationId: c.locationId, instanceTypeId: c.instanceTypeId, committed: c.committed, used: c.used, free: Math.max(c.committed - c.used, 0) });
+      const contract = contracts.get(c.contractId) ?? {
+        contractId: c.contractId,
+        startsAt: c.startsAt,
+        endsAt: c.endsAt,
+        active: c.active,
+        pools: [],
+      };
+      contract.pools.push({
+        locationId: c.locationId,
+        instanceTypeId: c.instanceTypeId,
+        committed: c.committed,
+        used: c.used,
+        free: Math.max(c.committed - c.used, 0),
+      });
       contracts.set(c.contractId, contract);
     }
     return {
-      clientId, name: client.name, contracts: [...contracts.values()],
+      clientId,
+      name: client.name,
+      contracts: [...contracts.values()],
       onDemand: { used: client.onDemandInUse, limit: client.onDemandLimit ?? this.config.defaultOnDemandLimit },
     };
   }
 
   async allocations(clientId: number, period: AllocationPeriod, slice: Slice): Promise<Page<BilledAllocation>> {
-    if (!(await this.capacity.client(clientId))) throw new NotFoundError(ErrorCode.CLIENT_NOT_FOUND, 'Client', clientId);
+    if (!(await this.capacity.client(clientId)))
+      throw new NotFoundError(ErrorCode.CLIENT_NOT_FOUND, 'Client', clientId);
     const page = await this.capacity.allocationsOf(clientId, period, slice);
     return { total: page.total, items: page.items.map((a) => ({ ...a, billable: a.endedBy !== 'COMPENSATED' })) };
   }

@@ -31,10 +31,13 @@ export class AllocatorApiError extends Error {
   }
 }
 
-type Answer<Data, Failure> = { data: Data; error?: never; response: Response } | { data?: never; error: Failure; response: Response };
+type Answer<Data, Failure> =
+  { data: Data; error?: never; response: Response } | { data?: never; error: Failure; response: Response };
 
 /** The data of a successful answer (every answer of this API has a JSON body); an AllocatorApiError for any error answer. */
-export async function dataOf<Data, Failure>(request: Promise<Answer<Data, Failure>>): Promise<Exclude<Data, undefined>> {
+export async function dataOf<Data, Failure>(
+  request: Promise<Answer<Data, Failure>>,
+): Promise<Exclude<Data, undefined>> {
   const { data, error, response } = await request;
   if (error !== undefined) throw new AllocatorApiError(response.status, error as ApiError);
   return data as Exclude<Data, undefined>;

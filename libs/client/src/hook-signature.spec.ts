@@ -11,9 +11,15 @@ describe('delivery signatures', () => {
 
   it('rejects a tampered body, another secret, a stale timestamp and a malformed header', () => {
     const header = signatureHeader(secret, body, at);
-    expect(verifySignature(secret, header, body.replace('available', 'isolated'), at)).toEqual({ valid: false, reason: 'mismatch' });
+    expect(verifySignature(secret, header, body.replace('available', 'isolated'), at)).toEqual({
+      valid: false,
+      reason: 'mismatch',
+    });
     expect(verifySignature('other', header, body, at)).toEqual({ valid: false, reason: 'mismatch' });
-    expect(verifySignature(secret, header, body, new Date(at.getTime() + 301_000))).toEqual({ valid: false, reason: 'stale' });
+    expect(verifySignature(secret, header, body, new Date(at.getTime() + 301_000))).toEqual({
+      valid: false,
+      reason: 'stale',
+    });
     expect(verifySignature(secret, 'sha256=abc', body, at)).toEqual({ valid: false, reason: 'malformed' });
     expect(verifySignature(secret, undefined, body, at)).toEqual({ valid: false, reason: 'malformed' });
   });

@@ -18,11 +18,19 @@ export function signatureHeader(secret: string, body: string, now = new Date()):
 
 export type SignatureCheck = { valid: true } | { valid: false; reason: 'malformed' | 'stale' | 'mismatch' };
 
-export function verifySignature(secret: string, header: string | undefined, body: string, now = new Date(), toleranceSeconds = DEFAULT_TOLERANCE_SECONDS): SignatureCheck {
+export function verifySignature(
+  secret: string,
+  header: string | undefined,
+  body: string,
+  now = new Date(),
+  toleranceSeconds = DEFAULT_TOLERANCE_SECONDS,
+): SignatureCheck {
   const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header ?? '');
   if (!match) return { valid: false, reason: 'malformed' };
   const timestamp = Number(match[1]);
   if (Math.abs(now.getTime() / 1000 - timestamp) > toleranceSeconds) return { valid: false, reason: 'stale' };
   const expected = Buffer.from(hmac(secret, timestamp, body), 'hex');
-  return timingSafeEqual(expected, Buffer.from(match[2], 'hex')) ? { valid: true } : { valid: false, reason: 'mismatch' };
+  return timingSafeEqual(expected, Buffer.from(match[2], 'hex'))
+    ? { valid: true }
+    : { valid: false, reason: 'mismatch' };
 }

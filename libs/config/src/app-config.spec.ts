@@ -5,12 +5,37 @@ describe('loadConfig', () => {
 
   it('has defaults that start the embedded database with demo data', () => {
     expect(load({})).toEqual({
-      port: 3000, host: '127.0.0.1', databaseUrl: undefined, databasePoolSize: 10, dataDir: '/srv/allocator/.data',
-      databaseLimits: { connectTimeoutMs: 3000, queryTimeoutMs: 5000 }, requestTimeoutSeconds: 15, drainTimeoutSeconds: 10,
-      migrateOnStart: true, seedDemoData: true, defaultOnDemandLimit: 10, logLevel: 'log', logFormat: process.stdout.isTTY ? 'pretty' : 'json', metricsAuth: 'none', trustProxy: 'false', authFailureLimit: 20, bodyLimitBytes: 1_048_576, apiKeyCacheSeconds: 5, idempotencyTtlSeconds: 86_400,
+      port: 3000,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      databasePoolSize: 10,
+      dataDir: '/srv/allocator/.data',
+      databaseLimits: { connectTimeoutMs: 3000, queryTimeoutMs: 5000 },
+      requestTimeoutSeconds: 15,
+      drainTimeoutSeconds: 10,
+      migrateOnStart: true,
+      seedDemoData: true,
+      defaultOnDemandLimit: 10,
+      logLevel: 'log',
+      logFormat: process.stdout.isTTY ? 'pretty' : 'json',
+      metricsAuth: 'none',
+      trustProxy: 'false',
+      authFailureLimit: 20,
+      bodyLimitBytes: 1_048_576,
+      apiKeyCacheSeconds: 5,
+      idempotencyTtlSeconds: 86_400,
       hookAllowedTargets: '127.0.0.1',
-      delivery: { dispatcherEnabled: true, pollIntervalSeconds: 0.25, timeoutSeconds: 5, maxAttempts: 12, maxAgeSeconds: 86_400, retryBaseSeconds: 1, retryMaxSeconds: 600 },
-      baselineTimeoutSeconds: 14_400, watchdogIntervalSeconds: 60,
+      delivery: {
+        dispatcherEnabled: true,
+        pollIntervalSeconds: 0.25,
+        timeoutSeconds: 5,
+        maxAttempts: 12,
+        maxAgeSeconds: 86_400,
+        retryBaseSeconds: 1,
+        retryMaxSeconds: 600,
+      },
+      baselineTimeoutSeconds: 14_400,
+      watchdogIntervalSeconds: 60,
       metalworksSim: { enabled: true, delaySeconds: 3, failRate: 0.1 },
     });
   });
@@ -22,8 +47,20 @@ describe('loadConfig', () => {
   });
 
   it('reads every variable', () => {
-    expect(load({ PORT: '8080', MIGRATE_ON_START: 'false', ON_DEMAND_DEFAULT_LIMIT: '3', IDEMPOTENCY_TTL: '2h', DATA_DIR: '/var/lib/bm' })).toMatchObject({
-      port: 8080, migrateOnStart: false, defaultOnDemandLimit: 3, idempotencyTtlSeconds: 7200, dataDir: '/var/lib/bm',
+    expect(
+      load({
+        PORT: '8080',
+        MIGRATE_ON_START: 'false',
+        ON_DEMAND_DEFAULT_LIMIT: '3',
+        IDEMPOTENCY_TTL: '2h',
+        DATA_DIR: '/var/lib/bm',
+      }),
+    ).toMatchObject({
+      port: 8080,
+      migrateOnStart: false,
+      defaultOnDemandLimit: 3,
+      idempotencyTtlSeconds: 7200,
+      dataDir: '/var/lib/bm',
     });
   });
 

@@ -102,7 +102,8 @@ class EnvReader {
   duration(name: string, fallback: string): number {
     const raw = this.env[name] || fallback;
     const seconds = parseDurationSeconds(raw);
-    if (seconds === undefined) this.problems.push(`${name} must be a duration such as 30s, 15m, 24h or 7d (got "${raw}")`);
+    if (seconds === undefined)
+      this.problems.push(`${name} must be a duration such as 30s, 15m, 24h or 7d (got "${raw}")`);
     return seconds ?? 0;
   }
 
@@ -156,7 +157,10 @@ export function loadConfig(env: Env, projectRoot: string): AppConfig {
     host: read.string('HOST', embedded ? '127.0.0.1' : '0.0.0.0'),
     databaseUrl,
     databasePoolSize: read.integer('DATABASE_POOL_SIZE', 10, 1, 200),
-    databaseLimits: { connectTimeoutMs: read.duration('DATABASE_CONNECT_TIMEOUT', '3s') * 1000, queryTimeoutMs: read.duration('DATABASE_QUERY_TIMEOUT', '5s') * 1000 },
+    databaseLimits: {
+      connectTimeoutMs: read.duration('DATABASE_CONNECT_TIMEOUT', '3s') * 1000,
+      queryTimeoutMs: read.duration('DATABASE_QUERY_TIMEOUT', '5s') * 1000,
+    },
     requestTimeoutSeconds: read.duration('REQUEST_TIMEOUT', '15s'),
     drainTimeoutSeconds: read.duration('DRAIN_TIMEOUT', '10s'),
     dataDir: resolve(projectRoot, read.string('DATA_DIR', '.data')),

@@ -25,7 +25,12 @@ export class ClientsService {
 
   async list(slice: Slice): Promise<Page<ClientView>> {
     const [items, total] = await Promise.all([
-      this.prisma.client.findMany({ select: CLIENT_VIEW, orderBy: { id: 'asc' }, skip: slice.start, take: slice.results }),
+      this.prisma.client.findMany({
+        select: CLIENT_VIEW,
+        orderBy: { id: 'asc' },
+        skip: slice.start,
+        take: slice.results,
+      }),
       this.prisma.client.count(),
     ]);
     return { items, total };
@@ -42,8 +47,20 @@ export class ClientsService {
     return this.prisma.$transaction(async (tx) => {
       const before = await tx.client.findUnique({ where: { id: clientId }, select: CLIENT_VIEW });
       const data = { name: input.name, onDemandLimit: input.onDemandLimit ?? null };
-      const client = await tx.client.upsert({ where: { id: clientId }, create: { id: clientId, ...data }, update: data, select: CLIENT_VIEW });
-      await recordChange(tx, { entity: 'client', entityId: String(clientId), action: before ? 'updated' : 'created', actor, before, after: client });
+      const client = await tx.client.upsert({
+        where: { id: clientId },
+        create: { id: clientId, ...data },
+        update: data,
+        select: CLIENT_VIEW,
+      });
+      await recordChange(tx, {
+        entity: 'client',
+        entityId: String(clientId),
+        action: before ? 'updated' : 'created',
+        actor,
+        before,
+        after: client,
+      });
       return { client, created: !before };
     });
   }

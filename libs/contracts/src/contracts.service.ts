@@ -47,22 +47,43 @@ export interface ContractChangeResult {
   overcommitted: Overcommitment[];
 }
 
-const WITH_COMMITMENTS = { commitments: { orderBy: [{ locationId: 'asc' as const }, { instanceTypeId: 'asc' as const }] } };
+const WITH_COMMITMENTS = {
+  commitments: { orderBy: [{ locationId: 'asc' as const }, { instanceTypeId: 'asc' as const }] },
+};
 
-type ContractRow = { contractId: string; clientId: number; startsAt: Date; endsAt: Date | null; commitments: (CommitmentInput & { inUse: number })[] };
+type ContractRow = {
+  contractId: string;
+  clientId: number;
+  startsAt: Date;
+  endsAt: Date | null;
+  commitments: (CommitmentInput & { inUse: number })[];
+};
 
 function view(row: ContractRow, now: Date): ContractView {
   return {
-    contractId: row.contractId, clientId: row.clientId, startsAt: row.startsAt, endsAt: row.endsAt,
+    contractId: row.contractId,
+    clientId: row.clientId,
+    startsAt: row.startsAt,
+    endsAt: row.endsAt,
     active: isContractValidAt(row, now),
-    commitments: row.commitments.map(({ locationId, instanceTypeId, quantity, inUse }) => ({ locationId, instanceTypeId, quantity, inUse })),
+    commitments: row.commitments.map(({ locationId, instanceTypeId, quantity, inUse }) => ({
+      locationId,
+      instanceTypeId,
+      quantity,
+      inUse,
+    })),
   };
 }
 
 /** What the contract commits now (nothing once it has ended), against what it holds. */
 function overcommitted(contract: ContractView): Overcommitment[] {
   return contract.commitments
-    .map((c) => ({ locationId: c.locationId, instanceTypeId: c.instanceTypeId, committed: contract.active ? c.quantity : 0, inUse: c.inUse }))
+    .map((c) => ({
+      locationId: c.locationId,
+      instanceTypeId: c.instanceTypeId,
+      committed: contract.active ? c.quantity : 0,
+      inUse: c.inUse,
+    }))
     .filter((c) => c.inUse > c.committed);
 }
 
@@ -79,7 +100,13 @@ export class ContractsService {
   async list(filter: { clientId?: number }, slice: Slice, now = new Date()): Promise<Page<ContractView>> {
     const where = { clientId: filter.clientId };
     const [rows, total] = await Promise.all([
-      this.prisma.contract.findMany({ where, include: WITH_COMMITMENTS, orderBy: { contractId: 'asc' }, skip: slice.start, take: slice.results }),
+      this.prisma.contract.findMany({
+        where,
+        include: WITH_COMMITMENTS,
+        orderBy: { contractId: 'asc' },
+        skip: slice.start,
+        take: slice.results,
+      }),
       this.prisma.contract.count({ where }),
     ]);
     return { total, items: rows.map((r) => view(r, now)) };
@@ -94,33 +121,73 @@ export class ContractsService {
   async create(input: ContractInput, actor: string, now = new Date()): Promise<ContractChangeResult> {
     checkPeriod(input.startsAt, input.endsAt);
     await this.checkCommitments(input.commitments);
-    if (!(await this.prisma.client.count({ where: { id: input.clientId } }))) throw new NotFoundError(ErrorCode.CLIENT_NOT_FOUND, 'Client', input.clientId);
+    if (!(await this.prisma.client.count({ where: { id: input.clientId } })))
+      throw new NotFoundError(ErrorCode.CLIENT_NOT_FOUND, 'Client', input.clientId);
     return this.prisma.$transaction(async (tx) => {
       await lockPools(tx, input.commitments);
       if (await tx.contract.count({ where: { contractId: input.contractId } })) {
-        throw new DomainError(ErrorCode.CONTRACT_EXISTS, `Contract ${input.contractId} exists already; change it with PATCH`, { contractId: input.contractId });
+        throw new DomainError(
+          ErrorCode.CONTRACT_EXISTS,
+          `Contract ${input.contractId} exists already; change it with PATCH`,
+          { contractId: input.contractId },
+        );
       }
       await tx.contract.create({
-        data: { contractId: input.contractId, clientId: input.clientId, startsAt: input.startsAt, endsAt: input.endsAt ?? null, commitments: { create: input.commitments } },
+        data: {
+          contractId: input.contractId,
+          clientId: input.clientId,
+          startsAt: input.startsAt,
+          endsAt: input.endsAt ?? null,
+          commitments: { create: input.commitments },
+        },
       });
-      const contract = view(await tx.contract.findUniqueOrThrow({ where: { contractId: input.contractId }, include: WITH_COMMITMENTS }), now);
-      await recordChange(tx, { entity: 'contract', entityId: input.contractId, action: 'created', actor, before: null, after: contract });
+      const contract = view(
+        await tx.contract.findUniqueOrThrow({ where: { contractId: input.contractId }, include: WITH_COMMITMENTS }),
+        now,
+      );
+      await recordChange(tx, {
+        entity: 'contract',
+        entityId: input.contractId,
+        action: 'created',
+        actor,
+        before: null,
+        after: contract,
+      });
       return { contract, overcommitted: overcommitted(contract) };
     });
   }
 
-  async update(contractId: string, change: ContractChange, actor: string, now = new Date()): Promise<ContractChangeResult> {
+  async update(
+    contractId: string,
+    change: ContractChange,
+    actor: string,
+    now = new Date(),
+  ): Promise<ContractChangeResult> {
     if (change.commitments) await this.checkCommitments(change.commitments);
     return this.prisma.$transaction(async (tx) => {
       const existing = await tx.contract.findUnique({ where: { contractId }, include: WITH_COMMITMENTS });
       if (!existing) throw new NotFoundError(ErrorCode.CONTRACT_NOT_FOUND, 'Contract', contractId);
       if (change.endsAt !== undefined) checkPeriod(existing.startsAt, change.endsAt);
       await lockPools(tx, [...existing.commitments, ...(change.commitments ?? [])]);
-      const before = view(await tx.contract.findUniqueOrThrow({ where: { contractId }, include: WITH_COMMITMENTS }), now);
-      if (change.endsAt !== undefined) await tx.contract.update({ where: { contractId }, data: { endsAt: change.endsAt } });
+      const before = view(
+        await tx.contract.findUniqueOrThrow({ where: { contractId }, include: WITH_COMMITMENTS }),
+        now,
+      );
+      if (change.endsAt !== undefined)
+        await tx.contract.update({ where: { contractId }, data: { endsAt: change.endsAt } });
       if (change.commitments) await replaceCommitments(tx, contractId, before.commitments, change.commitments);
-      const contract = view(await tx.contract.findUniqueOrThrow({ where: { contractId }, include: WITH_COMMITMENTS }), now);
-      await recordChange(tx, { entity: 'contract', entityId: contractId, action: 'updated', actor, before, after: contract });
+      const contract = view(
+        await tx.contract.findUniqueOrThrow({ where: { contractId }, include: WITH_COMMITMENTS }),
+        now,
+      );
+      await recordChange(tx, {
+        entity: 'contract',
+        entityId: contractId,
+        action: 'updated',
+        actor,
+        before,
+        after: contract,
+      });
       return { contract, overcommitted: overcommitted(contract) };
     });
   }
@@ -134,14 +201,27 @@ export class ContractsService {
   private async checkCommitments(commitments: CommitmentInput[]): Promise<void> {
     const pools = commitments.map((c) => `${c.locationId}/${c.instanceTypeId}`);
     const twice = pools.filter((p, i) => pools.indexOf(p) !== i);
-    if (twice.length) throw new InvalidFieldError('commitments', `commit to pool ${[...new Set(twice)].join(', ')} more than once`, `Each pool may be committed once; ${[...new Set(twice)].join(', ')} more than once`);
-    const types = await this.prisma.instanceType.findMany({ where: { id: { in: commitments.map((c) => c.instanceTypeId) } }, select: { id: true, locationId: true } });
+    if (twice.length)
+      throw new InvalidFieldError(
+        'commitments',
+        `commit to pool ${[...new Set(twice)].join(', ')} more than once`,
+        `Each pool may be committed once; ${[...new Set(twice)].join(', ')} more than once`,
+      );
+    const types = await this.prisma.instanceType.findMany({
+      where: { id: { in: commitments.map((c) => c.instanceTypeId) } },
+      select: { id: true, locationId: true },
+    });
     const locationOf = new Map(types.map((t) => [t.id, t.locationId]));
     const unknown = commitments.find((c) => locationOf.get(c.instanceTypeId) !== c.locationId);
     if (unknown) {
-      throw new DomainError(ErrorCode.INSTANCE_TYPE_NOT_FOUND, `Instance type ${unknown.instanceTypeId} is not offered at location ${unknown.locationId}`, {
-        locationId: unknown.locationId, instanceTypeId: unknown.instanceTypeId,
-      });
+      throw new DomainError(
+        ErrorCode.INSTANCE_TYPE_NOT_FOUND,
+        `Instance type ${unknown.instanceTypeId} is not offered at location ${unknown.locationId}`,
+        {
+          locationId: unknown.locationId,
+          instanceTypeId: unknown.instanceTypeId,
+        },
+      );
     }
   }
 }
@@ -155,24 +235,38 @@ function checkPeriod(startsAt: Date, endsAt: Date | null | undefined): void {
 /** The counters of the pools, in one order (by id), before any commitment row: the allocations' order. */
 async function lockPools(tx: TransactionClient, pools: { instanceTypeId: number }[]): Promise<void> {
   const ids = [...new Set(pools.map((p) => p.instanceTypeId))].sort((a, b) => a - b);
-  if (ids.length) await tx.$queryRaw`SELECT 1 FROM "PoolCounter" WHERE "instanceTypeId" = ANY(${ids}::int[]) ORDER BY "instanceTypeId" FOR UPDATE`;
+  if (ids.length)
+    await tx.$queryRaw`SELECT 1 FROM "PoolCounter" WHERE "instanceTypeId" = ANY(${ids}::int[]) ORDER BY "instanceTypeId" FOR UPDATE`;
 }
 
 /**
  * The new commitments replace the old. A pool dropped while the contract still holds servers in it is
  * kept at quantity 0, so that what it holds stays counted (and is reported overcommitted).
  */
-async function replaceCommitments(tx: TransactionClient, contractId: string, old: (CommitmentInput & { inUse: number })[], next: CommitmentInput[]): Promise<void> {
+async function replaceCommitments(
+  tx: TransactionClient,
+  contractId: string,
+  old: (CommitmentInput & { inUse: number })[],
+  next: CommitmentInput[],
+): Promise<void> {
   const key = (c: { locationId: number; instanceTypeId: number }) => `${c.locationId}/${c.instanceTypeId}`;
   const kept = new Set(next.map(key));
   for (const c of old.filter((o) => !kept.has(key(o)))) {
-    const where = { contractId_locationId_instanceTypeId: { contractId, locationId: c.locationId, instanceTypeId: c.instanceTypeId } };
+    const where = {
+      contractId_locationId_instanceTypeId: { contractId, locationId: c.locationId, instanceTypeId: c.instanceTypeId },
+    };
     if (c.inUse > 0) await tx.contractCommitment.update({ where, data: { quantity: 0 } });
     else await tx.contractCommitment.delete({ where });
   }
   for (const c of next) {
     await tx.contractCommitment.upsert({
-      where: { contractId_locationId_instanceTypeId: { contractId, locationId: c.locationId, instanceTypeId: c.instanceTypeId } },
+      where: {
+        contractId_locationId_instanceTypeId: {
+          contractId,
+          locationId: c.locationId,
+          instanceTypeId: c.instanceTypeId,
+        },
+      },
       create: { contractId, ...c },
       update: { quantity: c.quantity },
     });

@@ -2,18 +2,52 @@ import { Logger } from '@nestjs/common';
 
 /** PostgreSQL error classes and socket errors that mean "the database cannot be reached or is shutting down". */
 const UNAVAILABLE_CODES = new Set([
-  '57P01', '57P02', '57P03', '53300', '57014', '08000', '08001', '08003', '08004', '08006',
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '57014',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+  'EAI_AGAIN',
   // Prisma: cannot reach, timed out, closed the connection, no connection from the pool in time.
-  'P1001', 'P1002', 'P1008', 'P1017', 'P2024',
+  'P1001',
+  'P1002',
+  'P1008',
+  'P1017',
+  'P2024',
 ]);
-const UNAVAILABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|Query read timeout|connection error|Client was closed|server closed the connection|Transaction API error/i;
-const UNAVAILABLE_KINDS = new Set(['DatabaseNotReachable', 'DatabaseDoesNotExist', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'TransactionAlreadyClosed']);
+const UNAVAILABLE_MESSAGES =
+  /timeout exceeded when trying to connect|Connection terminated|Query read timeout|connection error|Client was closed|server closed the connection|Transaction API error/i;
+const UNAVAILABLE_KINDS = new Set([
+  'DatabaseNotReachable',
+  'DatabaseDoesNotExist',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+  'TransactionAlreadyClosed',
+]);
 
 /** Whether `error` (or what it wraps) says the database is unreachable, too slow or going away: a 503, not a 500. */
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== 'object' || depth > 5) return false;
-  const e = error as { code?: unknown; message?: unknown; kind?: unknown; cause?: unknown; meta?: { driverAdapterError?: unknown } };
+  const e = error as {
+    code?: unknown;
+    message?: unknown;
+    kind?: unknown;
+    cause?: unknown;
+    meta?: { driverAdapterError?: unknown };
+  };
   if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
   if (typeof e.kind === 'string' && UNAVAILABLE_KINDS.has(e.kind)) return true;
   if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message)) return true;
@@ -42,7 +76,9 @@ export class DatabaseOutage {
     if (!isDatabaseUnavailable(error)) return false;
     if (this.downSince === undefined) {
       this.downSince = Date.now();
-      this.log.warn(`Database unavailable (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): answering 503 until it is back`);
+      this.log.warn(
+        `Database unavailable (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): answering 503 until it is back`,
+      );
       this.probing = setInterval(() => void this.check(), PROBE_INTERVAL_MS).unref();
     }
     return true;

@@ -6,7 +6,10 @@ export interface DatabaseLocation {
 }
 
 /** The configured PostgreSQL, or the embedded one kept under the data directory. */
-export async function openDatabase(location: DatabaseLocation, log: (message: string) => void): Promise<EmbeddedDatabase> {
+export async function openDatabase(
+  location: DatabaseLocation,
+  log: (message: string) => void,
+): Promise<EmbeddedDatabase> {
   if (location.databaseUrl) return { url: location.databaseUrl, stop: async () => undefined };
   return startEmbeddedDatabase({ dataDir: location.dataDir, databaseName: 'allocator', persistent: true, log });
 }

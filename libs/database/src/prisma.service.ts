@@ -44,7 +44,11 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
 
   /** Connections of the pool now: in use, idle, and callers waiting for one. */
   poolStats(): { inUse: number; idle: number; waiting: number } {
-    return { inUse: this.pool.totalCount - this.pool.idleCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
+    return {
+      inUse: this.pool.totalCount - this.pool.idleCount,
+      idle: this.pool.idleCount,
+      waiting: this.pool.waitingCount,
+    };
   }
 
   /** Closes Prisma and the pool with it (Prisma ends the pool only if it ever connected). */

@@ -31,7 +31,9 @@ function isRetryable(error: unknown): boolean {
 }
 
 function config(statement: Statement | string, values: unknown[]): QueryConfig {
-  return typeof statement === 'string' ? { text: statement, values, types: TYPES } : { ...statement, values, types: TYPES };
+  return typeof statement === 'string'
+    ? { text: statement, values, types: TYPES }
+    : { ...statement, values, types: TYPES };
 }
 
 class ClientSql implements Sql {

@@ -10,6 +10,14 @@ export interface EventEnvelope {
   payload: ServerEventPayload;
 }
 
-export function envelopeOf(event: Pick<OutboxEvent, 'id' | 'type' | 'occurredAt' | 'serverId' | 'payload'>): EventEnvelope {
-  return { id: event.id, type: event.type as EventType, occurredAt: event.occurredAt.toISOString(), serverId: event.serverId, payload: event.payload as unknown as ServerEventPayload };
+export function envelopeOf(
+  event: Pick<OutboxEvent, 'id' | 'type' | 'occurredAt' | 'serverId' | 'payload'>,
+): EventEnvelope {
+  return {
+    id: event.id,
+    type: event.type as EventType,
+    occurredAt: event.occurredAt.toISOString(),
+    serverId: event.serverId,
+    payload: event.payload as unknown as ServerEventPayload,
+  };
 }

@@ -9,8 +9,16 @@ import { ServerHistory } from './server-history';
 
 @Module({
   providers: [
-    { provide: HookTargetPolicy, useFactory: (config: AppConfig, databaseUrl: string) => HookTargetPolicy.fromConfig(config.hookAllowedTargets, databaseUrl), inject: [AppConfig, DATABASE_URL] },
-    DeliveryQueueRepository, EventDispatcher, HooksService, ServerHistory,
+    {
+      provide: HookTargetPolicy,
+      useFactory: (config: AppConfig, databaseUrl: string) =>
+        HookTargetPolicy.fromConfig(config.hookAllowedTargets, databaseUrl),
+      inject: [AppConfig, DATABASE_URL],
+    },
+    DeliveryQueueRepository,
+    EventDispatcher,
+    HooksService,
+    ServerHistory,
   ],
   exports: [DeliveryQueueRepository, EventDispatcher, HooksService, ServerHistory],
 })

@@ -7,5 +7,11 @@ export { ServerDescriptions, type ServerDescription } from './server-description
 export { DEMO_INVENTORY } from './demo-inventory';
 export type { InventoryFile, ServerRecord } from './inventory-file';
 export { validateInventoryFile, type InventoryProblem, type KnownInventory } from './inventory-validation';
-export { toServerView, toAllocationView, SERVER_VIEW_INCLUDE, type ServerView, type AllocationView } from './server-view';
+export {
+  toServerView,
+  toAllocationView,
+  SERVER_VIEW_INCLUDE,
+  type ServerView,
+  type AllocationView,
+} from './server-view';
 export type { ServerFilter } from './inventory.repository';

@@ -13,19 +13,36 @@ export class InventoryExporter {
       this.prisma.instanceType.findMany({ orderBy: { id: 'asc' } }),
       this.prisma.server.findMany({ orderBy: { id: 'asc' } }),
       this.prisma.client.findMany({ orderBy: { id: 'asc' } }),
-      this.prisma.contract.findMany({ orderBy: { contractId: 'asc' }, include: { commitments: { orderBy: [{ locationId: 'asc' }, { instanceTypeId: 'asc' }] } } }),
+      this.prisma.contract.findMany({
+        orderBy: { contractId: 'asc' },
+        include: { commitments: { orderBy: [{ locationId: 'asc' }, { instanceTypeId: 'asc' }] } },
+      }),
     ]);
     return {
       locations,
       instanceTypes: instanceTypes.map((t) => ({ ...t, pricePerHour: Number(t.pricePerHour) })),
       servers: servers.map((s) => ({
-        id: s.id, hostname: s.hostname, locationId: s.locationId, instanceTypeId: s.instanceTypeId, rack: s.rack, serviceTag: s.serviceTag,
-        status: s.status, subState: s.subState, isolationReason: s.isolationReason,
+        id: s.id,
+        hostname: s.hostname,
+        locationId: s.locationId,
+        instanceTypeId: s.instanceTypeId,
+        rack: s.rack,
+        serviceTag: s.serviceTag,
+        status: s.status,
+        subState: s.subState,
+        isolationReason: s.isolationReason,
       })),
       clients: clients.map((c) => ({ id: c.id, name: c.name, onDemandLimit: c.onDemandLimit })),
       contracts: contracts.map((c) => ({
-        contractId: c.contractId, clientId: c.clientId, startsAt: c.startsAt.toISOString(), endsAt: c.endsAt?.toISOString() ?? null,
-        commitments: c.commitments.map(({ locationId, instanceTypeId, quantity }) => ({ locationId, instanceTypeId, quantity })),
+        contractId: c.contractId,
+        clientId: c.clientId,
+        startsAt: c.startsAt.toISOString(),
+        endsAt: c.endsAt?.toISOString() ?? null,
+        commitments: c.commitments.map(({ locationId, instanceTypeId, quantity }) => ({
+          locationId,
+          instanceTypeId,
+          quantity,
+        })),
       })),
     };
   }

@@ -27,7 +27,11 @@ export class InventoryImporter {
   async import(raw: unknown, progress: (message: string) => void = () => undefined): Promise<ImportSummary> {
     const problems = await this.problems(raw);
     if (problems.length) {
-      throw new DomainError(ErrorCode.VALIDATION_FAILED, `The inventory file has ${problems.length} problem(s); nothing was imported`, { problems });
+      throw new DomainError(
+        ErrorCode.VALIDATION_FAILED,
+        `The inventory file has ${problems.length} problem(s); nothing was imported`,
+        { problems },
+      );
     }
     const file = raw as InventoryFile;
     await this.prisma.$transaction(
@@ -58,7 +62,9 @@ export class InventoryImporter {
   }
 
   private async known(raw: unknown): Promise<KnownInventory> {
-    const servers = Array.isArray((raw as InventoryFile | null)?.servers) ? ((raw as InventoryFile).servers as ServerRecord[]) : [];
+    const servers = Array.isArray((raw as InventoryFile | null)?.servers)
+      ? ((raw as InventoryFile).servers as ServerRecord[])
+      : [];
     const ids = servers.map((s) => s?.id).filter(Number.isInteger);
     const hostnames = servers.map((s) => s?.hostname).filter((h): h is string => typeof h === 'string');
     const [locations, types, clients, contracts, byId, byHostname] = await Promise.all([
@@ -85,7 +91,11 @@ export class InventoryImporter {
    * servers are inserted, with the status the file gives them (never proposing a lifecycle for an
    * existing one, which its CHECKs would refuse).
    */
-  private async upsertServers(tx: TransactionClient, servers: ServerRecord[], progress: (message: string) => void): Promise<void> {
+  private async upsertServers(
+    tx: TransactionClient,
+    servers: ServerRecord[],
+    progress: (message: string) => void,
+  ): Promise<void> {
     for (let start = 0; start < servers.length; start += SERVER_BATCH) {
       const batch = servers.slice(start, start + SERVER_BATCH);
       const column = <T>(pick: (s: ServerRecord) => T) => batch.map(pick);
@@ -108,10 +118,19 @@ export class InventoryImporter {
 
   /** A contract's commitments in the file replace those it had. */
   private async upsertContract(tx: TransactionClient, contract: ContractRecord): Promise<void> {
-    const data = { clientId: contract.clientId, startsAt: new Date(contract.startsAt), endsAt: contract.endsAt ? new Date(contract.endsAt) : null };
-    await tx.contract.upsert({ where: { contractId: contract.contractId }, create: { contractId: contract.contractId, ...data }, update: data });
+    const data = {
+      clientId: contract.clientId,
+      startsAt: new Date(contract.startsAt),
+      endsAt: contract.endsAt ? new Date(contract.endsAt) : null,
+    };
+    await tx.contract.upsert({
+      where: { contractId: contract.contractId },
+      create: { contractId: contract.contractId, ...data },
+      update: data,
+    });
     await tx.contractCommitment.deleteMany({ where: { contractId: contract.contractId } });
-    await tx.contractCommitment.createMany({ data: contract.commitments.map((c) => ({ contractId: contract.contractId, ...c })) });
+    await tx.contractCommitment.createMany({
+      data: contract.commitments.map((c) => ({ contractId: contract.contractId, ...c })),
+    });
   }
 }
-

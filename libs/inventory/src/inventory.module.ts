@@ -9,7 +9,14 @@ import { ServerDescriptions } from './server-description';
 
 @Module({
   imports: [AuthModule],
-  providers: [InventoryRepository, InventoryService, InventoryImporter, InventoryExporter, DemoSeeder, ServerDescriptions],
+  providers: [
+    InventoryRepository,
+    InventoryService,
+    InventoryImporter,
+    InventoryExporter,
+    DemoSeeder,
+    ServerDescriptions,
+  ],
   exports: [InventoryService, InventoryImporter, InventoryExporter, DemoSeeder, ServerDescriptions],
 })
 export class InventoryModule {}

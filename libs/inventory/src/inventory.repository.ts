@@ -43,7 +43,13 @@ export class InventoryRepository {
       ...(filter.clientId !== undefined && { currentAllocation: { clientId: filter.clientId } }),
     };
     const [rows, total] = await Promise.all([
-      this.prisma.server.findMany({ where, include: SERVER_VIEW_INCLUDE, orderBy: { id: 'asc' }, skip: slice.start, take: slice.results }),
+      this.prisma.server.findMany({
+        where,
+        include: SERVER_VIEW_INCLUDE,
+        orderBy: { id: 'asc' },
+        skip: slice.start,
+        take: slice.results,
+      }),
       this.prisma.server.count({ where }),
     ]);
     return { items: rows.map(toServerView), total };

@@ -22,7 +22,8 @@ export class InventoryService {
   }
 
   async instanceTypes(locationId: number, slice: Slice): Promise<Page<InstanceTypeView>> {
-    if (!(await this.inventory.locationExists(locationId))) throw new NotFoundError(ErrorCode.LOCATION_NOT_FOUND, 'Location', locationId);
+    if (!(await this.inventory.locationExists(locationId)))
+      throw new NotFoundError(ErrorCode.LOCATION_NOT_FOUND, 'Location', locationId);
     const page = await this.inventory.instanceTypes(locationId, slice);
     return { items: page.items.map(toInstanceTypeView), total: page.total };
   }

@@ -16,13 +16,22 @@ export class ServerDescriptions {
 
   async describe(serverId: number, description: ServerDescription): Promise<ServerView> {
     if (description.hostname !== undefined) {
-      const holder = await this.prisma.server.findUnique({ where: { hostname: description.hostname }, select: { id: true } });
+      const holder = await this.prisma.server.findUnique({
+        where: { hostname: description.hostname },
+        select: { id: true },
+      });
       if (holder && holder.id !== serverId) {
-        throw new DomainError(ErrorCode.HOSTNAME_IN_USE, `${description.hostname} is the hostname of server ${holder.id}`, { hostname: description.hostname, serverId: holder.id });
+        throw new DomainError(
+          ErrorCode.HOSTNAME_IN_USE,
+          `${description.hostname} is the hostname of server ${holder.id}`,
+          { hostname: description.hostname, serverId: holder.id },
+        );
       }
     }
     const { count } = await this.prisma.server.updateMany({ where: { id: serverId }, data: description });
     if (!count) throw new NotFoundError(ErrorCode.SERVER_NOT_FOUND, 'Server', serverId);
-    return toServerView(await this.prisma.server.findUniqueOrThrow({ where: { id: serverId }, include: SERVER_VIEW_INCLUDE }));
+    return toServerView(
+      await this.prisma.server.findUniqueOrThrow({ where: { id: serverId }, include: SERVER_VIEW_INCLUDE }),
+    );
   }
 }

@@ -31,7 +31,16 @@ export interface AllocationView {
 export const SERVER_VIEW_INCLUDE = { currentAllocation: true } satisfies Prisma.ServerInclude;
 
 export function toAllocationView(a: Allocation): AllocationView {
-  return { id: a.id, serverId: a.serverId, clientId: a.clientId, contractId: a.contractId, quota: a.quota, startedAt: a.startedAt, endedAt: a.endedAt, endedBy: a.endedBy };
+  return {
+    id: a.id,
+    serverId: a.serverId,
+    clientId: a.clientId,
+    contractId: a.contractId,
+    quota: a.quota,
+    startedAt: a.startedAt,
+    endedAt: a.endedAt,
+    endedBy: a.endedBy,
+  };
 }
 
 export function toServerView(server: Server & { currentAllocation: Allocation | null }): ServerView {

@@ -21,16 +21,28 @@ describe('the server lifecycle table', () => {
   it('retires only idle or isolated servers, and never brings one back', () => {
     expect(transitionFor('available', 'retire', 1).to).toBe('retired');
     expect(transitionFor('isolated', 'retire', 1).to).toBe('retired');
-    for (const from of ['allocated', 'baselining', 'quarantined'] as const) expect(() => transitionFor(from, 'retire', 1)).toThrow();
-    for (const command of SERVER_COMMANDS) expect(() => transitionFor('retired', command, 1)).toThrow(expect.objectContaining({ code: ErrorCode.RETIRED }));
+    for (const from of ['allocated', 'baselining', 'quarantined'] as const)
+      expect(() => transitionFor(from, 'retire', 1)).toThrow();
+    for (const command of SERVER_COMMANDS)
+      expect(() => transitionFor('retired', command, 1)).toThrow(expect.objectContaining({ code: ErrorCode.RETIRED }));
   });
 
   it('refuses what is not in the table with a code that says why', () => {
-    expect(() => transitionFor('baselining', 'allocate', 1)).toThrow(expect.objectContaining({ code: ErrorCode.INVALID_STATE }));
-    expect(() => transitionFor('quarantined', 'deallocate', 1)).toThrow(expect.objectContaining({ code: ErrorCode.QUARANTINED }));
-    expect(() => transitionFor('available', 'unisolate', 1)).toThrow(expect.objectContaining({ code: ErrorCode.NOT_ISOLATED }));
-    expect(() => transitionFor('isolated', 'unquarantine', 1)).toThrow(expect.objectContaining({ code: ErrorCode.NOT_QUARANTINED }));
-    expect(() => transitionFor('allocated', 'available', 1)).toThrow(expect.objectContaining({ code: ErrorCode.NOT_BASELINING }));
+    expect(() => transitionFor('baselining', 'allocate', 1)).toThrow(
+      expect.objectContaining({ code: ErrorCode.INVALID_STATE }),
+    );
+    expect(() => transitionFor('quarantined', 'deallocate', 1)).toThrow(
+      expect.objectContaining({ code: ErrorCode.QUARANTINED }),
+    );
+    expect(() => transitionFor('available', 'unisolate', 1)).toThrow(
+      expect.objectContaining({ code: ErrorCode.NOT_ISOLATED }),
+    );
+    expect(() => transitionFor('isolated', 'unquarantine', 1)).toThrow(
+      expect.objectContaining({ code: ErrorCode.NOT_QUARANTINED }),
+    );
+    expect(() => transitionFor('allocated', 'available', 1)).toThrow(
+      expect.objectContaining({ code: ErrorCode.NOT_BASELINING }),
+    );
   });
 
   it('answers every state and command, one way or the other', () => {

@@ -3,7 +3,17 @@ import { DomainError, ErrorCode } from '@app/errors';
 export const SERVER_STATUSES = ['available', 'allocated', 'baselining', 'isolated', 'quarantined', 'retired'] as const;
 export type Status = (typeof SERVER_STATUSES)[number];
 
-export const SERVER_COMMANDS = ['allocate', 'deallocate', 'compensate', 'isolate', 'unisolate', 'available', 'quarantine', 'unquarantine', 'retire'] as const;
+export const SERVER_COMMANDS = [
+  'allocate',
+  'deallocate',
+  'compensate',
+  'isolate',
+  'unisolate',
+  'available',
+  'quarantine',
+  'unquarantine',
+  'retire',
+] as const;
 
 /** A new server enters the fleet through Back to Baseline: MetalWorks wipes and checks it before any client gets it. */
 export const ENTRY_STATUS: Status = 'baselining';
@@ -29,28 +39,83 @@ export interface Transition {
  * in it is refused (409) without changing anything.
  */
 export const SERVER_LIFECYCLE: readonly Transition[] = [
-  { from: 'available', command: 'allocate', to: 'allocated', why: 'a client takes an Available server of the pool it asked for' },
+  {
+    from: 'available',
+    command: 'allocate',
+    to: 'allocated',
+    why: 'a client takes an Available server of the pool it asked for',
+  },
 
-  { from: 'allocated', command: 'deallocate', to: 'baselining', why: 'the client is done: wipe and health-check it before anyone else gets it' },
-  { from: 'allocated', command: 'compensate', to: 'baselining', why: 'delivery failed: the client is not billed, and the server is wiped and checked' },
+  {
+    from: 'allocated',
+    command: 'deallocate',
+    to: 'baselining',
+    why: 'the client is done: wipe and health-check it before anyone else gets it',
+  },
+  {
+    from: 'allocated',
+    command: 'compensate',
+    to: 'baselining',
+    why: 'delivery failed: the client is not billed, and the server is wiped and checked',
+  },
 
   { from: 'available', command: 'isolate', to: 'isolated', why: 'found faulty, or needed for maintenance, while idle' },
-  { from: 'allocated', command: 'isolate', to: 'isolated', why: 'failed while in use: the allocation ends and its quota is given back' },
-  { from: 'baselining', command: 'isolate', to: 'isolated', why: 'Back to Baseline failed (failedBaseline) or took too long (baselineTimeout)' },
+  {
+    from: 'allocated',
+    command: 'isolate',
+    to: 'isolated',
+    why: 'failed while in use: the allocation ends and its quota is given back',
+  },
+  {
+    from: 'baselining',
+    command: 'isolate',
+    to: 'isolated',
+    why: 'Back to Baseline failed (failedBaseline) or took too long (baselineTimeout)',
+  },
   { from: 'isolated', command: 'isolate', to: 'isolated', why: 'a new finding: the sub-state and reason are replaced' },
-  { from: 'isolated', command: 'unisolate', to: 'baselining', why: 'repaired: Back to Baseline decides whether it is fit for clients again' },
+  {
+    from: 'isolated',
+    command: 'unisolate',
+    to: 'baselining',
+    why: 'repaired: Back to Baseline decides whether it is fit for clients again',
+  },
 
-  { from: 'baselining', command: 'available', to: 'available', why: 'Back to Baseline succeeded: MetalWorks releases it to the pool' },
+  {
+    from: 'baselining',
+    command: 'available',
+    to: 'available',
+    why: 'Back to Baseline succeeded: MetalWorks releases it to the pool',
+  },
   { from: 'available', command: 'available', to: 'available', noop: true, why: 'MetalWorks repeated its call' },
 
   { from: 'available', command: 'quarantine', to: 'quarantined', why: 'frozen as it is for an investigation' },
-  { from: 'allocated', command: 'quarantine', to: 'quarantined', why: 'frozen with its allocation and disks for an investigation' },
-  { from: 'baselining', command: 'quarantine', to: 'quarantined', why: 'frozen before the wipe destroys what is to be investigated' },
+  {
+    from: 'allocated',
+    command: 'quarantine',
+    to: 'quarantined',
+    why: 'frozen with its allocation and disks for an investigation',
+  },
+  {
+    from: 'baselining',
+    command: 'quarantine',
+    to: 'quarantined',
+    why: 'frozen before the wipe destroys what is to be investigated',
+  },
   { from: 'isolated', command: 'quarantine', to: 'quarantined', why: 'frozen with its isolation for an investigation' },
   { from: 'quarantined', command: 'quarantine', to: 'quarantined', noop: true, why: 'already frozen' },
-  { from: 'quarantined', command: 'unquarantine', to: 'restore', why: 'the investigation is over: back to the state it was frozen in' },
+  {
+    from: 'quarantined',
+    command: 'unquarantine',
+    to: 'restore',
+    why: 'the investigation is over: back to the state it was frozen in',
+  },
 
-  { from: 'available', command: 'retire', to: 'retired', why: 'leaves the fleet for good while idle; its history stays' },
+  {
+    from: 'available',
+    command: 'retire',
+    to: 'retired',
+    why: 'leaves the fleet for good while idle; its history stays',
+  },
   { from: 'isolated', command: 'retire', to: 'retired', why: 'beyond repair, or decommissioned after maintenance' },
 ];
 
@@ -69,7 +134,12 @@ export function transitionFor(from: Status, command: ServerCommand, serverId: nu
   const transition = SERVER_LIFECYCLE.find((t) => t.from === from && t.command === command);
   if (!transition) {
     const allowed = SERVER_LIFECYCLE.filter((t) => t.from === from).map((t) => t.command);
-    throw new DomainError(refusalCode(from, command), `Server ${serverId} is ${from}: ${command} is not allowed`, { serverId, status: from, command, allowedCommands: allowed });
+    throw new DomainError(refusalCode(from, command), `Server ${serverId} is ${from}: ${command} is not allowed`, {
+      serverId,
+      status: from,
+      command,
+      allowedCommands: allowed,
+    });
   }
   return transition;
 }

@@ -16,7 +16,14 @@ export interface QuotaRequest {
 /** The figures the decision read, under the pool's lock for allocate. */
 export interface QuotaFigures {
   /** The contract named in the request: its client, validity and commitment in this pool (0 when it commits nothing here). */
-  contract?: { contractId: string; clientId: number | null; startsAt: Date | null; endsAt: Date | null; committed: number; used: number };
+  contract?: {
+    contractId: string;
+    clientId: number | null;
+    startsAt: Date | null;
+    endsAt: Date | null;
+    committed: number;
+    used: number;
+  };
   /** On-demand servers the client holds (all pools) and may hold. */
   onDemand: { limit: number; used: number };
   pool: {
@@ -67,7 +74,14 @@ export function assessmentOf(row: AssessmentRow, subject: QuotaSubject): QuotaAs
     requested: { committed: row.requested_committed, onDemand: row.requested_on_demand },
     figures: {
       contract: contractId
-        ? { contractId, clientId: row.contract_client, startsAt: row.contract_starts, endsAt: row.contract_ends, committed: row.committed ?? 0, used: row.committed_used ?? 0 }
+        ? {
+            contractId,
+            clientId: row.contract_client,
+            startsAt: row.contract_starts,
+            endsAt: row.contract_ends,
+            committed: row.committed ?? 0,
+            used: row.committed_used ?? 0,
+          }
         : undefined,
       onDemand: { limit: row.on_demand_limit, used: row.on_demand_used },
       pool: { available: row.available, unusedCommitments: row.reserved },

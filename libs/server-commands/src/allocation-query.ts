@@ -17,15 +17,26 @@ export interface Order extends QuotaSubject {
  * the servers with FOR UPDATE SKIP LOCKED (the lowest ids, or round-robin over racks), and writes the
  * allocations, the servers' state, an audit row and a `server.allocated` event each.
  */
-const ALLOCATE_SERVERS = { name: 'allocate-servers', text: 'SELECT * FROM "allocate_servers"($1, $2, $3, $4, $5, $6, $7, $8::timestamp, $9, $10)' };
+const ALLOCATE_SERVERS = {
+  name: 'allocate-servers',
+  text: 'SELECT * FROM "allocate_servers"($1, $2, $3, $4, $5, $6, $7, $8::timestamp, $9, $10)',
+};
 
-type AllocateRow = AssessmentRow & { server: Record<string, unknown> | null; allocation: Record<string, unknown> | null };
+type AllocateRow = AssessmentRow & {
+  server: Record<string, unknown> | null;
+  allocation: Record<string, unknown> | null;
+};
 
 /** Timestamps come as UTC wall time in the function's JSON. */
 const utc = (value: unknown) => (value === null || value === undefined ? null : new Date(`${value as string}Z`));
 
 function serverOf(json: Record<string, unknown>, allocation: Allocation): LockedServer {
-  const server = { ...json, createdAt: utc(json.createdAt), updatedAt: utc(json.updatedAt), baselineStartedAt: utc(json.baselineStartedAt) } as Server;
+  const server = {
+    ...json,
+    createdAt: utc(json.createdAt),
+    updatedAt: utc(json.updatedAt),
+    baselineStartedAt: utc(json.baselineStartedAt),
+  } as Server;
   return { ...server, currentAllocation: allocation };
 }
 
@@ -34,9 +45,24 @@ function allocationOf(json: Record<string, unknown>): Allocation {
 }
 
 /** The servers the order took, each with its allocation; or the refusal (a DomainError) in the words of libs/quota. */
-export async function allocateServers(sql: Sql, order: Order, actor: Actor, now: Date, defaultOnDemandLimit: number): Promise<{ server: LockedServer; allocation: Allocation }[]> {
+export async function allocateServers(
+  sql: Sql,
+  order: Order,
+  actor: Actor,
+  now: Date,
+  defaultOnDemandLimit: number,
+): Promise<{ server: LockedServer; allocation: Allocation }[]> {
   const rows = await sql.rows<AllocateRow>(ALLOCATE_SERVERS, [
-    order.locationId, order.instanceTypeId, order.clientId, order.contractId, order.overflow, order.amount, order.spread, now.toISOString(), actor.name, defaultOnDemandLimit,
+    order.locationId,
+    order.instanceTypeId,
+    order.clientId,
+    order.contractId,
+    order.overflow,
+    order.amount,
+    order.spread,
+    now.toISOString(),
+    actor.name,
+    defaultOnDemandLimit,
   ]);
   const [first] = rows;
   if (first.refusal !== null) throw refusalOf(order, order, assessmentOf(first, order));

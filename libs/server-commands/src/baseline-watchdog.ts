@@ -22,7 +22,10 @@ export class BaselineWatchdog implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweep().catch((e: unknown) => this.logger.error(`Sweep failed: ${String(e)}`)), this.config.watchdogIntervalSeconds * 1000);
+    this.timer = setInterval(
+      () => void this.sweep().catch((e: unknown) => this.logger.error(`Sweep failed: ${String(e)}`)),
+      this.config.watchdogIntervalSeconds * 1000,
+    );
     this.timer.unref();
   }
 
@@ -35,7 +38,9 @@ export class BaselineWatchdog implements OnApplicationBootstrap, OnApplicationSh
     const startedBefore = new Date(now.getTime() - this.config.baselineTimeoutSeconds * 1000);
     const overdue = await this.prisma.server.findMany({
       where: { status: 'baselining', baselineStartedAt: { lt: startedBefore } },
-      select: { id: true }, orderBy: { baselineStartedAt: 'asc' }, take: SWEEP_LIMIT,
+      select: { id: true },
+      orderBy: { baselineStartedAt: 'asc' },
+      take: SWEEP_LIMIT,
     });
     const isolated: number[] = [];
     for (const { id } of overdue) {

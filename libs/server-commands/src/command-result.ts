@@ -14,6 +14,18 @@ export interface CommandResult {
   allocation: AllocationView | null;
 }
 
-export function commandResult(command: ServerCommand, changed: boolean, message: string, server: LockedServer, allocation: Allocation | null): CommandResult {
-  return { command, changed, message, server: toServerView(server), allocation: allocation && toAllocationView(allocation) };
+export function commandResult(
+  command: ServerCommand,
+  changed: boolean,
+  message: string,
+  server: LockedServer,
+  allocation: Allocation | null,
+): CommandResult {
+  return {
+    command,
+    changed,
+    message,
+    server: toServerView(server),
+    allocation: allocation && toAllocationView(allocation),
+  };
 }

@@ -43,7 +43,13 @@ export class CommandRunner {
   ) {}
 
   /** `clientId`: the client the command names (de-allocate, compensate), 404 when it does not exist. */
-  async run(serverId: number, command: ServerCommand, actor: Actor, plan: Planner, clientId?: number): Promise<CommandResult> {
+  async run(
+    serverId: number,
+    command: ServerCommand,
+    actor: Actor,
+    plan: Planner,
+    clientId?: number,
+  ): Promise<CommandResult> {
     for (let attempt = 1; ; attempt++) {
       const { server, clientExists } = await this.states.read(this.prisma.sql, serverId, clientId);
       if (!clientExists) throw new NotFoundError(ErrorCode.CLIENT_NOT_FOUND, 'Client', clientId!);
@@ -52,14 +58,34 @@ export class CommandRunner {
       const planned = plan(server, now);
       if ('alreadyDone' in planned) return commandResult(command, false, planned.alreadyDone, server, null);
       const transition = transitionFor(server.status, command, serverId);
-      if (transition.noop) return commandResult(command, false, `Server ${serverId} is already ${server.status}: nothing to do`, server, null);
+      if (transition.noop)
+        return commandResult(
+          command,
+          false,
+          `Server ${serverId} is already ${server.status}: nothing to do`,
+          server,
+          null,
+        );
       const to: Status = transition.to === 'restore' ? (server.quarantinedFrom as Status) : transition.to;
 
       const written = await this.states.apply(this.prisma.sql, server, {
-        command, from: server.status, to, actor, at: now, set: planned.set ?? {},
-        subState: planned.subState, reason: planned.reason, operationUuid: planned.operationUuid,
+        command,
+        from: server.status,
+        to,
+        actor,
+        at: now,
+        set: planned.set ?? {},
+        subState: planned.subState,
+        reason: planned.reason,
+        operationUuid: planned.operationUuid,
         endAllocation: planned.endAllocation && server.currentAllocation ? planned.endAllocation : undefined,
-        events: planned.events.map((type) => ({ type, extra: type === EventType.BaselineRequested && planned.baselineCause ? { baseline: { cause: planned.baselineCause } } : undefined })),
+        events: planned.events.map((type) => ({
+          type,
+          extra:
+            type === EventType.BaselineRequested && planned.baselineCause
+              ? { baseline: { cause: planned.baselineCause } }
+              : undefined,
+        })),
       });
       if (written) return commandResult(command, true, planned.message, written.server, written.ended);
       if (attempt >= MAX_ATTEMPTS) throw new Error(`Server ${serverId} kept changing under command ${command}`);

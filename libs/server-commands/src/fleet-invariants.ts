@@ -8,7 +8,8 @@ const LAST_CHANGE = (entity: 'client' | 'contract', id: string) =>
 /** The counter columns of PoolCounter: one per server status (libs/lifecycle), and open allocations per quota. */
 const COUNTER_COLUMNS = [...SERVER_STATUSES, 'committedInUse', 'onDemandInUse'];
 const STATUS_RECOUNTS = SERVER_STATUSES.map(
-  (status) => `(SELECT COUNT(*)::int FROM "Server" s WHERE s."instanceTypeId" = pc."instanceTypeId" AND s."status" = '${status}') AS "${status}_recounted"`,
+  (status) =>
+    `(SELECT COUNT(*)::int FROM "Server" s WHERE s."instanceTypeId" = pc."instanceTypeId" AND s."status" = '${status}') AS "${status}_recounted"`,
 ).join(',\n        ');
 
 /**
@@ -18,9 +19,13 @@ const STATUS_RECOUNTS = SERVER_STATUSES.map(
  * nothing is taken away from a client then.
  * Each query returns the rows that break its rule; all lists must be empty.
  */
-export async function invariantViolations(prisma: PrismaService, defaultOnDemandLimit: number): Promise<Record<string, unknown[]>> {
+export async function invariantViolations(
+  prisma: PrismaService,
+  defaultOnDemandLimit: number,
+): Promise<Record<string, unknown[]>> {
   // SQL fragments (never values from outside) are spliced in as text.
-  const q = (sql: TemplateStringsArray, ...fragments: string[]) => prisma.$queryRawUnsafe<unknown[]>(sql.reduce((text, part, i) => text + part + (fragments[i] ?? ''), ''));
+  const q = (sql: TemplateStringsArray, ...fragments: string[]) =>
+    prisma.$queryRawUnsafe<unknown[]>(sql.reduce((text, part, i) => text + part + (fragments[i] ?? ''), ''));
   return {
     serverWithTwoOpenAllocations: await q`
       SELECT "serverId", COUNT(*)::int FROM "Allocation" WHERE "endedAt" IS NULL GROUP BY "serverId" HAVING COUNT(*) > 1`,
@@ -84,7 +89,16 @@ export async function invariantViolations(prisma: PrismaService, defaultOnDemand
 }
 
 export const NO_VIOLATIONS = {
-  serverWithTwoOpenAllocations: [], openAllocationNotHeldByItsServer: [], allocatedServerWithoutOpenAllocation: [], contractOverCommitment: [],
-  committedWithoutCommitment: [], clientOverOnDemandLimit: [], poolBelowReservedCapacity: [],
-  poolCounterDrift: [], poolWithoutCounter: [], clientCounterDrift: [], commitmentCounterDrift: [], auditChainBroken: [],
+  serverWithTwoOpenAllocations: [],
+  openAllocationNotHeldByItsServer: [],
+  allocatedServerWithoutOpenAllocation: [],
+  contractOverCommitment: [],
+  committedWithoutCommitment: [],
+  clientOverOnDemandLimit: [],
+  poolBelowReservedCapacity: [],
+  poolCounterDrift: [],
+  poolWithoutCounter: [],
+  clientCounterDrift: [],
+  commitmentCounterDrift: [],
+  auditChainBroken: [],
 };

@@ -5,7 +5,11 @@ import { DomainError, ErrorCode } from '@app/errors';
 
 /** The same request, byte for byte after normalisation, hashes the same. */
 export function requestHash(request: object): string {
-  const canonical = JSON.stringify(Object.keys(request).sort().map((key) => [key, (request as Record<string, unknown>)[key]]));
+  const canonical = JSON.stringify(
+    Object.keys(request)
+      .sort()
+      .map((key) => [key, (request as Record<string, unknown>)[key]]),
+  );
   return createHash('sha256').update(canonical).digest('hex');
 }
 
@@ -15,9 +19,18 @@ export interface KeyOwner {
   key: string;
 }
 
-const LOCK_KEY = { name: 'idempotency-lock', text: `SELECT pg_advisory_xact_lock(hashtextextended('idempotency:' || $1::int || ':' || $2::text, 0))` };
-const RECALL = { name: 'idempotency-recall', text: `SELECT "requestHash", "allocationIds", "expiresAt" FROM "IdempotencyKey" WHERE "apiKeyId" = $1 AND "key" = $2` };
-const FORGET = { name: 'idempotency-forget', text: `DELETE FROM "IdempotencyKey" WHERE "apiKeyId" = $1 AND "key" = $2` };
+const LOCK_KEY = {
+  name: 'idempotency-lock',
+  text: `SELECT pg_advisory_xact_lock(hashtextextended('idempotency:' || $1::int || ':' || $2::text, 0))`,
+};
+const RECALL = {
+  name: 'idempotency-recall',
+  text: `SELECT "requestHash", "allocationIds", "expiresAt" FROM "IdempotencyKey" WHERE "apiKeyId" = $1 AND "key" = $2`,
+};
+const FORGET = {
+  name: 'idempotency-forget',
+  text: `DELETE FROM "IdempotencyKey" WHERE "apiKeyId" = $1 AND "key" = $2`,
+};
 const REMEMBER = {
   name: 'idempotency-remember',
   text: `INSERT INTO "IdempotencyKey" ("apiKeyId", "key", "requestHash", "allocationIds", "createdAt", "expiresAt") VALUES ($1, $2, $3, $4, $5::timestamp, $6::timestamp)`,
@@ -33,19 +46,40 @@ export class IdempotencyRepository {
    */
   async recall(sql: Sql, owner: KeyOwner, hash: string, now: Date): Promise<number[] | undefined> {
     await sql.rows(LOCK_KEY, [owner.apiKeyId, owner.key]);
-    const [earlier] = await sql.rows<{ requestHash: string; allocationIds: number[]; expiresAt: Date }>(RECALL, [owner.apiKeyId, owner.key]);
+    const [earlier] = await sql.rows<{ requestHash: string; allocationIds: number[]; expiresAt: Date }>(RECALL, [
+      owner.apiKeyId,
+      owner.key,
+    ]);
     if (!earlier) return undefined;
     if (earlier.expiresAt <= now) {
       await sql.rows(FORGET, [owner.apiKeyId, owner.key]);
       return undefined;
     }
     if (earlier.requestHash !== hash) {
-      throw new DomainError(ErrorCode.IDEMPOTENCY_KEY_REUSED, `Idempotency-Key ${owner.key} was used for a different request`, { idempotencyKey: owner.key });
+      throw new DomainError(
+        ErrorCode.IDEMPOTENCY_KEY_REUSED,
+        `Idempotency-Key ${owner.key} was used for a different request`,
+        { idempotencyKey: owner.key },
+      );
     }
     return earlier.allocationIds;
   }
 
-  async remember(sql: Sql, owner: KeyOwner, hash: string, allocationIds: number[], now: Date, ttlSeconds: number): Promise<void> {
-    await sql.rows(REMEMBER, [owner.apiKeyId, owner.key, hash, allocationIds, now.toISOString(), new Date(now.getTime() + ttlSeconds * 1000).toISOString()]);
+  async remember(
+    sql: Sql,
+    owner: KeyOwner,
+    hash: string,
+    allocationIds: number[],
+    now: Date,
+    ttlSeconds: number,
+  ): Promise<void> {
+    await sql.rows(REMEMBER, [
+      owner.apiKeyId,
+      owner.key,
+      hash,
+      allocationIds,
+      now.toISOString(),
+      new Date(now.getTime() + ttlSeconds * 1000).toISOString(),
+    ]);
   }
 }

@@ -1,6 +1,12 @@
 export { ServerCommandsModule } from './server-commands.module';
 export { ServerCommandsService, type IsolateRequest } from './server-commands.service';
-export { AllocateServers, type AllocateBatchRequest, type AllocateRequest, type BatchResult, type Caller } from './usecases/allocate-servers';
+export {
+  AllocateServers,
+  type AllocateBatchRequest,
+  type AllocateRequest,
+  type BatchResult,
+  type Caller,
+} from './usecases/allocate-servers';
 export { CheckQuota, type QuotaCheck, type QuotaCheckRequest } from './usecases/check-quota';
 export { AddServers, type NewServer } from './usecases/add-servers';
 export type { Spread } from './allocation-query';

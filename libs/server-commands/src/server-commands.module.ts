@@ -13,7 +13,17 @@ import { AddServers } from './usecases/add-servers';
 
 @Module({
   imports: [EventsModule, InventoryModule],
-  providers: [QuotaRepository, ServerStateRepository, IdempotencyRepository, CommandRunner, ServerCommandsService, AllocateServers, CheckQuota, AddServers, BaselineWatchdog],
+  providers: [
+    QuotaRepository,
+    ServerStateRepository,
+    IdempotencyRepository,
+    CommandRunner,
+    ServerCommandsService,
+    AllocateServers,
+    CheckQuota,
+    AddServers,
+    BaselineWatchdog,
+  ],
   exports: [ServerCommandsService, AllocateServers, CheckQuota, AddServers, BaselineWatchdog],
 })
 export class ServerCommandsModule {}

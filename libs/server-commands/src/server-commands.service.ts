@@ -15,11 +15,14 @@ function isolationPlan(server: LockedServer, request: IsolateRequest): ChangePla
   return {
     endAllocation: server.status === 'allocated' ? 'ISOLATED' : undefined,
     set: { subState: request.subState, isolationReason: request.reason ?? null, baselineStartedAt: null },
-    subState: request.subState, reason: request.reason ?? null, operationUuid: request.operationUuid ?? null,
+    subState: request.subState,
+    reason: request.reason ?? null,
+    operationUuid: request.operationUuid ?? null,
     events: [EventType.ServerIsolated],
-    message: server.status === 'isolated'
-      ? `Isolation of server ${server.id} updated: ${request.subState}`
-      : `Server ${server.id} isolated: ${request.subState}${server.status === 'allocated' ? '; its allocation ended and its quota was given back' : ''}`,
+    message:
+      server.status === 'isolated'
+        ? `Isolation of server ${server.id} updated: ${request.subState}`
+        : `Server ${server.id} isolated: ${request.subState}${server.status === 'allocated' ? '; its allocation ended and its quota was given back' : ''}`,
   };
 }
 
@@ -29,27 +32,39 @@ export class ServerCommandsService {
   constructor(private readonly runner: CommandRunner) {}
 
   deallocate(clientId: number, serverId: number, actor: Actor): Promise<CommandResult> {
-    return this.runner.run(serverId, 'deallocate', actor, (server, now) =>
-      server.currentAllocation?.clientId !== clientId
-        ? { alreadyDone: `Client ${clientId} holds no allocation of server ${serverId}: already de-allocated` }
-        : {
-            endAllocation: 'RELEASED', set: { baselineStartedAt: now },
-            events: [EventType.ServerDeallocated, EventType.BaselineRequested], baselineCause: 'deallocated',
-            message: `Server ${serverId} de-allocated from client ${clientId}; Back to Baseline requested`,
-          },
+    return this.runner.run(
+      serverId,
+      'deallocate',
+      actor,
+      (server, now) =>
+        server.currentAllocation?.clientId !== clientId
+          ? { alreadyDone: `Client ${clientId} holds no allocation of server ${serverId}: already de-allocated` }
+          : {
+              endAllocation: 'RELEASED',
+              set: { baselineStartedAt: now },
+              events: [EventType.ServerDeallocated, EventType.BaselineRequested],
+              baselineCause: 'deallocated',
+              message: `Server ${serverId} de-allocated from client ${clientId}; Back to Baseline requested`,
+            },
       clientId,
     );
   }
 
   compensate(clientId: number, serverId: number, actor: Actor): Promise<CommandResult> {
-    return this.runner.run(serverId, 'compensate', actor, (server, now) =>
-      server.currentAllocation?.clientId !== clientId
-        ? { alreadyDone: `Client ${clientId} holds no allocation of server ${serverId}: nothing to compensate` }
-        : {
-            endAllocation: 'COMPENSATED', set: { baselineStartedAt: now },
-            events: [EventType.ServerCompensated, EventType.BaselineRequested], baselineCause: 'compensated',
-            message: `Allocation of server ${serverId} to client ${clientId} compensated (not billed, quota given back); Back to Baseline requested`,
-          },
+    return this.runner.run(
+      serverId,
+      'compensate',
+      actor,
+      (server, now) =>
+        server.currentAllocation?.clientId !== clientId
+          ? { alreadyDone: `Client ${clientId} holds no allocation of server ${serverId}: nothing to compensate` }
+          : {
+              endAllocation: 'COMPENSATED',
+              set: { baselineStartedAt: now },
+              events: [EventType.ServerCompensated, EventType.BaselineRequested],
+              baselineCause: 'compensated',
+              message: `Allocation of server ${serverId} to client ${clientId} compensated (not billed, quota given back); Back to Baseline requested`,
+            },
       clientId,
     );
   }
@@ -62,7 +77,10 @@ export class ServerCommandsService {
   isolateStaleBaseline(serverId: number, startedBefore: Date, actor: Actor): Promise<CommandResult> {
     return this.runner.run(serverId, 'isolate', actor, (server) =>
       server.status === 'baselining' && server.baselineStartedAt && server.baselineStartedAt < startedBefore
-        ? isolationPlan(server, { subState: 'baselineTimeout', reason: `Back to Baseline did not finish within the allowed time (started ${server.baselineStartedAt.toISOString()})` })
+        ? isolationPlan(server, {
+            subState: 'baselineTimeout',
+            reason: `Back to Baseline did not finish within the allowed time (started ${server.baselineStartedAt.toISOString()})`,
+          })
         : { alreadyDone: `Server ${serverId} is no longer in an overdue Back to Baseline` },
     );
   }
@@ -70,7 +88,8 @@ export class ServerCommandsService {
   unisolate(serverId: number, actor: Actor): Promise<CommandResult> {
     return this.runner.run(serverId, 'unisolate', actor, (_, now) => ({
       set: { subState: null, isolationReason: null, baselineStartedAt: now },
-      events: [EventType.ServerUnisolated, EventType.BaselineRequested], baselineCause: 'unisolated',
+      events: [EventType.ServerUnisolated, EventType.BaselineRequested],
+      baselineCause: 'unisolated',
       message: `Server ${serverId} out of isolation; Back to Baseline requested`,
     }));
   }

@@ -37,14 +37,31 @@ export interface StateChange {
 
 /** The allocation columns read beside a server's, prefixed `a_`. */
 export const ALLOCATION_COLUMNS = (a: string) =>
-  ['id', 'serverId', 'clientId', 'locationId', 'instanceTypeId', 'quota', 'contractId', 'startedAt', 'endedAt', 'endedBy'].map((c) => `${a}."${c}" AS "a_${c}"`).join(', ');
+  [
+    'id',
+    'serverId',
+    'clientId',
+    'locationId',
+    'instanceTypeId',
+    'quota',
+    'contractId',
+    'startedAt',
+    'endedAt',
+    'endedBy',
+  ]
+    .map((c) => `${a}."${c}" AS "a_${c}"`)
+    .join(', ');
 
 type ServerRow = Server & Record<`a_${keyof Allocation}`, unknown>;
 
 /** A row of server columns and `a_` allocation columns, as the API's server view wants it. */
 export function toLockedServer(row: ServerRow): LockedServer {
   const server = Object.fromEntries(Object.entries(row).filter(([k]) => !k.startsWith('a_'))) as Server;
-  const allocation = Object.fromEntries(Object.entries(row).filter(([k]) => k.startsWith('a_')).map(([k, v]) => [k.slice(2), v])) as Allocation;
+  const allocation = Object.fromEntries(
+    Object.entries(row)
+      .filter(([k]) => k.startsWith('a_'))
+      .map(([k, v]) => [k.slice(2), v]),
+  ) as Allocation;
   return { ...server, currentAllocation: allocation.id === null ? null : allocation };
 }
 
@@ -85,8 +102,15 @@ SELECT server.*, ${ALLOCATION_COLUMNS('a')} FROM server LEFT JOIN "Allocation" a
 /** Every read and write of a server's lifecycle; statements run on the pool or in the caller's transaction. */
 @Injectable()
 export class ServerStateRepository {
-  async read(sql: Sql, serverId: number, clientId?: number): Promise<{ server: LockedServer | null; clientExists: boolean }> {
-    const [{ clientExists, ...row }] = await sql.rows<ServerRow & { clientExists: boolean }>(READ_SERVER, [serverId, clientId ?? null]);
+  async read(
+    sql: Sql,
+    serverId: number,
+    clientId?: number,
+  ): Promise<{ server: LockedServer | null; clientExists: boolean }> {
+    const [{ clientExists, ...row }] = await sql.rows<ServerRow & { clientExists: boolean }>(READ_SERVER, [
+      serverId,
+      clientId ?? null,
+    ]);
     return { server: row.id === null ? null : toLockedServer(row as ServerRow), clientExists };
   }
 
@@ -94,18 +118,40 @@ export class ServerStateRepository {
    * Writes the change if the server is still as `server` was read; null when another command changed
    * it since (the caller reads it again and decides again).
    */
-  async apply(sql: Sql, server: LockedServer, change: StateChange): Promise<{ server: LockedServer; ended: Allocation | null } | null> {
+  async apply(
+    sql: Sql,
+    server: LockedServer,
+    change: StateChange,
+  ): Promise<{ server: LockedServer; ended: Allocation | null } | null> {
     const fields = { ...pick(server), ...change.set };
     const ended = change.endAllocation && server.currentAllocation;
     const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
     const [row] = await sql.rows<ServerRow>(APPLY_CHANGE, [
-      server.id, server.version, change.to, fields.subState, fields.isolationReason, fields.quarantinedFrom, iso(fields.baselineStartedAt),
-      ended ? null : fields.currentAllocationId, ended ? ended.id : null, change.endAllocation ?? null, change.at.toISOString(),
-      change.actor.name, change.command, change.from, change.subState ?? null, change.reason ?? null, change.operationUuid ?? null,
-      change.events.map((e) => e.type), change.events.map((e) => JSON.stringify(e.extra ?? {})),
+      server.id,
+      server.version,
+      change.to,
+      fields.subState,
+      fields.isolationReason,
+      fields.quarantinedFrom,
+      iso(fields.baselineStartedAt),
+      ended ? null : fields.currentAllocationId,
+      ended ? ended.id : null,
+      change.endAllocation ?? null,
+      change.at.toISOString(),
+      change.actor.name,
+      change.command,
+      change.from,
+      change.subState ?? null,
+      change.reason ?? null,
+      change.operationUuid ?? null,
+      change.events.map((e) => e.type),
+      change.events.map((e) => JSON.stringify(e.extra ?? {})),
     ]);
     if (!row) return null;
-    return { server: toLockedServer(row), ended: ended ? { ...ended, endedAt: change.at, endedBy: change.endAllocation! } : null };
+    return {
+      server: toLockedServer(row),
+      ended: ended ? { ...ended, endedAt: change.at, endedBy: change.endAllocation! } : null,
+    };
   }
 }
 

@@ -5,7 +5,11 @@ import { table } from '../table';
 import { duration, positiveInt } from './arguments';
 
 function stateOf(key: ApiKeyView): string {
-  return key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : key.expiresAt && key.expiresAt <= new Date() ? 'expired' : 'active';
+  return key.revokedAt
+    ? `revoked ${key.revokedAt.toISOString()}`
+    : key.expiresAt && key.expiresAt <= new Date()
+      ? 'expired'
+      : 'active';
 }
 
 function describe(key: ApiKeyView): string {
@@ -17,18 +21,31 @@ function describe(key: ApiKeyView): string {
 
 export function apiKeyCommands(context: AdminContext): Command {
   const apiKey = new Command('api-key').description('API keys for the X-Api-Key header');
-  const service = (prisma: ConstructorParameters<typeof ApiKeyRepository>[0]) => new ApiKeyService(new ApiKeyRepository(prisma));
+  const service = (prisma: ConstructorParameters<typeof ApiKeyRepository>[0]) =>
+    new ApiKeyService(new ApiKeyRepository(prisma));
 
   apiKey
     .command('create')
     .description(`Create a key and print its secret, once. Scopes: ${ALL_SCOPES.join(', ')}`)
     .requiredOption('--name <name>', 'who or what uses the key, e.g. metalworks')
-    .requiredOption('--scopes <list>', 'comma-separated scopes', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .requiredOption('--scopes <list>', 'comma-separated scopes', (v: string) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .option('--expires-in <duration>', 'lifetime such as 90d; never expires when absent', duration)
     .action((options: { name: string; scopes: string[]; expiresIn?: number }) =>
       context.run(async ({ prisma }) => {
-        const { key, secret } = await service(prisma).create({ name: options.name, scopes: options.scopes, expiresInSeconds: options.expiresIn });
-        return { data: { ...key, secret }, text: `${describe(key)}\nSecret (shown only now, store it safely):\n${secret}` };
+        const { key, secret } = await service(prisma).create({
+          name: options.name,
+          scopes: options.scopes,
+          expiresInSeconds: options.expiresIn,
+        });
+        return {
+          data: { ...key, secret },
+          text: `${describe(key)}\nSecret (shown only now, store it safely):\n${secret}`,
+        };
       }),
     );
 
@@ -39,8 +56,13 @@ export function apiKeyCommands(context: AdminContext): Command {
       context.run(async ({ prisma }) => {
         const keys = await service(prisma).list();
         const columns: Parameters<typeof table<ApiKeyView>>[1] = [
-          ['id', (k) => k.id], ['name', (k) => k.name], ['prefix', (k) => `${k.prefix}…`], ['state', stateOf], ['scopes', (k) => k.scopes.join(',')],
-          ['expires', (k) => k.expiresAt ?? 'never'], ['last used', (k) => k.lastUsedAt ?? 'never'],
+          ['id', (k) => k.id],
+          ['name', (k) => k.name],
+          ['prefix', (k) => `${k.prefix}…`],
+          ['state', stateOf],
+          ['scopes', (k) => k.scopes.join(',')],
+          ['expires', (k) => k.expiresAt ?? 'never'],
+          ['last used', (k) => k.lastUsedAt ?? 'never'],
         ];
         return { data: keys, text: table(keys, columns, 'No API keys.') };
       }),

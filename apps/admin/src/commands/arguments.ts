@@ -26,7 +26,10 @@ export function timestamp(text: string): Date {
 }
 
 /** A commitment `LOCATION:INSTANCE_TYPE:QUANTITY`, repeatable. */
-export function commitment(text: string, earlier: { locationId: number; instanceTypeId: number; quantity: number }[] = []) {
+export function commitment(
+  text: string,
+  earlier: { locationId: number; instanceTypeId: number; quantity: number }[] = [],
+) {
   const match = /^(\d+):(\d+):(\d+)$/.exec(text);
   if (!match) throw new InvalidArgumentError('expected LOCATION:INSTANCE_TYPE:QUANTITY, e.g. 18:129:5');
   return [...earlier, { locationId: Number(match[1]), instanceTypeId: Number(match[2]), quantity: Number(match[3]) }];

@@ -7,7 +7,10 @@ import { nonNegativeInt, positiveInt } from './arguments';
 const EVERYTHING = { start: 0, results: 100_000 };
 
 export const CLIENT_COLUMNS: Column<ClientView>[] = [
-  ['id', (c) => c.id], ['name', (c) => c.name], ['on-demand limit', (c) => c.onDemandLimit ?? 'default'], ['on-demand in use', (c) => c.onDemandInUse],
+  ['id', (c) => c.id],
+  ['name', (c) => c.name],
+  ['on-demand limit', (c) => c.onDemandLimit ?? 'default'],
+  ['on-demand in use', (c) => c.onDemandInUse],
 ];
 
 /** `default` stays text: commander turns a parser's null into an empty string. */
@@ -32,17 +35,27 @@ export function clientCommands(context: AdminContext): Command {
     .action((id: number, options: { name: string; onDemandLimit?: number | 'default' }) =>
       context.run(async ({ prisma, actor }) => {
         const onDemandLimit = options.onDemandLimit === 'default' ? null : options.onDemandLimit;
-        const { client: saved, created } = await new ClientsService(prisma).put(id, { name: options.name, onDemandLimit }, actor.name);
-        return { data: saved, text: `${created ? 'Created' : 'Updated'} client ${saved.id} ${saved.name}, on-demand limit ${saved.onDemandLimit ?? 'default'}` };
+        const { client: saved, created } = await new ClientsService(prisma).put(
+          id,
+          { name: options.name, onDemandLimit },
+          actor.name,
+        );
+        return {
+          data: saved,
+          text: `${created ? 'Created' : 'Updated'} client ${saved.id} ${saved.name}, on-demand limit ${saved.onDemandLimit ?? 'default'}`,
+        };
       }),
     );
 
-  client.command('list').description('List clients').action(() =>
-    context.run(async ({ prisma }) => {
-      const { items } = await new ClientsService(prisma).list(EVERYTHING);
-      return { data: items, text: table(items, CLIENT_COLUMNS, 'No clients.') };
-    }),
-  );
+  client
+    .command('list')
+    .description('List clients')
+    .action(() =>
+      context.run(async ({ prisma }) => {
+        const { items } = await new ClientsService(prisma).list(EVERYTHING);
+        return { data: items, text: table(items, CLIENT_COLUMNS, 'No clients.') };
+      }),
+    );
 
   return client;
 }

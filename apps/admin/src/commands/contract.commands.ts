@@ -7,19 +7,31 @@ import { commitment, positiveInt, timestamp } from './arguments';
 const EVERYTHING = { start: 0, results: 100_000 };
 
 const CONTRACT_COLUMNS: Column<ContractView>[] = [
-  ['contract', (c) => c.contractId], ['client', (c) => c.clientId], ['from', (c) => c.startsAt], ['until', (c) => c.endsAt], ['active', (c) => (c.active ? 'yes' : 'no')],
-  ['commitments', (c) => c.commitments.map((p) => `${p.locationId}:${p.instanceTypeId}:${p.quantity} (${p.inUse} in use)`).join(', ')],
+  ['contract', (c) => c.contractId],
+  ['client', (c) => c.clientId],
+  ['from', (c) => c.startsAt],
+  ['until', (c) => c.endsAt],
+  ['active', (c) => (c.active ? 'yes' : 'no')],
+  [
+    'commitments',
+    (c) => c.commitments.map((p) => `${p.locationId}:${p.instanceTypeId}:${p.quantity} (${p.inUse} in use)`).join(', '),
+  ],
 ];
 
 function describe({ contract, overcommitted }: ContractChangeResult): string {
-  const warning = overcommitted.map((o) => `  pool ${o.locationId}:${o.instanceTypeId} holds ${o.inUse}, commits ${o.committed}: nothing was taken away`);
+  const warning = overcommitted.map(
+    (o) =>
+      `  pool ${o.locationId}:${o.instanceTypeId} holds ${o.inUse}, commits ${o.committed}: nothing was taken away`,
+  );
   return [table([contract], CONTRACT_COLUMNS), ...(warning.length ? ['Overcommitted:', ...warning] : [])].join('\n');
 }
 
 const COMMIT_HELP = 'a commitment LOCATION:INSTANCE_TYPE:QUANTITY (repeat for each pool)';
 
 export function contractCommands(context: AdminContext): Command {
-  const contract = new Command('contract').description('Contracts: create, change, end, list, show (every change audited)');
+  const contract = new Command('contract').description(
+    'Contracts: create, change, end, list, show (every change audited)',
+  );
   const run = (work: (contracts: ContractsService, actor: string) => ReturnType<Parameters<AdminContext['run']>[0]>) =>
     context.run(({ prisma, actor }) => work(new ContractsService(prisma), actor.name));
 
@@ -33,21 +45,36 @@ export function contractCommands(context: AdminContext): Command {
     .option('--commit <pool>', COMMIT_HELP, commitment, [] as CommitmentInput[])
     .action((contractId: string, options: { client: number; starts: Date; ends?: Date; commit: CommitmentInput[] }) =>
       run(async (contracts, actor) => {
-        const result = await contracts.create({ contractId, clientId: options.client, startsAt: options.starts, endsAt: options.ends ?? null, commitments: options.commit }, actor);
+        const result = await contracts.create(
+          {
+            contractId,
+            clientId: options.client,
+            startsAt: options.starts,
+            endsAt: options.ends ?? null,
+            commitments: options.commit,
+          },
+          actor,
+        );
         return { data: result, text: describe(result) };
       }),
     );
 
   contract
     .command('update')
-    .description('Change its end and/or replace its commitments (lowering below what is in use is allowed: nothing is taken away)')
+    .description(
+      'Change its end and/or replace its commitments (lowering below what is in use is allowed: nothing is taken away)',
+    )
     .argument('<contractId>', 'contract id')
     .option('--ends <date>', 'new end', timestamp)
     .option('--open-ended', 'no end')
     .option('--commit <pool>', `${COMMIT_HELP}; replaces all commitments`, commitment)
     .action((contractId: string, options: { ends?: Date; openEnded?: boolean; commit?: CommitmentInput[] }) =>
       run(async (contracts, actor) => {
-        const result = await contracts.update(contractId, { endsAt: options.openEnded ? null : options.ends, commitments: options.commit }, actor);
+        const result = await contracts.update(
+          contractId,
+          { endsAt: options.openEnded ? null : options.ends, commitments: options.commit },
+          actor,
+        );
         return { data: result, text: describe(result) };
       }),
     );
@@ -67,7 +94,7 @@ export function contractCommands(context: AdminContext): Command {
   contract
     .command('list')
     .description('List contracts')
-    .option('--client <id>', 'only this client\'s', positiveInt)
+    .option('--client <id>', "only this client's", positiveInt)
     .action((options: { client?: number }) =>
       run(async (contracts) => {
         const { items } = await contracts.list({ clientId: options.client }, EVERYTHING);
@@ -82,8 +109,19 @@ export function contractCommands(context: AdminContext): Command {
     .action((contractId: string) =>
       run(async (contracts) => {
         const [shown, history] = [await contracts.get(contractId), await contracts.history(contractId, EVERYTHING)];
-        const changes = table(history.items, [['when', (h) => h.occurredAt], ['action', (h) => h.action], ['who', (h) => h.actor]], 'No changes.');
-        return { data: { contract: shown, history: history.items }, text: `${table([shown], CONTRACT_COLUMNS)}\n\nHistory:\n${changes}` };
+        const changes = table(
+          history.items,
+          [
+            ['when', (h) => h.occurredAt],
+            ['action', (h) => h.action],
+            ['who', (h) => h.actor],
+          ],
+          'No changes.',
+        );
+        return {
+          data: { contract: shown, history: history.items },
+          text: `${table([shown], CONTRACT_COLUMNS)}\n\nHistory:\n${changes}`,
+        };
       }),
     );
 

@@ -11,7 +11,10 @@ export function dbCommands(context: AdminContext): Command {
     .action(() =>
       context.run(async ({ databaseUrl }) => {
         const applied = await applyMigrations(databaseUrl);
-        return { data: { applied }, text: applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.' };
+        return {
+          data: { applied },
+          text: applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.',
+        };
       }),
     );
 
@@ -22,7 +25,12 @@ export function dbCommands(context: AdminContext): Command {
       context.run(async ({ databaseUrl }) => {
         if (!/^[a-z0-9_]+$/.test(name)) throw new Error('The migration name must be snake_case (a-z, 0-9, _)');
         const folder = await writeNextMigration(name, databaseUrl);
-        return { data: { folder: folder ?? null }, text: folder ? `Wrote ${folder}` : 'Neither prisma/schema.prisma nor prisma/sql/ changed since the last migration.' };
+        return {
+          data: { folder: folder ?? null },
+          text: folder
+            ? `Wrote ${folder}`
+            : 'Neither prisma/schema.prisma nor prisma/sql/ changed since the last migration.',
+        };
       }),
     );
 
@@ -33,7 +41,9 @@ export function dbCommands(context: AdminContext): Command {
         const violations = await invariantViolations(prisma, config.defaultOnDemandLimit);
         const broken = Object.entries(violations).filter(([, rows]) => rows.length);
         if (broken.length) process.exitCode = 1;
-        const text = broken.length ? broken.map(([rule, rows]) => `${rule}: ${JSON.stringify(rows)}`).join('\n') : 'Every invariant holds.';
+        const text = broken.length
+          ? broken.map(([rule, rows]) => `${rule}: ${JSON.stringify(rows)}`).join('\n')
+          : 'Every invariant holds.';
         return { data: { violations }, text };
       }),
     );

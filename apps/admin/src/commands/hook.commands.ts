@@ -14,53 +14,93 @@ function describeDelivery(d: DeliveryView): string {
 }
 
 function deliveryState(text: string): DeliveryState {
-  if (!Object.values(DeliveryState).includes(text as DeliveryState)) throw new InvalidArgumentError(`expected one of ${Object.values(DeliveryState).join(', ')}`);
+  if (!Object.values(DeliveryState).includes(text as DeliveryState))
+    throw new InvalidArgumentError(`expected one of ${Object.values(DeliveryState).join(', ')}`);
   return text as DeliveryState;
 }
 
 export function hookCommands(context: AdminContext): Command {
-  const hook = new Command('hook').description('Event hooks: who receives events (docs/events.md), and the dead letters');
-  const run = (work: (hooks: HooksService) => ReturnType<Parameters<AdminContext['run']>[0]>) => context.run(({ prisma, config, databaseUrl }) => work(new HooksService(prisma, HookTargetPolicy.fromConfig(config.hookAllowedTargets, databaseUrl))));
+  const hook = new Command('hook').description(
+    'Event hooks: who receives events (docs/events.md), and the dead letters',
+  );
+  const run = (work: (hooks: HooksService) => ReturnType<Parameters<AdminContext['run']>[0]>) =>
+    context.run(({ prisma, config, databaseUrl }) =>
+      work(new HooksService(prisma, HookTargetPolicy.fromConfig(config.hookAllowedTargets, databaseUrl))),
+    );
 
   hook
     .command('add')
     .description('Subscribe a URL to events (replaces the hook of the same name); prints the signing secret once')
     .requiredOption('--name <name>', 'unique name, e.g. metalworks')
     .requiredOption('--url <url>', 'where deliveries are POSTed')
-    .option('--events <list>', 'comma-separated event types; all when absent', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .option('--events <list>', 'comma-separated event types; all when absent', (v: string) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .option('--secret <secret>', 'signing secret shared with the receiver; generated when absent')
     .action((options: { name: string; url: string; events?: string[]; secret?: string }) =>
       run(async (hooks) => {
-        const { hook: created, secret } = await hooks.put({ name: options.name, url: options.url, eventTypes: options.events, secret: options.secret });
-        return { data: { ...created, secret }, text: `${describe(created)}\nSigning secret (shown only now):\n${secret}` };
+        const { hook: created, secret } = await hooks.put({
+          name: options.name,
+          url: options.url,
+          eventTypes: options.events,
+          secret: options.secret,
+        });
+        return {
+          data: { ...created, secret },
+          text: `${describe(created)}\nSigning secret (shown only now):\n${secret}`,
+        };
       }),
     );
 
-  hook.command('list').description('List hooks').action(() =>
-    run(async (hooks) => {
-      const all = await hooks.list();
-      const text = table(all, [
-        ['id', (h) => h.id], ['name', (h) => h.name], ['state', (h) => (h.enabled ? 'enabled' : 'disabled')], ['url', (h) => h.url],
-        ['events', (h) => (h.eventTypes.length ? h.eventTypes.join(',') : 'all')],
-      ], 'No hooks.');
-      return { data: all, text };
-    }),
-  );
-
-  hook.command('remove').description('Remove a hook and its deliveries').argument('<id>', 'hook id', positiveInt).action((id: number) =>
-    run(async (hooks) => {
-      const removed = await hooks.remove(id);
-      return { data: removed, text: `Removed ${describe(removed)}` };
-    }),
-  );
-
-  for (const [name, enabled] of [['disable', false], ['enable', true]] as const) {
-    hook.command(name).description(enabled ? 'Resume deliveries to a hook' : 'Stop deliveries to a hook (pending ones wait)').argument('<id>', 'hook id', positiveInt).action((id: number) =>
+  hook
+    .command('list')
+    .description('List hooks')
+    .action(() =>
       run(async (hooks) => {
-        const changed = await hooks.setEnabled(id, enabled);
-        return { data: changed, text: describe(changed) };
+        const all = await hooks.list();
+        const text = table(
+          all,
+          [
+            ['id', (h) => h.id],
+            ['name', (h) => h.name],
+            ['state', (h) => (h.enabled ? 'enabled' : 'disabled')],
+            ['url', (h) => h.url],
+            ['events', (h) => (h.eventTypes.length ? h.eventTypes.join(',') : 'all')],
+          ],
+          'No hooks.',
+        );
+        return { data: all, text };
       }),
     );
+
+  hook
+    .command('remove')
+    .description('Remove a hook and its deliveries')
+    .argument('<id>', 'hook id', positiveInt)
+    .action((id: number) =>
+      run(async (hooks) => {
+        const removed = await hooks.remove(id);
+        return { data: removed, text: `Removed ${describe(removed)}` };
+      }),
+    );
+
+  for (const [name, enabled] of [
+    ['disable', false],
+    ['enable', true],
+  ] as const) {
+    hook
+      .command(name)
+      .description(enabled ? 'Resume deliveries to a hook' : 'Stop deliveries to a hook (pending ones wait)')
+      .argument('<id>', 'hook id', positiveInt)
+      .action((id: number) =>
+        run(async (hooks) => {
+          const changed = await hooks.setEnabled(id, enabled);
+          return { data: changed, text: describe(changed) };
+        }),
+      );
   }
 
   hook
@@ -71,17 +111,29 @@ export function hookCommands(context: AdminContext): Command {
     .option('--limit <n>', 'at most this many', positiveInt, 50)
     .action((options: { state?: DeliveryState; hook?: number; limit: number }) =>
       run(async (hooks) => {
-        const page = await hooks.deliveries({ state: options.state, hookId: options.hook }, { start: 0, results: options.limit });
-        return { data: page.items, text: page.items.length ? `${page.items.map(describeDelivery).join('\n')}\n(${page.items.length} of ${page.total})` : 'No deliveries.' };
+        const page = await hooks.deliveries(
+          { state: options.state, hookId: options.hook },
+          { start: 0, results: options.limit },
+        );
+        return {
+          data: page.items,
+          text: page.items.length
+            ? `${page.items.map(describeDelivery).join('\n')}\n(${page.items.length} of ${page.total})`
+            : 'No deliveries.',
+        };
       }),
     );
 
-  hook.command('replay').description('Queue a dead-lettered delivery again').argument('<id>', 'delivery id', positiveInt).action((id: number) =>
-    run(async (hooks) => {
-      await hooks.replay(BigInt(id));
-      return { data: { replayed: String(id) }, text: `Delivery ${id} queued again` };
-    }),
-  );
+  hook
+    .command('replay')
+    .description('Queue a dead-lettered delivery again')
+    .argument('<id>', 'delivery id', positiveInt)
+    .action((id: number) =>
+      run(async (hooks) => {
+        await hooks.replay(BigInt(id));
+        return { data: { replayed: String(id) }, text: `Delivery ${id} queued again` };
+      }),
+    );
 
   return hook;
 }

@@ -5,18 +5,24 @@ import { AdminContext } from '../admin-context';
 import { listProblems, readJson } from '../file-input';
 
 export function inventoryCommands(context: AdminContext): Command {
-  const inventory = new Command('inventory').description('Load and save the fleet: locations, instance types, servers, clients, contracts');
+  const inventory = new Command('inventory').description(
+    'Load and save the fleet: locations, instance types, servers, clients, contracts',
+  );
 
   inventory
     .command('import')
-    .description('Upsert a file by id (idempotent). The whole file is validated first; nothing is written when any record is bad. Format: README "Inventory file"')
+    .description(
+      'Upsert a file by id (idempotent). The whole file is validated first; nothing is written when any record is bad. Format: README "Inventory file"',
+    )
     .argument('<file>', 'inventory JSON file')
     .action((file: string) =>
       context.run(async ({ prisma, progress }) => {
         const started = Date.now();
         const summary = await new InventoryImporter(prisma).import(await readJson(file), progress).catch(listProblems);
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
-        const counts = Object.entries(summary).map(([what, n]) => `${n} ${what}`).join(', ');
+        const counts = Object.entries(summary)
+          .map(([what, n]) => `${n} ${what}`)
+          .join(', ');
         return { data: { imported: summary, seconds: Number(seconds) }, text: `Imported ${counts} in ${seconds} s` };
       }),
     );
@@ -30,7 +36,10 @@ export function inventoryCommands(context: AdminContext): Command {
         const data = await new InventoryExporter(prisma).export();
         if (!options.out) return { data, text: JSON.stringify(data, null, 2) };
         await writeFile(options.out, `${JSON.stringify(data, null, 2)}\n`);
-        return { data: { file: options.out, servers: data.servers.length }, text: `Wrote ${data.servers.length} servers to ${options.out}` };
+        return {
+          data: { file: options.out, servers: data.servers.length },
+          text: `Wrote ${data.servers.length} servers to ${options.out}`,
+        };
       }),
     );
 

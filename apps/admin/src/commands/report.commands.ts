@@ -7,11 +7,19 @@ import { positiveInt, timestamp } from './arguments';
 const EVERYTHING = { start: 0, results: 100_000 };
 
 const POOL_COLUMNS: Column<PoolCapacity>[] = [
-  ['location', (p) => p.locationId], ['instance type', (p) => `${p.instanceTypeId} ${p.instanceTypeName}`],
-  ['available', (p) => p.servers.available], ['allocated', (p) => p.servers.allocated], ['baselining', (p) => p.servers.baselining],
-  ['isolated', (p) => p.servers.isolated], ['quarantined', (p) => p.servers.quarantined], ['retired', (p) => p.servers.retired],
-  ['committed', (p) => p.committed], ['in use', (p) => p.committedInUse], ['reserved', (p) => p.reserved],
-  ['on-demand', (p) => p.onDemandInUse], ['headroom', (p) => p.onDemandHeadroom],
+  ['location', (p) => p.locationId],
+  ['instance type', (p) => `${p.instanceTypeId} ${p.instanceTypeName}`],
+  ['available', (p) => p.servers.available],
+  ['allocated', (p) => p.servers.allocated],
+  ['baselining', (p) => p.servers.baselining],
+  ['isolated', (p) => p.servers.isolated],
+  ['quarantined', (p) => p.servers.quarantined],
+  ['retired', (p) => p.servers.retired],
+  ['committed', (p) => p.committed],
+  ['in use', (p) => p.committedInUse],
+  ['reserved', (p) => p.reserved],
+  ['on-demand', (p) => p.onDemandInUse],
+  ['headroom', (p) => p.onDemandHeadroom],
 ];
 
 function state(text: string): 'open' | 'ended' {
@@ -20,9 +28,11 @@ function state(text: string): 'open' | 'ended' {
 }
 
 export function reportCommands(context: AdminContext): Command {
-  const report = new Command('report').description('Capacity and usage: pools, a client, a client\'s allocations');
+  const report = new Command('report').description("Capacity and usage: pools, a client, a client's allocations");
   const run = (work: (capacity: CapacityService) => ReturnType<Parameters<AdminContext['run']>[0]>) =>
-    context.run(({ prisma, config }: AdminServices) => work(new CapacityService(new CapacityRepository(prisma), config)));
+    context.run(({ prisma, config }: AdminServices) =>
+      work(new CapacityService(new CapacityRepository(prisma), config)),
+    );
 
   report
     .command('capacity')
@@ -31,7 +41,10 @@ export function reportCommands(context: AdminContext): Command {
     .option('--instance-type <id>', 'only this instance type', positiveInt)
     .action((options: { location?: number; instanceType?: number }) =>
       run(async (capacity) => {
-        const { items } = await capacity.pools({ locationId: options.location, instanceTypeId: options.instanceType }, EVERYTHING);
+        const { items } = await capacity.pools(
+          { locationId: options.location, instanceTypeId: options.instanceType },
+          EVERYTHING,
+        );
         return { data: items, text: table(items, POOL_COLUMNS, 'No pools.') };
       }),
     );
@@ -46,10 +59,20 @@ export function reportCommands(context: AdminContext): Command {
         const rows = client.contracts.flatMap((c) => c.pools.map((p) => ({ ...p, contract: c })));
         const text = [
           `Client ${client.clientId} ${client.name}: on-demand ${client.onDemand.used} of ${client.onDemand.limit}`,
-          table(rows, [
-            ['contract', (r) => r.contract.contractId], ['active', (r) => (r.contract.active ? 'yes' : 'no')], ['until', (r) => r.contract.endsAt],
-            ['location', (r) => r.locationId], ['instance type', (r) => r.instanceTypeId], ['committed', (r) => r.committed], ['used', (r) => r.used], ['free', (r) => r.free],
-          ], 'No contracts.'),
+          table(
+            rows,
+            [
+              ['contract', (r) => r.contract.contractId],
+              ['active', (r) => (r.contract.active ? 'yes' : 'no')],
+              ['until', (r) => r.contract.endsAt],
+              ['location', (r) => r.locationId],
+              ['instance type', (r) => r.instanceTypeId],
+              ['committed', (r) => r.committed],
+              ['used', (r) => r.used],
+              ['free', (r) => r.free],
+            ],
+            'No contracts.',
+          ),
         ].join('\n');
         return { data: client, text };
       }),
@@ -57,7 +80,7 @@ export function reportCommands(context: AdminContext): Command {
 
   report
     .command('allocations')
-    .description('A client\'s allocations overlapping a period, as billing reads them (compensated ones are not billed)')
+    .description("A client's allocations overlapping a period, as billing reads them (compensated ones are not billed)")
     .argument('<clientId>', 'client id', positiveInt)
     .option('--from <date>', 'still open at or after', timestamp)
     .option('--to <date>', 'started before', timestamp)
@@ -67,11 +90,22 @@ export function reportCommands(context: AdminContext): Command {
         const { items } = await capacity.allocations(clientId, options, EVERYTHING);
         return {
           data: items,
-          text: table(items, [
-            ['id', (a) => a.id], ['server', (a) => a.serverId], ['location', (a) => a.locationId], ['instance type', (a) => a.instanceTypeId],
-            ['quota', (a) => a.quota], ['contract', (a) => a.contractId], ['started', (a) => a.startedAt], ['ended', (a) => a.endedAt],
-            ['ended by', (a) => a.endedBy], ['billed', (a) => (a.billable ? 'yes' : 'no')],
-          ], 'No allocations.'),
+          text: table(
+            items,
+            [
+              ['id', (a) => a.id],
+              ['server', (a) => a.serverId],
+              ['location', (a) => a.locationId],
+              ['instance type', (a) => a.instanceTypeId],
+              ['quota', (a) => a.quota],
+              ['contract', (a) => a.contractId],
+              ['started', (a) => a.startedAt],
+              ['ended', (a) => a.endedAt],
+              ['ended by', (a) => a.endedBy],
+              ['billed', (a) => (a.billable ? 'yes' : 'no')],
+            ],
+            'No allocations.',
+          ),
         };
       }),
     );

@@ -25,14 +25,39 @@ export function serverCommands(context: AdminContext): Command {
     .option('--instance-type <id>', 'instance type', positiveInt)
     .option('--rack <rack>', 'rack')
     .option('--service-tag <tag>', 'service tag')
-    .action((options: { file?: string; id?: number; hostname?: string; location?: number; instanceType?: number; rack?: string; serviceTag?: string }) =>
-      context.run(async ({ prisma, actor }) => {
-        const servers = options.file
-          ? await serversFile(options.file)
-          : [{ id: options.id!, hostname: options.hostname!, locationId: options.location!, instanceTypeId: options.instanceType!, rack: options.rack ?? null, serviceTag: options.serviceTag ?? null }];
-        const added = await standaloneServerCommands(prisma).adder.execute(servers, actor).catch(listProblems);
-        return { data: added, text: table(added, [['id', (s) => s.id], ['hostname', (s) => s.hostname], ['status', (s) => s.status]]) };
-      }),
+    .action(
+      (options: {
+        file?: string;
+        id?: number;
+        hostname?: string;
+        location?: number;
+        instanceType?: number;
+        rack?: string;
+        serviceTag?: string;
+      }) =>
+        context.run(async ({ prisma, actor }) => {
+          const servers = options.file
+            ? await serversFile(options.file)
+            : [
+                {
+                  id: options.id!,
+                  hostname: options.hostname!,
+                  locationId: options.location!,
+                  instanceTypeId: options.instanceType!,
+                  rack: options.rack ?? null,
+                  serviceTag: options.serviceTag ?? null,
+                },
+              ];
+          const added = await standaloneServerCommands(prisma).adder.execute(servers, actor).catch(listProblems);
+          return {
+            data: added,
+            text: table(added, [
+              ['id', (s) => s.id],
+              ['hostname', (s) => s.hostname],
+              ['status', (s) => s.status],
+            ]),
+          };
+        }),
     );
 
   server
@@ -45,7 +70,10 @@ export function serverCommands(context: AdminContext): Command {
     .action((id: number, options: { hostname?: string; rack?: string; serviceTag?: string }) =>
       context.run(async ({ prisma }) => {
         const view = await new ServerDescriptions(prisma).describe(id, options);
-        return { data: view, text: `Server ${view.id} ${view.hostname}, rack ${view.rack ?? '-'}, service tag ${view.serviceTag ?? '-'} (${view.status})` };
+        return {
+          data: view,
+          text: `Server ${view.id} ${view.hostname}, rack ${view.rack ?? '-'}, service tag ${view.serviceTag ?? '-'} (${view.status})`,
+        };
       }),
     );
 

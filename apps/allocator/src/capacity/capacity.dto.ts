@@ -5,7 +5,7 @@ import { AllocationEnd, QuotaKind } from '@app/database';
 
 export class CapacityQueryDto {
   @OptionalIdFilter('Only pools at this location', 18) locationId?: number;
-  @OptionalIdFilter('Only this instance type\'s pool', 129) instanceTypeId?: number;
+  @OptionalIdFilter("Only this instance type's pool", 129) instanceTypeId?: number;
 }
 
 export class ServersByStatusDto {
@@ -21,12 +21,22 @@ export class PoolCapacityDto {
   @ApiProperty({ description: 'Location of the pool', example: 18 }) locationId: number;
   @ApiProperty({ description: 'Instance type of the pool', example: 129 }) instanceTypeId: number;
   @ApiProperty({ description: 'Name of the instance type', example: 'bm7.std.8' }) instanceTypeName: string;
-  @ApiProperty({ description: 'Servers of the pool by lifecycle status', type: ServersByStatusDto }) servers: ServersByStatusDto;
+  @ApiProperty({ description: 'Servers of the pool by lifecycle status', type: ServersByStatusDto })
+  servers: ServersByStatusDto;
   @ApiProperty({ description: 'Servers committed by the contracts valid now', example: 7 }) committed: number;
   @ApiProperty({ description: 'Open allocations charged to a commitment', example: 3 }) committedInUse: number;
-  @ApiProperty({ description: 'Committed by contracts valid now and not taken yet: on-demand leaves these alone', example: 4 }) reserved: number;
+  @ApiProperty({
+    description: 'Committed by contracts valid now and not taken yet: on-demand leaves these alone',
+    example: 4,
+  })
+  reserved: number;
   @ApiProperty({ description: 'Open allocations charged to on-demand quota', example: 1 }) onDemandInUse: number;
-  @ApiProperty({ description: 'What on-demand may still take under the guarantee: Available servers beyond the reserve (never negative)', example: 5 }) onDemandHeadroom: number;
+  @ApiProperty({
+    description:
+      'What on-demand may still take under the guarantee: Available servers beyond the reserve (never negative)',
+    example: 5,
+  })
+  onDemandHeadroom: number;
 }
 
 export class ContractPoolCapacityDto {
@@ -40,30 +50,42 @@ export class ContractPoolCapacityDto {
 export class ContractCapacityDto {
   @ApiProperty({ description: 'Contract', example: 'MY-CONTRACT-123' }) contractId: string;
   @ApiProperty({ description: 'Valid from', example: '2026-01-01T00:00:00.000Z' }) startsAt: Date;
-  @ApiProperty({ description: 'Valid until; null when open-ended', example: null, nullable: true, type: Date }) endsAt: Date | null;
-  @ApiProperty({ description: 'Valid now: only then does it reserve capacity and take allocations', example: true }) active: boolean;
-  @ApiProperty({ description: 'Its commitments, pool by pool', type: [ContractPoolCapacityDto] }) pools: ContractPoolCapacityDto[];
+  @ApiProperty({ description: 'Valid until; null when open-ended', example: null, nullable: true, type: Date })
+  endsAt: Date | null;
+  @ApiProperty({ description: 'Valid now: only then does it reserve capacity and take allocations', example: true })
+  active: boolean;
+  @ApiProperty({ description: 'Its commitments, pool by pool', type: [ContractPoolCapacityDto] })
+  pools: ContractPoolCapacityDto[];
 }
 
 export class OnDemandUseDto {
   @ApiProperty({ description: 'On-demand servers held now, all pools', example: 1 }) used: number;
-  @ApiProperty({ description: 'On-demand servers the client may hold (its own limit or the service default)', example: 10 }) limit: number;
+  @ApiProperty({
+    description: 'On-demand servers the client may hold (its own limit or the service default)',
+    example: 10,
+  })
+  limit: number;
 }
 
 export class ClientCapacityDto {
   @ApiProperty({ description: 'Client', example: 12345 }) clientId: number;
   @ApiProperty({ description: 'Client name', example: 'SampleCustomer' }) name: string;
-  @ApiProperty({ description: 'Its contracts and what each commits and uses', type: [ContractCapacityDto] }) contracts: ContractCapacityDto[];
+  @ApiProperty({ description: 'Its contracts and what each commits and uses', type: [ContractCapacityDto] })
+  contracts: ContractCapacityDto[];
   @ApiProperty({ description: 'Its on-demand quota', type: OnDemandUseDto }) onDemand: OnDemandUseDto;
 }
 
 export class AllocationQueryDto {
-  @ApiPropertyOptional({ description: 'Only allocations still open at or after this time (ISO 8601), e.g. 2026-11-01T00:00:00Z' })
+  @ApiPropertyOptional({
+    description: 'Only allocations still open at or after this time (ISO 8601), e.g. 2026-11-01T00:00:00Z',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   from?: string;
 
-  @ApiPropertyOptional({ description: 'Only allocations started before this time (ISO 8601), e.g. 2026-12-01T00:00:00Z' })
+  @ApiPropertyOptional({
+    description: 'Only allocations started before this time (ISO 8601), e.g. 2026-12-01T00:00:00Z',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string;
@@ -79,10 +101,26 @@ export class BilledAllocationDto {
   @ApiProperty({ description: 'Server', example: 157437 }) serverId: number;
   @ApiProperty({ description: 'Location of the pool', example: 18 }) locationId: number;
   @ApiProperty({ description: 'Instance type of the pool', example: 129 }) instanceTypeId: number;
-  @ApiProperty({ description: 'Quota charged', enum: QuotaKind, enumName: 'QuotaKind', example: QuotaKind.COMMITTED }) quota: QuotaKind;
-  @ApiProperty({ description: 'Contract charged; null for on-demand', example: 'MY-CONTRACT-123', nullable: true, type: String }) contractId: string | null;
+  @ApiProperty({ description: 'Quota charged', enum: QuotaKind, enumName: 'QuotaKind', example: QuotaKind.COMMITTED })
+  quota: QuotaKind;
+  @ApiProperty({
+    description: 'Contract charged; null for on-demand',
+    example: 'MY-CONTRACT-123',
+    nullable: true,
+    type: String,
+  })
+  contractId: string | null;
   @ApiProperty({ description: 'When it started', example: '2026-11-23T09:30:00.000Z' }) startedAt: Date;
-  @ApiProperty({ description: 'When it ended; null while held', example: null, nullable: true, type: Date }) endedAt: Date | null;
-  @ApiProperty({ description: 'How it ended', enum: AllocationEnd, enumName: 'AllocationEnd', nullable: true, example: null }) endedBy: AllocationEnd | null;
-  @ApiProperty({ description: 'False for a compensated allocation: listed, never billed', example: true }) billable: boolean;
+  @ApiProperty({ description: 'When it ended; null while held', example: null, nullable: true, type: Date })
+  endedAt: Date | null;
+  @ApiProperty({
+    description: 'How it ended',
+    enum: AllocationEnd,
+    enumName: 'AllocationEnd',
+    nullable: true,
+    example: null,
+  })
+  endedBy: AllocationEnd | null;
+  @ApiProperty({ description: 'False for a compensated allocation: listed, never billed', example: true })
+  billable: boolean;
 }

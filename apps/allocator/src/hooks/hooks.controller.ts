@@ -1,9 +1,26 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, ApiRangedData, BAD_REQUEST, BIG_ID_PATTERN, BigIdPipe, PositiveIntPipe, RangedData, RANGED_DATA_RESPONSE_HEADERS, type RangedRequest } from '@app/api-kit';
+import {
+  ApiErrors,
+  ApiRangedData,
+  BAD_REQUEST,
+  BIG_ID_PATTERN,
+  BigIdPipe,
+  PositiveIntPipe,
+  RangedData,
+  RANGED_DATA_RESPONSE_HEADERS,
+  type RangedRequest,
+} from '@app/api-kit';
 import { RequireScopes } from '@app/auth';
 import { HooksService } from '@app/events';
-import { DeliveryListQueryDto, DeliveryResponseDto, HookPutDto, HookPutResponseDto, HookResponseDto, ReplayResponseDto } from './hooks.dto';
+import {
+  DeliveryListQueryDto,
+  DeliveryResponseDto,
+  HookPutDto,
+  HookPutResponseDto,
+  HookResponseDto,
+  ReplayResponseDto,
+} from './hooks.dto';
 
 const HOOK_ID = { name: 'hookId', type: 'integer', description: 'ID of the hook', example: 1 } as const;
 const HOOK_NOT_FOUND = { 404: 'No such hook (code HOOK_NOT_FOUND)' };
@@ -15,7 +32,11 @@ export class HooksController {
   constructor(private readonly hooks: HooksService) {}
 
   @Put()
-  @RequireScopes('Create or replace a hook', 'Subscribes a URL to events. Deliveries are signed with the secret (README "Verifying deliveries"). A hook of the same name is replaced.', 'admin')
+  @RequireScopes(
+    'Create or replace a hook',
+    'Subscribes a URL to events. Deliveries are signed with the secret (README "Verifying deliveries"). A hook of the same name is replaced.',
+    'admin',
+  )
   @ApiOkResponse({ type: HookPutResponseDto })
   @ApiErrors(BAD_REQUEST)
   putHook(@Body() body: HookPutDto) {
@@ -40,7 +61,11 @@ export class HooksController {
 
   @Post(':hookId/disable')
   @HttpCode(HttpStatus.OK)
-  @RequireScopes('Disable a hook', 'A disabled hook gets no new deliveries; those pending wait until it is enabled again.', 'admin')
+  @RequireScopes(
+    'Disable a hook',
+    'A disabled hook gets no new deliveries; those pending wait until it is enabled again.',
+    'admin',
+  )
   @ApiParam(HOOK_ID)
   @ApiOkResponse({ type: HookResponseDto })
   @ApiErrors({ ...BAD_REQUEST, ...HOOK_NOT_FOUND })
@@ -70,9 +95,17 @@ export class HooksController {
   @Post('deliveries/:deliveryId/replay')
   @HttpCode(HttpStatus.OK)
   @RequireScopes('Replay a dead-lettered delivery', 'Puts the delivery back in the queue with fresh attempts.', 'admin')
-  @ApiParam({ name: 'deliveryId', schema: { type: 'string', pattern: BIG_ID_PATTERN.source, example: '42' }, description: 'ID of the delivery (text, as in its body: deliveries are counted in bigint)' })
+  @ApiParam({
+    name: 'deliveryId',
+    schema: { type: 'string', pattern: BIG_ID_PATTERN.source, example: '42' },
+    description: 'ID of the delivery (text, as in its body: deliveries are counted in bigint)',
+  })
   @ApiOkResponse({ description: 'Queued again', type: ReplayResponseDto })
-  @ApiErrors({ ...BAD_REQUEST, 404: 'No such delivery (code DELIVERY_NOT_FOUND)', 409: 'The delivery is not dead-lettered (code DELIVERY_NOT_DEAD)' })
+  @ApiErrors({
+    ...BAD_REQUEST,
+    404: 'No such delivery (code DELIVERY_NOT_FOUND)',
+    409: 'The delivery is not dead-lettered (code DELIVERY_NOT_DEAD)',
+  })
   async replayDelivery(@Param('deliveryId', BigIdPipe) deliveryId: bigint): Promise<ReplayResponseDto> {
     await this.hooks.replay(deliveryId);
     return { replayed: String(deliveryId) };

@@ -8,7 +8,8 @@ export class LocationResponseDto {
   @ApiProperty({ description: 'Name of the location', example: 'EU: Rotterdam' }) name: string;
   @ApiProperty({ description: 'Short name of the location', example: 'ams' }) shortName: string;
   @ApiProperty({ description: 'Display name of the location', example: 'EU: Rotterdam' }) displayName: string;
-  @ApiProperty({ description: 'Country ID of the location', example: 149, nullable: true, type: Number }) countryId: number | null;
+  @ApiProperty({ description: 'Country ID of the location', example: 149, nullable: true, type: Number }) countryId:
+    number | null;
   @ApiProperty({ description: 'Country name of the location', example: 'Netherlands' }) countryName: string;
   @ApiProperty({ description: 'Country short name of the location', example: 'NL' }) countryShortName: string;
 }
@@ -29,7 +30,8 @@ export class InstanceTypeResponseDto {
   @ApiProperty({ description: 'Memory type of instance type', example: 'std' }) memoryType: string;
   @ApiProperty({ description: 'Storage of instance type (GB)', example: 480 }) storage: number;
   @ApiProperty({ description: 'Storage type of instance type', example: 'ssd' }) storageType: string;
-  @ApiProperty({ description: 'Generation id of instance type', example: 29, nullable: true, type: Number }) instanceTypeGenerationId: number | null;
+  @ApiProperty({ description: 'Generation id of instance type', example: 29, nullable: true, type: Number })
+  instanceTypeGenerationId: number | null;
   @ApiProperty({ description: 'Generation name of instance type', example: 'Coffee Lake' }) generationName: string;
   @ApiProperty({ description: 'Prices', type: [PricingDto] }) pricing: PricingDto[];
 }
@@ -38,11 +40,36 @@ export class AllocationResponseDto {
   @ApiProperty({ description: 'Allocation id', example: 4711 }) id: number;
   @ApiProperty({ description: 'Allocated server', example: 157437 }) serverId: number;
   @ApiProperty({ description: 'Client holding the server', example: 12345 }) clientId: number;
-  @ApiProperty({ description: 'Contract charged, null for on-demand', example: 'MY-CONTRACT-123', nullable: true, type: String }) contractId: string | null;
-  @ApiProperty({ description: 'Quota the allocation is charged to', enum: QuotaKind, enumName: 'QuotaKind', example: QuotaKind.COMMITTED }) quota: QuotaKind;
+  @ApiProperty({
+    description: 'Contract charged, null for on-demand',
+    example: 'MY-CONTRACT-123',
+    nullable: true,
+    type: String,
+  })
+  contractId: string | null;
+  @ApiProperty({
+    description: 'Quota the allocation is charged to',
+    enum: QuotaKind,
+    enumName: 'QuotaKind',
+    example: QuotaKind.COMMITTED,
+  })
+  quota: QuotaKind;
   @ApiProperty({ description: 'When the allocation started', example: '2026-11-23T09:30:00.000Z' }) startedAt: Date;
-  @ApiProperty({ description: 'When it ended; null while the client holds the server', example: null, nullable: true, type: Date }) endedAt: Date | null;
-  @ApiProperty({ description: 'How it ended', enum: AllocationEnd, enumName: 'AllocationEnd', nullable: true, example: null }) endedBy: AllocationEnd | null;
+  @ApiProperty({
+    description: 'When it ended; null while the client holds the server',
+    example: null,
+    nullable: true,
+    type: Date,
+  })
+  endedAt: Date | null;
+  @ApiProperty({
+    description: 'How it ended',
+    enum: AllocationEnd,
+    enumName: 'AllocationEnd',
+    nullable: true,
+    example: null,
+  })
+  endedBy: AllocationEnd | null;
 }
 
 export class ServerResponseDto {
@@ -50,13 +77,41 @@ export class ServerResponseDto {
   @ApiProperty({ description: 'Host name', example: 'server202015.dedi.i3d.net' }) hostname: string;
   @ApiProperty({ description: 'Location', example: 18 }) locationId: number;
   @ApiProperty({ description: 'Instance type', example: 129 }) instanceTypeId: number;
-  @ApiProperty({ description: 'Rack', example: 'LA3:01:002160:0409', nullable: true, type: String }) rack: string | null;
-  @ApiProperty({ description: 'Service tag', example: '31XXXXX', nullable: true, type: String }) serviceTag: string | null;
-  @ApiProperty({ description: 'Lifecycle status', enum: ServerStatus, enumName: 'ServerStatus', example: ServerStatus.available }) status: ServerStatus;
-  @ApiProperty({ description: 'Why the server is isolated (when isolated, or quarantined from isolation)', enum: IsolationSubState, enumName: 'IsolationSubState', nullable: true, example: null }) subState: IsolationSubState | null;
-  @ApiProperty({ description: 'Free-text isolation reason', example: null, nullable: true, type: String }) isolationReason: string | null;
-  @ApiProperty({ description: 'Status a quarantined server was frozen in', enum: ServerStatus, enumName: 'ServerStatus', nullable: true, example: null }) quarantinedFrom: ServerStatus | null;
-  @ApiProperty({ description: 'The allocation holding the server, if any', type: AllocationResponseDto, nullable: true }) allocation: AllocationResponseDto | null;
+  @ApiProperty({ description: 'Rack', example: 'LA3:01:002160:0409', nullable: true, type: String }) rack:
+    string | null;
+  @ApiProperty({ description: 'Service tag', example: '31XXXXX', nullable: true, type: String }) serviceTag:
+    string | null;
+  @ApiProperty({
+    description: 'Lifecycle status',
+    enum: ServerStatus,
+    enumName: 'ServerStatus',
+    example: ServerStatus.available,
+  })
+  status: ServerStatus;
+  @ApiProperty({
+    description: 'Why the server is isolated (when isolated, or quarantined from isolation)',
+    enum: IsolationSubState,
+    enumName: 'IsolationSubState',
+    nullable: true,
+    example: null,
+  })
+  subState: IsolationSubState | null;
+  @ApiProperty({ description: 'Free-text isolation reason', example: null, nullable: true, type: String })
+  isolationReason: string | null;
+  @ApiProperty({
+    description: 'Status a quarantined server was frozen in',
+    enum: ServerStatus,
+    enumName: 'ServerStatus',
+    nullable: true,
+    example: null,
+  })
+  quarantinedFrom: ServerStatus | null;
+  @ApiProperty({
+    description: 'The allocation holding the server, if any',
+    type: AllocationResponseDto,
+    nullable: true,
+  })
+  allocation: AllocationResponseDto | null;
   @ApiProperty({ description: 'Last change', example: '2026-11-23T09:30:00.000Z' }) updatedAt: Date;
 }
 

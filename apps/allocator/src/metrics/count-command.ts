@@ -9,7 +9,12 @@ const COMMAND = 'countedCommand';
 /** The route is a server command, counted in allocator_commands_total (and timed, for allocate). */
 export const CountCommand = (command: string) => SetMetadata(COMMAND, command);
 
-const QUOTA_REFUSALS = new Set<string>([ErrorCode.QUOTA_EXCEEDED, ErrorCode.NO_CAPACITY, ErrorCode.CONTRACT_NOT_ACTIVE, ErrorCode.CONTRACT_OF_ANOTHER_CLIENT]);
+const QUOTA_REFUSALS = new Set<string>([
+  ErrorCode.QUOTA_EXCEEDED,
+  ErrorCode.NO_CAPACITY,
+  ErrorCode.CONTRACT_NOT_ACTIVE,
+  ErrorCode.CONTRACT_OF_ANOTHER_CLIENT,
+]);
 
 /** Counts every server command by its result: ok, noop (a repeat that found its work done), or the error code. */
 @Injectable()
@@ -25,12 +30,15 @@ export class CommandMetricsInterceptor implements NestInterceptor {
     const started = process.hrtime.bigint();
     const record = (result: string) => {
       this.metrics.commands.inc({ command, result });
-      if (command === 'allocate') this.metrics.allocateDuration.observe({ result }, Number(process.hrtime.bigint() - started) / 1e9);
+      if (command === 'allocate')
+        this.metrics.allocateDuration.observe({ result }, Number(process.hrtime.bigint() - started) / 1e9);
       if (QUOTA_REFUSALS.has(result)) this.metrics.quotaRefusals.inc({ reason: result });
     };
-    return next.handle().pipe(tap({
-      next: (answer) => record((answer as { changed?: boolean }).changed === false ? 'noop' : 'ok'),
-      error: (error: unknown) => record(error instanceof DomainError ? error.code : ErrorCode.INTERNAL_ERROR),
-    }));
+    return next.handle().pipe(
+      tap({
+        next: (answer) => record((answer as { changed?: boolean }).changed === false ? 'noop' : 'ok'),
+        error: (error: unknown) => record(error instanceof DomainError ? error.code : ErrorCode.INTERNAL_ERROR),
+      }),
+    );
   }
 }

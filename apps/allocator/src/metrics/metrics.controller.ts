@@ -30,7 +30,10 @@ export class MetricsController {
     if (this.config.metricsAuth === 'key') {
       if (!key) throw new DomainError(ErrorCode.UNAUTHORIZED, 'Missing X-Api-Key header');
       const principal = await this.apiKeys.authenticate(key);
-      if (!principal.scopes.includes('metrics:read')) throw new DomainError(ErrorCode.FORBIDDEN, 'This API key lacks the scope metrics:read', { missingScopes: ['metrics:read'] });
+      if (!principal.scopes.includes('metrics:read'))
+        throw new DomainError(ErrorCode.FORBIDDEN, 'This API key lacks the scope metrics:read', {
+          missingScopes: ['metrics:read'],
+        });
     }
     const text = await this.metrics.scrape();
     response.type('text/plain; version=0.0.4; charset=utf-8');
@@ -47,7 +50,10 @@ export class MetricsController {
     this.metrics.servers.reset();
     for (const p of pools) {
       for (const status of SERVER_STATUSES) {
-        this.metrics.servers.set({ location: String(p.locationId), instance_type: String(p.instanceTypeId), status }, p.servers[status]);
+        this.metrics.servers.set(
+          { location: String(p.locationId), instance_type: String(p.instanceTypeId), status },
+          p.servers[status],
+        );
       }
     }
     this.metrics.pendingDeliveries.set(backlog.pending);

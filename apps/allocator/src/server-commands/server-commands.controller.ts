@@ -4,7 +4,13 @@ import { ApiErrors, BAD_REQUEST, PositiveIntPipe } from '@app/api-kit';
 import { type ApiKeyPrincipal, CurrentPrincipal, RequireScopes } from '@app/auth';
 import { AllocateServers, ServerCommandsService } from '@app/server-commands';
 import { CountCommand } from '../metrics/count-command';
-import { AllocateBatchDto, AllocateServerDto, BatchResultDto, CommandResultDto, IsolateServerDto } from './server-commands.dto';
+import {
+  AllocateBatchDto,
+  AllocateServerDto,
+  BatchResultDto,
+  CommandResultDto,
+  IsolateServerDto,
+} from './server-commands.dto';
 import { IDEMPOTENCY_KEY_HEADER, IdempotencyKey } from './idempotency-key.decorator';
 
 const SERVER_ID = { name: 'serverId', type: 'integer', description: 'ID of the server', example: 157437 } as const;
@@ -12,8 +18,10 @@ const CLIENT_ID = { name: 'clientId', type: 'integer', description: 'ID of the c
 const SERVER_NOT_FOUND = { 404: 'No such server (code SERVER_NOT_FOUND)' };
 const QUARANTINED = 'The server is quarantined (code QUARANTINED) or retired (code RETIRED)';
 const IDEMPOTENCY_KEY = {
-  name: IDEMPOTENCY_KEY_HEADER, required: false,
-  description: 'Optional; leave empty to allocate anew. A unique value per intended allocation (a UUID, say): a repeat with the same key and body from the same API key answers the same allocation (kept 24 h by default); the same key with another body is 422. Keys of different API keys never meet.',
+  name: IDEMPOTENCY_KEY_HEADER,
+  required: false,
+  description:
+    'Optional; leave empty to allocate anew. A unique value per intended allocation (a UUID, say): a repeat with the same key and body from the same API key answers the same allocation (kept 24 h by default); the same key with another body is 422. Keys of different API keys never meet.',
 };
 const ALLOCATE_ERRORS = {
   ...BAD_REQUEST,
@@ -34,64 +42,122 @@ export class ServerCommandsController {
 
   @Post('server/allocate')
   @HttpCode(HttpStatus.OK)
-  @RequireScopes('Allocate a server to a client', 'Allocates a server to a client, according to the given location and instance type. Charged to the contract\'s committed quota while it lasts; with `overflow`, or without a contract, to the client\'s on-demand quota, which never takes capacity committed to contracts. Send an `Idempotency-Key` to make retries safe.', 'server:allocate')
+  @RequireScopes(
+    'Allocate a server to a client',
+    "Allocates a server to a client, according to the given location and instance type. Charged to the contract's committed quota while it lasts; with `overflow`, or without a contract, to the client's on-demand quota, which never takes capacity committed to contracts. Send an `Idempotency-Key` to make retries safe.",
+    'server:allocate',
+  )
   @ApiHeader(IDEMPOTENCY_KEY)
-  @ApiOkResponse({ description: 'Successful operation: the allocated server, its allocation and the quota charged', type: CommandResultDto })
+  @ApiOkResponse({
+    description: 'Successful operation: the allocated server, its allocation and the quota charged',
+    type: CommandResultDto,
+  })
   @ApiErrors(ALLOCATE_ERRORS)
   @CountCommand('allocate')
-  allocateServer(@Body() body: AllocateServerDto, @CurrentPrincipal() caller: ApiKeyPrincipal, @IdempotencyKey() key?: string) {
+  allocateServer(
+    @Body() body: AllocateServerDto,
+    @CurrentPrincipal() caller: ApiKeyPrincipal,
+    @IdempotencyKey() key?: string,
+  ) {
     return this.allocator.single(body, caller, key);
   }
 
   @Post('server/allocate/batch')
   @HttpCode(HttpStatus.OK)
-  @RequireScopes('Allocate N servers to a client', 'Allocates `amount` servers of one pool to a client, all or none. Each server is charged as single allocations one after another would be: the contract\'s remaining commitment first, then (with `overflow`, or without a contract) on-demand quota, never into capacity reserved for other contracts. `spread: rack` takes them from as many racks as the pool allows. Send an `Idempotency-Key` to make retries safe.', 'server:allocate')
+  @RequireScopes(
+    'Allocate N servers to a client',
+    "Allocates `amount` servers of one pool to a client, all or none. Each server is charged as single allocations one after another would be: the contract's remaining commitment first, then (with `overflow`, or without a contract) on-demand quota, never into capacity reserved for other contracts. `spread: rack` takes them from as many racks as the pool allows. Send an `Idempotency-Key` to make retries safe.",
+    'server:allocate',
+  )
   @ApiHeader(IDEMPOTENCY_KEY)
-  @ApiOkResponse({ description: 'Successful operation: the servers, their allocations and how many went to each quota', type: BatchResultDto })
+  @ApiOkResponse({
+    description: 'Successful operation: the servers, their allocations and how many went to each quota',
+    type: BatchResultDto,
+  })
   @ApiErrors(ALLOCATE_ERRORS)
   @CountCommand('allocate')
-  allocateServers(@Body() body: AllocateBatchDto, @CurrentPrincipal() caller: ApiKeyPrincipal, @IdempotencyKey() key?: string) {
+  allocateServers(
+    @Body() body: AllocateBatchDto,
+    @CurrentPrincipal() caller: ApiKeyPrincipal,
+    @IdempotencyKey() key?: string,
+  ) {
     return this.allocator.batch(body, caller, key);
   }
 
   @Delete('client/:clientId/server/:serverId/allocate')
-  @RequireScopes('De-allocate a server from a client', 'De-allocates a server from a client. Afterwards the Back to Baseline process will start, wiping and health checking the server. Also 200 when the client holds no allocation of the server (already de-allocated): nothing changes and `changed` is false.', 'server:deallocate')
+  @RequireScopes(
+    'De-allocate a server from a client',
+    'De-allocates a server from a client. Afterwards the Back to Baseline process will start, wiping and health checking the server. Also 200 when the client holds no allocation of the server (already de-allocated): nothing changes and `changed` is false.',
+    'server:deallocate',
+  )
   @ApiParam(CLIENT_ID)
   @ApiParam(SERVER_ID)
-  @ApiOkResponse({ description: 'Successful operation. Returned in case of success, but also when the server was already de-allocated.', type: CommandResultDto })
+  @ApiOkResponse({
+    description:
+      'Successful operation. Returned in case of success, but also when the server was already de-allocated.',
+    type: CommandResultDto,
+  })
   @ApiErrors({ ...BAD_REQUEST, 404: 'No such client or server (CLIENT_NOT_FOUND, SERVER_NOT_FOUND)', 409: QUARANTINED })
   @CountCommand('deallocate')
-  deallocateServer(@Param('clientId', PositiveIntPipe) clientId: number, @Param('serverId', PositiveIntPipe) serverId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
+  deallocateServer(
+    @Param('clientId', PositiveIntPipe) clientId: number,
+    @Param('serverId', PositiveIntPipe) serverId: number,
+    @CurrentPrincipal() caller: ApiKeyPrincipal,
+  ) {
     return this.commands.deallocate(clientId, serverId, caller);
   }
 
   @Delete('client/:clientId/server/:serverId/allocate/compensate')
-  @RequireScopes('Compensates allocation for a server', 'Compensates Allocation of the server which failed to deliver: the allocation ends as COMPENSATED (not billed, quota given back). Afterwards the Back to Baseline process will start. Repeating it is a no-op 200.', 'server:compensate')
+  @RequireScopes(
+    'Compensates allocation for a server',
+    'Compensates Allocation of the server which failed to deliver: the allocation ends as COMPENSATED (not billed, quota given back). Afterwards the Back to Baseline process will start. Repeating it is a no-op 200.',
+    'server:compensate',
+  )
   @ApiParam(CLIENT_ID)
   @ApiParam(SERVER_ID)
   @ApiOkResponse({ description: 'Successful operation', type: CommandResultDto })
   @ApiErrors({ ...BAD_REQUEST, 404: 'No such client or server (CLIENT_NOT_FOUND, SERVER_NOT_FOUND)', 409: QUARANTINED })
   @CountCommand('compensate')
-  compensateAllocation(@Param('clientId', PositiveIntPipe) clientId: number, @Param('serverId', PositiveIntPipe) serverId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
+  compensateAllocation(
+    @Param('clientId', PositiveIntPipe) clientId: number,
+    @Param('serverId', PositiveIntPipe) serverId: number,
+    @CurrentPrincipal() caller: ApiKeyPrincipal,
+  ) {
     return this.commands.compensate(clientId, serverId, caller);
   }
 
   @Post('server/:serverId/isolate')
   @HttpCode(HttpStatus.OK)
-  @RequireScopes('Isolate a server with a specific reason (subState)', 'Isolate a server with a specific reason (subState). Isolating an allocated server ends its allocation (ended by ISOLATED, quota given back); isolating an isolated server replaces its reason.', 'server:isolate')
+  @RequireScopes(
+    'Isolate a server with a specific reason (subState)',
+    'Isolate a server with a specific reason (subState). Isolating an allocated server ends its allocation (ended by ISOLATED, quota given back); isolating an isolated server replaces its reason.',
+    'server:isolate',
+  )
   @ApiParam(SERVER_ID)
   @ApiOkResponse({ description: 'Successful operation', type: CommandResultDto })
   @ApiErrors({ ...BAD_REQUEST, ...SERVER_NOT_FOUND, 409: QUARANTINED })
   @CountCommand('isolate')
-  isolateServer(@Param('serverId', PositiveIntPipe) serverId: number, @Body() body: IsolateServerDto, @CurrentPrincipal() caller: ApiKeyPrincipal) {
+  isolateServer(
+    @Param('serverId', PositiveIntPipe) serverId: number,
+    @Body() body: IsolateServerDto,
+    @CurrentPrincipal() caller: ApiKeyPrincipal,
+  ) {
     return this.commands.isolate(serverId, body, caller);
   }
 
   @Delete('server/:serverId/isolate')
-  @RequireScopes('Move a server out of isolation to start the baseline process', 'Move a server out of isolation to start the baseline process after which it will become Available again or, if a problem was encountered during the baseline process, the server goes back to Isolation.', 'server:isolate')
+  @RequireScopes(
+    'Move a server out of isolation to start the baseline process',
+    'Move a server out of isolation to start the baseline process after which it will become Available again or, if a problem was encountered during the baseline process, the server goes back to Isolation.',
+    'server:isolate',
+  )
   @ApiParam(SERVER_ID)
   @ApiOkResponse({ description: 'Successful operation', type: CommandResultDto })
-  @ApiErrors({ ...BAD_REQUEST, ...SERVER_NOT_FOUND, 409: `The server is not isolated (NOT_ISOLATED), or ${QUARANTINED}` })
+  @ApiErrors({
+    ...BAD_REQUEST,
+    ...SERVER_NOT_FOUND,
+    409: `The server is not isolated (NOT_ISOLATED), or ${QUARANTINED}`,
+  })
   @CountCommand('unisolate')
   unisolateServer(@Param('serverId', PositiveIntPipe) serverId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
     return this.commands.unisolate(serverId, caller);
@@ -99,18 +165,33 @@ export class ServerCommandsController {
 
   @Post('server/:serverId/available')
   @HttpCode(HttpStatus.OK)
-  @RequireScopes('Set server status to Available', 'Set server status to Available. Should only be called by MetalWorks after a successful Back to Baseline workflow. Already Available: a no-op 200.', 'server:available')
+  @RequireScopes(
+    'Set server status to Available',
+    'Set server status to Available. Should only be called by MetalWorks after a successful Back to Baseline workflow. Already Available: a no-op 200.',
+    'server:available',
+  )
   @ApiParam(SERVER_ID)
   @ApiOkResponse({ description: 'Successful operation', type: CommandResultDto })
-  @ApiErrors({ ...BAD_REQUEST, ...SERVER_NOT_FOUND, 409: `The server is not in Back to Baseline (NOT_BASELINING), or ${QUARANTINED}` })
+  @ApiErrors({
+    ...BAD_REQUEST,
+    ...SERVER_NOT_FOUND,
+    409: `The server is not in Back to Baseline (NOT_BASELINING), or ${QUARANTINED}`,
+  })
   @CountCommand('available')
-  markServerAvailable(@Param('serverId', PositiveIntPipe) serverId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
+  markServerAvailable(
+    @Param('serverId', PositiveIntPipe) serverId: number,
+    @CurrentPrincipal() caller: ApiKeyPrincipal,
+  ) {
     return this.commands.markAvailable(serverId, caller);
   }
 
   @Post('server/:serverId/quarantine')
   @HttpCode(HttpStatus.OK)
-  @RequireScopes('Quarantine a server', 'Quarantines a server, preserving its current state (allocation, disks, state), e.g. for law enforcement purposes or any "offline" investigation into a server\'s state. No command changes it until the quarantine is lifted. Already quarantined: a no-op 200.', 'server:quarantine')
+  @RequireScopes(
+    'Quarantine a server',
+    'Quarantines a server, preserving its current state (allocation, disks, state), e.g. for law enforcement purposes or any "offline" investigation into a server\'s state. No command changes it until the quarantine is lifted. Already quarantined: a no-op 200.',
+    'server:quarantine',
+  )
   @ApiParam(SERVER_ID)
   @ApiOkResponse({ description: 'Successful operation', type: CommandResultDto })
   @ApiErrors({ ...BAD_REQUEST, ...SERVER_NOT_FOUND, 409: 'The server is retired (code RETIRED)' })
@@ -120,12 +201,19 @@ export class ServerCommandsController {
   }
 
   @Delete('server/:serverId/quarantine')
-  @RequireScopes('Lift the quarantine of a server', 'Lifts the quarantine: the server returns to the state it was frozen in. (Not in seed 003; staff need it.)', 'server:quarantine')
+  @RequireScopes(
+    'Lift the quarantine of a server',
+    'Lifts the quarantine: the server returns to the state it was frozen in. (Not in seed 003; staff need it.)',
+    'server:quarantine',
+  )
   @ApiParam(SERVER_ID)
   @ApiOkResponse({ description: 'Successful operation', type: CommandResultDto })
   @ApiErrors({ ...BAD_REQUEST, ...SERVER_NOT_FOUND, 409: 'The server is not quarantined (code NOT_QUARANTINED)' })
   @CountCommand('unquarantine')
-  liftServerQuarantine(@Param('serverId', PositiveIntPipe) serverId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
+  liftServerQuarantine(
+    @Param('serverId', PositiveIntPipe) serverId: number,
+    @CurrentPrincipal() caller: ApiKeyPrincipal,
+  ) {
     return this.commands.liftQuarantine(serverId, caller);
   }
 }

@@ -22,7 +22,11 @@ export class ServersController {
   ) {}
 
   @Post()
-  @RequireScopes('Add servers', 'Adds servers to the fleet, all or none, with the inventory import\'s rules and messages. A new server enters through Back to Baseline: status `baselining` and a `server.baseline.requested` event (cause `added`), so MetalWorks wipes and checks it before any client gets it.', 'inventory:write')
+  @RequireScopes(
+    'Add servers',
+    "Adds servers to the fleet, all or none, with the inventory import's rules and messages. A new server enters through Back to Baseline: status `baselining` and a `server.baseline.requested` event (cause `added`), so MetalWorks wipes and checks it before any client gets it.",
+    'inventory:write',
+  )
   @ApiCreatedResponse({ description: 'The servers added', type: [ServerResponseDto] })
   @ApiErrors({ ...BAD_REQUEST })
   @CountCommand('add')
@@ -32,22 +36,42 @@ export class ServersController {
   }
 
   @Patch(':serverId')
-  @RequireScopes('Describe a server', 'Changes what describes a server (host name, rack, service tag); never its lifecycle.', 'inventory:write')
+  @RequireScopes(
+    'Describe a server',
+    'Changes what describes a server (host name, rack, service tag); never its lifecycle.',
+    'inventory:write',
+  )
   @ApiParam(SERVER_ID)
   @ApiOkResponse({ description: 'The server as it is now', type: ServerResponseDto })
-  @ApiErrors({ ...BAD_REQUEST, 404: 'No such server (code SERVER_NOT_FOUND)', 409: 'Another server has that host name (code HOSTNAME_IN_USE)' })
+  @ApiErrors({
+    ...BAD_REQUEST,
+    404: 'No such server (code SERVER_NOT_FOUND)',
+    409: 'Another server has that host name (code HOSTNAME_IN_USE)',
+  })
   describeServer(@Param('serverId', PositiveIntPipe) serverId: number, @Body() body: DescribeServerDto) {
     return this.descriptions.describe(serverId, body);
   }
 
   @Post(':serverId/retire')
   @HttpCode(HttpStatus.OK)
-  @RequireScopes('Retire a server', 'The server leaves the fleet for good: status `retired`, from Available or isolated only (de-allocate or isolate it first). A retired server is never allocated, counts in no capacity figure but `retired`, and keeps its history. Audit row and `server.retired` event.', 'inventory:write')
+  @RequireScopes(
+    'Retire a server',
+    'The server leaves the fleet for good: status `retired`, from Available or isolated only (de-allocate or isolate it first). A retired server is never allocated, counts in no capacity figure but `retired`, and keeps its history. Audit row and `server.retired` event.',
+    'inventory:write',
+  )
   @ApiParam(SERVER_ID)
   @ApiOkResponse({ description: 'Successful operation', type: CommandResultDto })
-  @ApiErrors({ ...BAD_REQUEST, 404: 'No such server (code SERVER_NOT_FOUND)', 409: 'The server is allocated, in Back to Baseline, quarantined (INVALID_STATE, QUARANTINED) or retired already (RETIRED)' })
+  @ApiErrors({
+    ...BAD_REQUEST,
+    404: 'No such server (code SERVER_NOT_FOUND)',
+    409: 'The server is allocated, in Back to Baseline, quarantined (INVALID_STATE, QUARANTINED) or retired already (RETIRED)',
+  })
   @CountCommand('retire')
-  retireServer(@Param('serverId', PositiveIntPipe) serverId: number, @Body() body: RetireServerDto, @CurrentPrincipal() caller: ApiKeyPrincipal) {
+  retireServer(
+    @Param('serverId', PositiveIntPipe) serverId: number,
+    @Body() body: RetireServerDto,
+    @CurrentPrincipal() caller: ApiKeyPrincipal,
+  ) {
     return this.commands.retire(serverId, body.reason, caller);
   }
 }

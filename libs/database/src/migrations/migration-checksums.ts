@@ -21,7 +21,9 @@ export async function migrationFolders(): Promise<string[]> {
 /** Each migration's checksum now, by folder. */
 export async function currentChecksums(): Promise<Map<string, string>> {
   const folders = await migrationFolders();
-  const sums = await Promise.all(folders.map(async (f) => sha256(await readFile(join(MIGRATIONS_DIR, f, 'migration.sql'), 'utf8'))));
+  const sums = await Promise.all(
+    folders.map(async (f) => sha256(await readFile(join(MIGRATIONS_DIR, f, 'migration.sql'), 'utf8'))),
+  );
   return new Map(folders.map((f, i) => [f, sums[i]]));
 }
 

@@ -13,7 +13,10 @@ async function readMigrationsList() {
   const migrationDirectories = await Promise.all(
     folders.map(async (folder) => ({
       path: folder,
-      migrationFile: { path: 'migration.sql', content: { tag: 'ok' as const, value: await readFile(join(MIGRATIONS_DIR, folder, 'migration.sql'), 'utf8') } },
+      migrationFile: {
+        path: 'migration.sql',
+        content: { tag: 'ok' as const, value: await readFile(join(MIGRATIONS_DIR, folder, 'migration.sql'), 'utf8') },
+      },
     })),
   );
   const lockfilePath = join(MIGRATIONS_DIR, LOCKFILE);
@@ -39,8 +42,20 @@ export async function applyMigrations(databaseUrl: string, log: EngineLog = () =
  */
 export async function diffSchemas(from: string | null, to: string, databaseUrl: string): Promise<string> {
   const datamodel = (content: string) => ({ tag: 'schemaDatamodel' as const, files: [{ path: SCHEMA_FILE, content }] });
-  return withSchemaEngine(SCHEMA_FILE, to, databaseUrl, () => undefined, async (engine) => {
-    const result = await engine.diff({ from: from === null ? { tag: 'empty' } : datamodel(from), to: datamodel(to), script: true, exitCode: null, filters: NO_FILTERS });
-    return result.stdout ?? '';
-  });
+  return withSchemaEngine(
+    SCHEMA_FILE,
+    to,
+    databaseUrl,
+    () => undefined,
+    async (engine) => {
+      const result = await engine.diff({
+        from: from === null ? { tag: 'empty' } : datamodel(from),
+        to: datamodel(to),
+        script: true,
+        exitCode: null,
+        filters: NO_FILTERS,
+      });
+      return result.stdout ?? '';
+    },
+  );
 }

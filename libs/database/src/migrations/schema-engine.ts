@@ -18,7 +18,10 @@ declare const WebAssembly: {
  */
 async function loadEngineModule(): Promise<typeof import('@prisma/schema-engine-wasm/schema_engine_bg')> {
   const bindings = await import('@prisma/schema-engine-wasm/schema_engine_bg');
-  const wasmFile = join(dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm');
+  const wasmFile = join(
+    dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')),
+    'schema_engine_bg.wasm',
+  );
   const module = new WebAssembly.Module(await readFile(wasmFile));
   const instance = new WebAssembly.Instance(module, { './schema_engine_bg.js': bindings });
   bindings.__wbg_set_wasm(instance.exports);
@@ -50,13 +53,23 @@ let engineModule: ReturnType<typeof loadEngineModule> | undefined;
 export type EngineLog = (message: string) => void;
 
 /** Runs `work` with the engine opened on a schema and a database, then frees both. */
-export async function withSchemaEngine<T>(schemaFile: string, schemaText: string, databaseUrl: string, log: EngineLog, work: (engine: SchemaEngine) => Promise<T>): Promise<T> {
+export async function withSchemaEngine<T>(
+  schemaFile: string,
+  schemaText: string,
+  databaseUrl: string,
+  log: EngineLog,
+  work: (engine: SchemaEngine) => Promise<T>,
+): Promise<T> {
   engineModule ??= loadEngineModule();
   const { SchemaEngine: Engine } = await engineModule;
   // Our own pool, so that its connections are closed when the work is done (the engine leaves them open).
   const pool = new Pool({ connectionString: databaseUrl, max: 2 });
   try {
-    const engine = await Engine.new({ datamodels: [[schemaFile, schemaText]] }, log, bindMigrationAwareSqlAdapterFactory(new WholeScriptPrismaPg(pool)));
+    const engine = await Engine.new(
+      { datamodels: [[schemaFile, schemaText]] },
+      log,
+      bindMigrationAwareSqlAdapterFactory(new WholeScriptPrismaPg(pool)),
+    );
     try {
       return await work(engine);
     } finally {

@@ -93,7 +93,9 @@ export class DeliveryQueueRepository {
   async claim(limit: number, leaseSeconds: number): Promise<ClaimedDelivery[]> {
     const rows = await this.prisma.sql.rows<ClaimRow>(CLAIM, [limit, leaseSeconds]);
     return rows.map((r) => ({
-      id: BigInt(r.id), attempts: r.attempts, createdAt: r.createdAt,
+      id: BigInt(r.id),
+      attempts: r.attempts,
+      createdAt: r.createdAt,
       hook: { id: r.hookId, name: r.hookName, url: r.hookUrl, secret: r.hookSecret },
       event: { id: r.eventId, type: r.eventType, serverId: r.serverId, occurredAt: r.occurredAt, payload: r.payload },
     }));
@@ -107,7 +109,12 @@ export class DeliveryQueueRepository {
 
   async record(results: AttemptResult[]): Promise<void> {
     if (!results.length) return;
-    const errorOf = ({ attempt, verdict }: AttemptResult) => (verdict.kind === 'dead' ? `${verdict.why}${attempt.error ? `: ${attempt.error}` : ''}` : verdict.kind === 'delivered' ? null : attempt.error);
+    const errorOf = ({ attempt, verdict }: AttemptResult) =>
+      verdict.kind === 'dead'
+        ? `${verdict.why}${attempt.error ? `: ${attempt.error}` : ''}`
+        : verdict.kind === 'delivered'
+          ? null
+          : attempt.error;
     await this.prisma.sql.rows(RECORD, [
       results.map((r) => r.id.toString()),
       results.map((r) => (r.verdict.kind === 'retry' ? 'pending' : r.verdict.kind)),

@@ -30,7 +30,12 @@ export class EventDispatcher implements OnApplicationBootstrap, OnApplicationShu
 
   private get policy(): RetryPolicy {
     const c = this.config.delivery;
-    return { maxAttempts: c.maxAttempts, maxAgeSeconds: c.maxAgeSeconds, baseDelaySeconds: c.retryBaseSeconds, maxDelaySeconds: c.retryMaxSeconds };
+    return {
+      maxAttempts: c.maxAttempts,
+      maxAgeSeconds: c.maxAgeSeconds,
+      baseDelaySeconds: c.retryBaseSeconds,
+      maxDelaySeconds: c.retryMaxSeconds,
+    };
   }
 
   onApplicationBootstrap(): void {
@@ -80,11 +85,17 @@ export class EventDispatcher implements OnApplicationBootstrap, OnApplicationShu
 
   private async attempt(delivery: ClaimedDelivery): Promise<AttemptResult> {
     const outcome = await this.post(delivery);
-    const attempt = { status: 'status' in outcome ? outcome.status : null, error: 'error' in outcome ? outcome.error : null };
+    const attempt = {
+      status: 'status' in outcome ? outcome.status : null,
+      error: 'error' in outcome ? outcome.error : null,
+    };
     const ageSeconds = (Date.now() - delivery.createdAt.getTime()) / 1000;
     const verdict = judgeAttempt(this.policy, outcome, delivery.attempts, ageSeconds);
     this.metrics.deliveries.inc({ result: verdict.kind });
-    if (verdict.kind === 'dead') this.logger.warn(`Delivery ${delivery.id} of event ${delivery.event.id} to hook ${delivery.hook.name} dead-lettered: ${verdict.why}`);
+    if (verdict.kind === 'dead')
+      this.logger.warn(
+        `Delivery ${delivery.id} of event ${delivery.event.id} to hook ${delivery.hook.name} dead-lettered: ${verdict.why}`,
+      );
     return { id: delivery.id, attempt, verdict };
   }
 

@@ -7,7 +7,14 @@ describe('retry policy', () => {
     expect(judgeAttempt(policy, { status: 204 }, 1, 0)).toEqual({ kind: 'delivered' });
   });
 
-  it.each([[{ error: 'ECONNREFUSED' }], [{ error: 'timeout' }], [{ status: 500 }], [{ status: 503 }], [{ status: 408 }], [{ status: 429 }]])('retries %j', (outcome) => {
+  it.each([
+    [{ error: 'ECONNREFUSED' }],
+    [{ error: 'timeout' }],
+    [{ status: 500 }],
+    [{ status: 503 }],
+    [{ status: 408 }],
+    [{ status: 429 }],
+  ])('retries %j', (outcome) => {
     expect(judgeAttempt(policy, outcome, 1, 0, () => 1)).toEqual({ kind: 'retry', delaySeconds: 1 });
   });
 

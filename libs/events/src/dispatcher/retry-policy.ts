@@ -22,12 +22,23 @@ export function backoffSeconds(policy: RetryPolicy, attempt: number, random = Ma
 }
 
 /** What to do after attempt number `attempt` of a delivery created `ageSeconds` ago. */
-export function judgeAttempt(policy: RetryPolicy, outcome: AttemptOutcome, attempt: number, ageSeconds: number, random = Math.random): Verdict {
+export function judgeAttempt(
+  policy: RetryPolicy,
+  outcome: AttemptOutcome,
+  attempt: number,
+  ageSeconds: number,
+  random = Math.random,
+): Verdict {
   if ('refused' in outcome) return { kind: 'dead', why: outcome.refused };
   if ('status' in outcome && outcome.status >= 200 && outcome.status < 300) return { kind: 'delivered' };
-  if (!isRetryable(outcome)) return { kind: 'dead', why: `the receiver answered ${(outcome as { status: number }).status}, which is not retried` };
+  if (!isRetryable(outcome))
+    return {
+      kind: 'dead',
+      why: `the receiver answered ${(outcome as { status: number }).status}, which is not retried`,
+    };
   if (attempt >= policy.maxAttempts) return { kind: 'dead', why: `no success after ${attempt} attempts` };
   const delaySeconds = backoffSeconds(policy, attempt, random);
-  if (ageSeconds + delaySeconds > policy.maxAgeSeconds) return { kind: 'dead', why: `no success within ${policy.maxAgeSeconds} s` };
+  if (ageSeconds + delaySeconds > policy.maxAgeSeconds)
+    return { kind: 'dead', why: `no success within ${policy.maxAgeSeconds} s` };
   return { kind: 'retry', delaySeconds };
 }

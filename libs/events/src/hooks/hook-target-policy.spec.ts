@@ -4,11 +4,13 @@ import { HookTargetPolicy, Resolve } from './hook-target-policy';
  * A resolver that answers from a table, as DNS would (and as it might, later, differently): the policy is
  * only asked, nothing is ever sent. The "internal network" is played by loopback addresses (127.20.0.0/16).
  */
-const dns = (table: Record<string, string[]>): Resolve => async (hostname) => {
-  const addresses = table[hostname];
-  if (!addresses) throw new Error(`ENOTFOUND ${hostname}`);
-  return addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
-};
+const dns =
+  (table: Record<string, string[]>): Resolve =>
+  async (hostname) => {
+    const addresses = table[hostname];
+    if (!addresses) throw new Error(`ENOTFOUND ${hostname}`);
+    return addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+  };
 
 const refusal = async (policy: HookTargetPolicy, url: string) => {
   const target = await policy.target(url);
@@ -16,8 +18,17 @@ const refusal = async (policy: HookTargetPolicy, url: string) => {
 };
 
 describe('HookTargetPolicy', () => {
-  const resolve = dns({ 'metalworks.internal': ['127.20.0.7'], 'rebound.internal': ['169.254.169.254'], 'elsewhere.example': ['127.99.0.9'], 'db.internal': ['127.20.0.5'] });
-  const policy = new HookTargetPolicy(['metalworks.internal', 'rebound.internal', '127.20.0.0/16', '127.0.0.1'], { host: 'db.internal', port: 5432 }, resolve);
+  const resolve = dns({
+    'metalworks.internal': ['127.20.0.7'],
+    'rebound.internal': ['169.254.169.254'],
+    'elsewhere.example': ['127.99.0.9'],
+    'db.internal': ['127.20.0.5'],
+  });
+  const policy = new HookTargetPolicy(
+    ['metalworks.internal', 'rebound.internal', '127.20.0.0/16', '127.0.0.1'],
+    { host: 'db.internal', port: 5432 },
+    resolve,
+  );
 
   it.each([
     ['http://metalworks.internal:8080/hooks', 'allowed 127.20.0.7'],
@@ -48,6 +59,8 @@ describe('HookTargetPolicy', () => {
   });
 
   it('allows nothing when HOOK_ALLOWED_TARGETS is empty', async () => {
-    expect(await refusal(HookTargetPolicy.fromConfig(''), 'http://127.0.0.1/')).toContain('not in HOOK_ALLOWED_TARGETS');
+    expect(await refusal(HookTargetPolicy.fromConfig(''), 'http://127.0.0.1/')).toContain(
+      'not in HOOK_ALLOWED_TARGETS',
+    );
   });
 });

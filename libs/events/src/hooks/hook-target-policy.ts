@@ -40,7 +40,12 @@ export class HookTargetPolicy {
     for (const entry of allowList.map((e) => e.trim().toLowerCase()).filter(Boolean)) {
       const [address, bits] = entry.split('/');
       const version = isIP(unbracket(address));
-      if (version) this.ranges.addSubnet(unbracket(address), Number(bits ?? (version === 4 ? 32 : 128)), version === 4 ? 'ipv4' : 'ipv6');
+      if (version)
+        this.ranges.addSubnet(
+          unbracket(address),
+          Number(bits ?? (version === 4 ? 32 : 128)),
+          version === 4 ? 'ipv4' : 'ipv6',
+        );
       else this.names.add(entry);
     }
   }
@@ -48,7 +53,10 @@ export class HookTargetPolicy {
   /** From the configuration: HOOK_ALLOWED_TARGETS, and the database the service uses (never a target). */
   static fromConfig(allowList: string, databaseUrl?: string): HookTargetPolicy {
     const database = databaseUrl ? new URL(databaseUrl) : undefined;
-    return new HookTargetPolicy(allowList.split(','), database && { host: unbracket(database.hostname), port: Number(database.port || 5432) });
+    return new HookTargetPolicy(
+      allowList.split(','),
+      database && { host: unbracket(database.hostname), port: Number(database.port || 5432) },
+    );
   }
 
   /** The address a delivery to `url` may connect to, or why it may not. */
@@ -68,9 +76,12 @@ export class HookTargetPolicy {
     }
     for (const { address } of addresses) {
       const ip = plain(address);
-      if (ALWAYS_REFUSED.check(ip.address, ip.type)) return { refused: `${address} is a link-local, metadata or unspecified address` };
-      if (await this.isDatabase(ip.address, port)) return { refused: 'the service\'s own database is never a hook target' };
-      if (!byName && !this.ranges.check(ip.address, ip.type)) return { refused: `${host} (${address}) is not in HOOK_ALLOWED_TARGETS` };
+      if (ALWAYS_REFUSED.check(ip.address, ip.type))
+        return { refused: `${address} is a link-local, metadata or unspecified address` };
+      if (await this.isDatabase(ip.address, port))
+        return { refused: "the service's own database is never a hook target" };
+      if (!byName && !this.ranges.check(ip.address, ip.type))
+        return { refused: `${host} (${address}) is not in HOOK_ALLOWED_TARGETS` };
     }
     if (!addresses.length) return { refused: `${host} could not be resolved` };
     return addresses[0];
@@ -78,7 +89,9 @@ export class HookTargetPolicy {
 
   private async isDatabase(address: string, port: number): Promise<boolean> {
     if (!this.database || port !== this.database.port) return false;
-    const database = isIP(this.database.host) ? [this.database.host] : (await this.resolve(this.database.host).catch(() => [])).map((a) => a.address);
+    const database = isIP(this.database.host)
+      ? [this.database.host]
+      : (await this.resolve(this.database.host).catch(() => [])).map((a) => a.address);
     return database.map((a) => plain(a).address).includes(address);
   }
 }

@@ -54,9 +54,15 @@ export class HooksService {
   /** Creates the hook, or replaces the one of that name (its URL, types and secret). The secret is returned here only. */
   async put(input: HookInput): Promise<{ hook: HookView; secret: string; created: boolean }> {
     const unknown = (input.eventTypes ?? []).filter((t) => !EVENT_TYPES.includes(t));
-    if (unknown.length) throw new InvalidFieldError('eventTypes', `has unknown types ${unknown.join(', ')} (known: ${EVENT_TYPES.join(', ')})`, `Unknown event types: ${unknown.join(', ')}`);
+    if (unknown.length)
+      throw new InvalidFieldError(
+        'eventTypes',
+        `has unknown types ${unknown.join(', ')} (known: ${EVENT_TYPES.join(', ')})`,
+        `Unknown event types: ${unknown.join(', ')}`,
+      );
     const url = URL.canParse(input.url) ? new URL(input.url) : undefined;
-    if (!url || !['http:', 'https:'].includes(url.protocol)) throw new InvalidFieldError('url', 'must be an http or https URL');
+    if (!url || !['http:', 'https:'].includes(url.protocol))
+      throw new InvalidFieldError('url', 'must be an http or https URL');
     const target = await this.targets.target(input.url);
     if ('refused' in target) {
       throw new InvalidFieldError('url', `refused by policy: ${target.refused}`);
@@ -64,7 +70,11 @@ export class HooksService {
     const secret = input.secret ?? `whsec_${randomBytes(24).toString('base64url')}`;
     const data = { url: input.url, eventTypes: [...new Set(input.eventTypes ?? [])], secret, enabled: true };
     const existing = await this.prisma.hook.findUnique({ where: { name: input.name } });
-    const hook = await this.prisma.hook.upsert({ where: { name: input.name }, create: { name: input.name, ...data }, update: data });
+    const hook = await this.prisma.hook.upsert({
+      where: { name: input.name },
+      create: { name: input.name, ...data },
+      update: data,
+    });
     return { hook: view(hook), secret, created: !existing };
   }
 
@@ -88,21 +98,39 @@ export class HooksService {
   async deliveries(filter: DeliveryFilter, slice: Slice): Promise<Page<DeliveryView>> {
     const where = { state: filter.state, hookId: filter.hookId };
     const [rows, total] = await Promise.all([
-      this.prisma.hookDelivery.findMany({ where, orderBy: { id: 'desc' }, skip: slice.start, take: slice.results, include: { hook: { select: { name: true } }, event: { select: { type: true } } } }),
+      this.prisma.hookDelivery.findMany({
+        where,
+        orderBy: { id: 'desc' },
+        skip: slice.start,
+        take: slice.results,
+        include: { hook: { select: { name: true } }, event: { select: { type: true } } },
+      }),
       this.prisma.hookDelivery.count({ where }),
     ]);
     return {
-      items: rows.map(({ hook, event, id, sequence: _sequence, leaseUntil: _lease, ...rest }) => ({ ...rest, id: id.toString(), hookName: hook.name, eventType: event.type })),
+      items: rows.map(({ hook, event, id, sequence: _sequence, leaseUntil: _lease, ...rest }) => ({
+        ...rest,
+        id: id.toString(),
+        hookName: hook.name,
+        eventType: event.type,
+      })),
       total,
     };
   }
 
   /** Puts a dead-lettered delivery back in the queue, with fresh attempts. */
   async replay(id: bigint): Promise<void> {
-    const updated = await this.prisma.hookDelivery.updateMany({ where: { id, state: 'dead' }, data: { state: 'pending', attempts: 0, nextAttemptAt: new Date(), leaseUntil: null, createdAt: new Date() } });
+    const updated = await this.prisma.hookDelivery.updateMany({
+      where: { id, state: 'dead' },
+      data: { state: 'pending', attempts: 0, nextAttemptAt: new Date(), leaseUntil: null, createdAt: new Date() },
+    });
     if (updated.count) return;
     const delivery = await this.prisma.hookDelivery.findUnique({ where: { id }, select: { state: true } });
     if (!delivery) throw new NotFoundError(ErrorCode.DELIVERY_NOT_FOUND, 'Delivery', id.toString());
-    throw new DomainError(ErrorCode.DELIVERY_NOT_DEAD, `Delivery ${id} is ${delivery.state}: only dead-lettered deliveries are replayed`, { state: delivery.state });
+    throw new DomainError(
+      ErrorCode.DELIVERY_NOT_DEAD,
+      `Delivery ${id} is ${delivery.state}: only dead-lettered deliveries are replayed`,
+      { state: delivery.state },
+    );
   }
 }

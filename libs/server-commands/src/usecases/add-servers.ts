@@ -44,15 +44,35 @@ export class AddServers {
   /** All or nothing, with the import's rules and messages; a server that exists already is a problem here. */
   async execute(servers: NewServer[], actor: Actor): Promise<Server[]> {
     const problems = await this.importer.problems({ servers });
-    const known = await this.prisma.server.findMany({ where: { id: { in: servers.map((s) => s.id) } }, select: { id: true } });
-    for (const { id } of known) problems.push({ record: `servers[${servers.findIndex((s) => s.id === id)}]`, id, field: 'id', problem: `server ${id} exists already` });
+    const known = await this.prisma.server.findMany({
+      where: { id: { in: servers.map((s) => s.id) } },
+      select: { id: true },
+    });
+    for (const { id } of known)
+      problems.push({
+        record: `servers[${servers.findIndex((s) => s.id === id)}]`,
+        id,
+        field: 'id',
+        problem: `server ${id} exists already`,
+      });
     if (problems.length) {
-      throw new DomainError(ErrorCode.VALIDATION_FAILED, `${problems.length} problem(s) with the servers; none was added`, { problems });
+      throw new DomainError(
+        ErrorCode.VALIDATION_FAILED,
+        `${problems.length} problem(s) with the servers; none was added`,
+        { problems },
+      );
     }
     const column = <T>(pick: (s: NewServer) => T) => servers.map(pick);
     return this.prisma.sql.rows<Server>(ADD_SERVERS, [
-      column((s) => s.id), column((s) => s.hostname), column((s) => s.locationId), column((s) => s.instanceTypeId),
-      column((s) => s.rack ?? null), column((s) => s.serviceTag ?? null), ENTRY_STATUS, new Date().toISOString(), actor.name,
+      column((s) => s.id),
+      column((s) => s.hostname),
+      column((s) => s.locationId),
+      column((s) => s.instanceTypeId),
+      column((s) => s.rack ?? null),
+      column((s) => s.serviceTag ?? null),
+      ENTRY_STATUS,
+      new Date().toISOString(),
+      actor.name,
     ]);
   }
 }

@@ -58,9 +58,23 @@ export class AllocateServers {
     const order: Order = { ...normalize(request), amount: 1, spread: 'none' };
     const { taken, replayed } = await this.allocate(order, 'single', caller, idempotencyKey);
     const [{ server, allocation }] = taken;
-    if (replayed) return commandResult('allocate', false, `Repeated request (Idempotency-Key ${idempotencyKey}): allocation ${allocation.id} of server ${server.id}`, server, allocation);
-    const quota = allocation.quota === 'COMMITTED' ? `committed quota of contract ${allocation.contractId}` : 'on-demand quota';
-    return commandResult('allocate', true, `Server ${server.id} allocated to client ${order.clientId}, charged to the ${quota}`, server, allocation);
+    if (replayed)
+      return commandResult(
+        'allocate',
+        false,
+        `Repeated request (Idempotency-Key ${idempotencyKey}): allocation ${allocation.id} of server ${server.id}`,
+        server,
+        allocation,
+      );
+    const quota =
+      allocation.quota === 'COMMITTED' ? `committed quota of contract ${allocation.contractId}` : 'on-demand quota';
+    return commandResult(
+      'allocate',
+      true,
+      `Server ${server.id} allocated to client ${order.clientId}, charged to the ${quota}`,
+      server,
+      allocation,
+    );
   }
 
   async batch(request: AllocateBatchRequest, caller: Caller, idempotencyKey?: string): Promise<BatchResult> {
@@ -73,38 +87,69 @@ export class AllocateServers {
       ? `Repeated request (Idempotency-Key ${idempotencyKey}): the ${taken.length} servers allocated then`
       : `${taken.length} servers allocated to client ${order.clientId} from ${racks} racks: ${charged.committed} on committed quota, ${charged.onDemand} on-demand`;
     return {
-      command: 'allocate', changed: !replayed, message, amount: taken.length, charged,
-      servers: taken.map((t) => toServerView(t.server)), allocations: taken.map((t) => toAllocationView(t.allocation)),
+      command: 'allocate',
+      changed: !replayed,
+      message,
+      amount: taken.length,
+      charged,
+      servers: taken.map((t) => toServerView(t.server)),
+      allocations: taken.map((t) => toAllocationView(t.allocation)),
     };
   }
 
-  private async allocate(order: Order, kind: 'single' | 'batch', caller: Caller, idempotencyKey?: string): Promise<{ taken: Taken; replayed: boolean }> {
+  private async allocate(
+    order: Order,
+    kind: 'single' | 'batch',
+    caller: Caller,
+    idempotencyKey?: string,
+  ): Promise<{ taken: Taken; replayed: boolean }> {
     const take = (sql: Sql, now: Date) => allocateServers(sql, order, caller, now, this.config.defaultOnDemandLimit);
     if (!idempotencyKey) return { taken: await take(this.prisma.sql, new Date()), replayed: false };
 
     const owner: KeyOwner = { apiKeyId: caller.id, key: idempotencyKey };
     const hash = requestHash({ kind, ...order });
-    const outcome = await this.prisma.sql.transaction(async (sql): Promise<{ earlier: number[] } | { taken: Taken }> => {
-      const now = new Date();
-      const earlier = await this.idempotency.recall(sql, owner, hash, now);
-      if (earlier !== undefined) return { earlier };
-      const taken = await take(sql, now);
-      await this.idempotency.remember(sql, owner, hash, taken.map((t) => t.allocation.id), now, this.config.idempotencyTtlSeconds);
-      return { taken };
-    });
+    const outcome = await this.prisma.sql.transaction(
+      async (sql): Promise<{ earlier: number[] } | { taken: Taken }> => {
+        const now = new Date();
+        const earlier = await this.idempotency.recall(sql, owner, hash, now);
+        if (earlier !== undefined) return { earlier };
+        const taken = await take(sql, now);
+        await this.idempotency.remember(
+          sql,
+          owner,
+          hash,
+          taken.map((t) => t.allocation.id),
+          now,
+          this.config.idempotencyTtlSeconds,
+        );
+        return { taken };
+      },
+    );
     if ('earlier' in outcome) return { taken: await this.replay(outcome.earlier), replayed: true };
     return { taken: outcome.taken, replayed: false };
   }
 
   /** What an earlier call with the same Idempotency-Key allocated, as it is now. */
   private async replay(allocationIds: number[]): Promise<Taken> {
-    const allocations = await this.prisma.allocation.findMany({ where: { id: { in: allocationIds } }, orderBy: { serverId: 'asc' } });
-    const servers = await this.prisma.server.findMany({ where: { id: { in: allocations.map((a) => a.serverId) } }, include: { currentAllocation: true } });
+    const allocations = await this.prisma.allocation.findMany({
+      where: { id: { in: allocationIds } },
+      orderBy: { serverId: 'asc' },
+    });
+    const servers = await this.prisma.server.findMany({
+      where: { id: { in: allocations.map((a) => a.serverId) } },
+      include: { currentAllocation: true },
+    });
     const byId = new Map(servers.map((s) => [s.id, s]));
     return allocations.map((allocation) => ({ server: byId.get(allocation.serverId)!, allocation }));
   }
 }
 
 function normalize(request: AllocateRequest): Omit<Order, 'amount' | 'spread'> {
-  return { locationId: request.locationId, instanceTypeId: request.instanceTypeId, clientId: request.clientId, contractId: request.contractId || null, overflow: request.overflow ?? false };
+  return {
+    locationId: request.locationId,
+    instanceTypeId: request.instanceTypeId,
+    clientId: request.clientId,
+    contractId: request.contractId || null,
+    overflow: request.overflow ?? false,
+  };
 }

@@ -32,17 +32,35 @@ export class CheckQuota {
   ) {}
 
   async execute(input: QuotaCheckRequest): Promise<QuotaCheck> {
-    const subject: QuotaSubject = { locationId: input.locationId, instanceTypeId: input.instanceTypeId, clientId: input.clientId, contractId: input.contractId || null };
+    const subject: QuotaSubject = {
+      locationId: input.locationId,
+      instanceTypeId: input.instanceTypeId,
+      clientId: input.clientId,
+      contractId: input.contractId || null,
+    };
     const request: QuotaRequest = { amount: input.amount ?? 1, overflow: input.overflow ?? false };
-    const assessment = await this.quota.assess(this.prisma.sql, subject, request, { now: new Date(), defaultOnDemandLimit: this.config.defaultOnDemandLimit });
+    const assessment = await this.quota.assess(this.prisma.sql, subject, request, {
+      now: new Date(),
+      defaultOnDemandLimit: this.config.defaultOnDemandLimit,
+    });
     const refusal = assessment.refusal === null ? undefined : refusalOf(subject, request, assessment);
     if (refusal && isMissingReference(assessment.refusal)) throw refusal;
-    const { figures: { contract, onDemand, pool }, requested } = assessment;
+    const {
+      figures: { contract, onDemand, pool },
+      requested,
+    } = assessment;
     return {
       allowed: !refusal,
       amount: request.amount,
       charged: refusal ? { committed: 0, onDemand: 0 } : requested,
-      committed: contract ? { contractId: contract.contractId, limit: contract.committed, used: contract.used, requested: requested.committed } : null,
+      committed: contract
+        ? {
+            contractId: contract.contractId,
+            limit: contract.committed,
+            used: contract.used,
+            requested: requested.committed,
+          }
+        : null,
       onDemand: { limit: onDemand.limit, used: onDemand.used, requested: requested.onDemand },
       pool: { available: pool.available, reserved: pool.unusedCommitments },
       ...(refusal && { code: refusal.code, message: refusal.message }),
