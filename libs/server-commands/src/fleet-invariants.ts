@@ -23,9 +23,9 @@ export async function invariantViolations(
   prisma: PrismaService,
   defaultOnDemandLimit: number,
 ): Promise<Record<string, unknown[]>> {
-  // SQL fragments (never values from outside) are spliced in as text.
+  // SQL fragments (never values from outside) are spliced in as text; the one value is a parameter.
   const q = (sql: TemplateStringsArray, ...fragments: string[]) =>
-    prisma.$queryRawUnsafe<unknown[]>(sql.reduce((text, part, i) => text + part + (fragments[i] ?? ''), ''));
+    prisma.sql.rows<unknown>(sql.reduce((text, part, i) => text + part + (fragments[i] ?? ''), ''));
   return {
     serverWithTwoOpenAllocations: await q`
       SELECT "serverId", COUNT(*)::int FROM "Allocation" WHERE "endedAt" IS NULL GROUP BY "serverId" HAVING COUNT(*) > 1`,
@@ -44,11 +44,14 @@ export async function invariantViolations(
     committedWithoutCommitment: await q`
       SELECT a."id" FROM "Allocation" a LEFT JOIN "ContractCommitment" cc ON cc."contractId" = a."contractId" AND cc."instanceTypeId" = a."instanceTypeId"
       WHERE a."quota" = 'COMMITTED' AND cc."contractId" IS NULL`,
-    clientOverOnDemandLimit: await prisma.$queryRawUnsafe<unknown[]>(`
-      SELECT c."id", COALESCE(c."onDemandLimit", ${defaultOnDemandLimit}) AS "limit", COUNT(a."id")::int AS used
+    clientOverOnDemandLimit: await prisma.sql.rows<unknown>(
+      `
+      SELECT c."id", COALESCE(c."onDemandLimit", $1) AS "limit", COUNT(a."id")::int AS used
       FROM "Client" c JOIN "Allocation" a ON a."clientId" = c."id" AND a."quota" = 'ON_DEMAND' AND a."endedAt" IS NULL
       GROUP BY c."id"
-      HAVING COUNT(a."id") > COALESCE(c."onDemandLimit", ${defaultOnDemandLimit}) AND MAX(a."startedAt") > ${LAST_CHANGE('client', 'c."id"::text')}`),
+      HAVING COUNT(a."id") > COALESCE(c."onDemandLimit", $1) AND MAX(a."startedAt") > ${LAST_CHANGE('client', 'c."id"::text')}`,
+      [defaultOnDemandLimit],
+    ),
     poolBelowReservedCapacity: await q`
       SELECT it."id", avail.n AS available, reserved.n AS reserved
       FROM "InstanceType" it
