@@ -1,4 +1,4 @@
-import { createClient, createContract, createPool } from '../support/factories';
+import { createClient, createContractedPool, createPool } from '../support/factories';
 import { serverCommands, ServerCommandsClient } from '../support/server-commands-client';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -16,14 +16,7 @@ describe('Idempotency-Key on allocate', () => {
   });
   afterAll(() => t.close());
 
-  /** A pool of `servers`, a client, and a contract committing `committed` of them. */
-  async function setUp(servers = 3, committed = 2) {
-    const pool = await createPool(t.prisma, servers);
-    const clientId = await createClient(t.prisma);
-    const contractId = await createContract(t.prisma, clientId, pool, committed);
-    const body = { locationId: pool.locationId, instanceTypeId: pool.instanceTypeId, clientId, contractId };
-    return { pool, clientId, contractId, body };
-  }
+  const setUp = (servers?: number, committed?: number) => createContractedPool(t.prisma, servers, committed);
 
   it('answers a repeat with the same allocation instead of allocating a second server', async () => {
     const { clientId, body } = await setUp();

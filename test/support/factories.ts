@@ -84,3 +84,12 @@ export async function createContract(
   });
   return contractId;
 }
+
+/** A pool of `servers`, a client, a contract committing `committed` of them, and the allocate body naming them. */
+export async function createContractedPool(prisma: PrismaService, servers = 3, committed = 2) {
+  const pool = await createPool(prisma, servers);
+  const clientId = await createClient(prisma);
+  const contractId = await createContract(prisma, clientId, pool, committed);
+  const body = { locationId: pool.locationId, instanceTypeId: pool.instanceTypeId, clientId, contractId };
+  return { pool, clientId, contractId, body };
+}
