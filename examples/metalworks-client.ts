@@ -27,7 +27,8 @@ export async function metalworksFlow(
   const { headers, body } = await nextDelivery(); // server.baseline.requested: wipe and health-check it
   if (!verifySignature(hookSecret, headers[SIGNATURE_HEADER.toLowerCase()] as string, body).valid)
     throw new Error('not signed by the allocator');
-  await dataOf(allocator.POST('/api/server/{serverId}/available', { params: { path } }));
+  const { baselineId } = JSON.parse(body).payload.baseline; // the run to name when it is done
+  await dataOf(allocator.POST('/api/server/{serverId}/available', { params: { path }, body: { baselineId } }));
   await dataOf(
     allocator.POST('/api/server/{serverId}/isolate', {
       params: { path },

@@ -1,5 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadConfig } from '@app/config';
+import { PROJECT_ROOT } from '@app/database';
 import { standaloneServerCommands } from '@app/server-commands';
 import { adminTestbed } from '../support/admin-testbed';
 
@@ -140,7 +142,7 @@ describe('Admin command line: reports, clients, contracts, servers', () => {
     await bed.prisma.sql.rows(
       `SELECT * FROM "allocate_servers"(28, 229, 32345, 'EXAMPLE-CONTRACT-1', false, 1, 'none', now()::timestamp, 'test', 10)`,
     );
-    const { commands } = standaloneServerCommands(bed.prisma);
+    const { commands } = standaloneServerCommands(bed.prisma, loadConfig({}, PROJECT_ROOT));
     await commands.isolate(257438, { subState: 'maintenance' }, { name: 'test' });
     await commands.quarantine(257438, { name: 'test' });
     const before = await bed.prisma.server.findMany({

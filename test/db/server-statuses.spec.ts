@@ -30,7 +30,8 @@ describe('server statuses', () => {
     // This database is the suite's own: without the checks that tie a status to its allocation and
     // sub-state, a server can be put in any status by one statement, and the counter must follow.
     await f.prisma.sql.rows(`ALTER TABLE "Server" DROP CONSTRAINT "Server_allocation_matches_status",
-      DROP CONSTRAINT "Server_substate_matches_status", DROP CONSTRAINT "Server_quarantine_remembers_status"`);
+      DROP CONSTRAINT "Server_substate_matches_status", DROP CONSTRAINT "Server_quarantine_remembers_status",
+      DROP CONSTRAINT "Server_baseline_run_matches_status"`);
     const pool = await createPool(f.prisma, SERVER_STATUSES.length);
     const counter = async () =>
       (await f.prisma.poolCounter.findUniqueOrThrow({

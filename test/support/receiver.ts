@@ -44,6 +44,12 @@ export class TestReceiver {
     return this;
   }
 
+  /** Forgets the answers still planned: 200 from now on (a receiver that was failing comes back). */
+  recover(): this {
+    this.plan = [];
+    return this;
+  }
+
   async start(): Promise<this> {
     this.server = createServer((request, response) => void this.handle(request, response));
     await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));

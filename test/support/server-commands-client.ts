@@ -28,7 +28,10 @@ export function serverCommands(t: TestApp, key: string) {
       auth(t.http.delete(`/api/client/${clientId}/server/${serverId}/allocate/compensate`)),
     isolate: (serverId: number, body: object) => auth(t.http.post(`/api/server/${serverId}/isolate`)).send(body),
     unisolate: (serverId: number) => auth(t.http.delete(`/api/server/${serverId}/isolate`)),
-    available: (serverId: number) => auth(t.http.post(`/api/server/${serverId}/available`)),
+    available: (serverId: number, baselineId?: string) => {
+      const call = auth(t.http.post(`/api/server/${serverId}/available`));
+      return baselineId === undefined ? call : call.send({ baselineId });
+    },
     quarantine: (serverId: number) => auth(t.http.post(`/api/server/${serverId}/quarantine`)),
     unquarantine: (serverId: number) => auth(t.http.delete(`/api/server/${serverId}/quarantine`)),
     retire: (serverId: number, body: object) => auth(t.http.post(`/api/servers/${serverId}/retire`)).send(body),

@@ -55,7 +55,8 @@ export async function startMetalworksSim(options: MetalworksSimOptions): Promise
 
   const allocator = createAllocatorClient({ baseUrl: options.allocatorUrl, apiKey: options.apiKey });
 
-  const finishBaseline = async (serverId: number) => {
+  /** Ends the run `baselineId` asked for: the allocator refuses a run that is no longer the one under way. */
+  const finishBaseline = async (serverId: number, baselineId: string | undefined) => {
     const path = { serverId };
     try {
       if (random() < options.failRate) {
@@ -68,7 +69,7 @@ export async function startMetalworksSim(options: MetalworksSimOptions): Promise
         stats.failed++;
         log(`Back to Baseline of server ${serverId} failed: isolated`);
       } else {
-        await dataOf(allocator.POST('/api/server/{serverId}/available', { params: { path } }));
+        await dataOf(allocator.POST('/api/server/{serverId}/available', { params: { path }, body: { baselineId } }));
         stats.available++;
         log(`Back to Baseline of server ${serverId} done: Available`);
       }
@@ -99,7 +100,7 @@ export async function startMetalworksSim(options: MetalworksSimOptions): Promise
     if (event.type !== EventType.BaselineRequested) return;
     const timer = setTimeout(() => {
       timers.delete(timer);
-      void finishBaseline(event.serverId);
+      void finishBaseline(event.serverId, event.payload.baseline?.id);
     }, options.delaySeconds * 1000);
     timers.add(timer);
   };

@@ -143,6 +143,22 @@ export class HostnameDetailsDto {
   @ApiProperty({ description: 'The server that has it', example: 157437, type: 'integer' }) serverId: number;
 }
 
+export class StaleBaselineDetailsDto {
+  @ApiProperty({ description: 'The server', example: 157437, type: 'integer' }) serverId: number;
+  @ApiProperty({
+    description: 'The run named by the call',
+    format: 'uuid',
+    example: '5f0c1a9e-2b7d-4c3e-9a41-7d2e8b6c1f30',
+  })
+  baselineId: string;
+  @ApiProperty({
+    description: 'The run under way, whose own server.baseline.requested was sent',
+    format: 'uuid',
+    example: '0d1b6c2e-7a4f-4e8b-b3c5-2f9e1a7d6c40',
+  })
+  currentBaselineId: string;
+}
+
 export class IdempotencyKeyDetailsDto {
   @ApiProperty({ description: 'The key, used before for a different request', example: 'retry-1' })
   idempotencyKey: string;

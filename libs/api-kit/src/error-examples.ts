@@ -64,6 +64,15 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorExample> = {
     message: 'Server 157437 is allocated: available is not allowed',
     details: REFUSED('allocated', 'available'),
   },
+  [ErrorCode.STALE_BASELINE]: {
+    message:
+      'Back to Baseline 5f0c1a9e-2b7d-4c3e-9a41-7d2e8b6c1f30 is not the run under way on server 157437: nothing changed',
+    details: {
+      serverId: 157437,
+      baselineId: '5f0c1a9e-2b7d-4c3e-9a41-7d2e8b6c1f30',
+      currentBaselineId: '0d1b6c2e-7a4f-4e8b-b3c5-2f9e1a7d6c40',
+    },
+  },
   [ErrorCode.DELIVERY_NOT_DEAD]: {
     message: 'Delivery 42 is delivered: only dead-lettered deliveries are replayed',
     details: { state: 'delivered' },

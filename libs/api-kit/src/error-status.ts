@@ -21,6 +21,7 @@ export const ERROR_STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.NOT_ISOLATED]: HttpStatus.CONFLICT,
   [ErrorCode.NOT_QUARANTINED]: HttpStatus.CONFLICT,
   [ErrorCode.NOT_BASELINING]: HttpStatus.CONFLICT,
+  [ErrorCode.STALE_BASELINE]: HttpStatus.CONFLICT,
   [ErrorCode.DELIVERY_NOT_DEAD]: HttpStatus.CONFLICT,
   [ErrorCode.QUOTA_EXCEEDED]: HttpStatus.CONFLICT,
   [ErrorCode.NO_CAPACITY]: HttpStatus.CONFLICT,

@@ -14,10 +14,14 @@ function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
   });
 }
 
-/** Bodies and queries only: path ids keep their raw text for PositiveIntPipe, which names the bad value. */
+/**
+ * Bodies and queries only: path ids keep their raw text for PositiveIntPipe, which names the bad value.
+ * No body reads as an empty one: its required fields are then named, and a body that is all optional may be left out.
+ */
 class BodyAndQueryValidationPipe extends ValidationPipe {
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    return metadata.type === 'param' ? Promise.resolve(value) : super.transform(value, metadata);
+    if (metadata.type === 'param') return Promise.resolve(value);
+    return super.transform(metadata.type === 'body' && value === undefined ? {} : value, metadata);
   }
 }
 

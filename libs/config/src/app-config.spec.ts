@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       bodyLimitBytes: 1_048_576,
       apiKeyCacheSeconds: 5,
       idempotencyTtlSeconds: 86_400,
+      requireBaselineId: false,
       hookAllowedTargets: '127.0.0.1',
       delivery: {
         dispatcherEnabled: true,

@@ -35,6 +35,8 @@ export class AppConfig {
   bodyLimitBytes: number;
   /** How long a verified API key is taken on trust before it is looked up again (0: every request). */
   apiKeyCacheSeconds: number;
+  /** available must name the Back to Baseline run that succeeded (`baselineId`). */
+  requireBaselineId: boolean;
   /** How long an allocate `Idempotency-Key` is remembered. */
   idempotencyTtlSeconds: number;
   /** Where hooks may send events: hostnames and CIDR ranges, comma-separated. */
@@ -175,6 +177,7 @@ export function loadConfig(env: Env, projectRoot: string): AppConfig {
     bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
     apiKeyCacheSeconds: env.API_KEY_CACHE_TTL?.trim() === '0' ? 0 : read.duration('API_KEY_CACHE_TTL', '5s'),
     idempotencyTtlSeconds: read.duration('IDEMPOTENCY_TTL', '24h'),
+    requireBaselineId: read.boolean('REQUIRE_BASELINE_ID', false),
     // The embedded demo allows what its MetalWorks simulator needs; elsewhere the operator says.
     hookAllowedTargets: env.HOOK_ALLOWED_TARGETS ?? (embedded ? '127.0.0.1' : ''),
     delivery: {

@@ -13,7 +13,7 @@ export enum EventType {
 }
 
 /** Why Back to Baseline must run, in `server.baseline.requested`. */
-export type BaselineCause = 'deallocated' | 'compensated' | 'unisolated' | 'added';
+export type BaselineCause = 'deallocated' | 'compensated' | 'unisolated' | 'unquarantined' | 'added';
 
 export interface EventServer {
   id: number;
@@ -44,5 +44,6 @@ export interface ServerEventPayload {
   operationUuid: string | null;
   allocation: EventAllocation | null;
   /** Only in server.baseline.requested. */
-  baseline?: { cause: BaselineCause };
+  /** The run: its id comes back with available, so that a late callback of an earlier run is refused. */
+  baseline?: { cause: BaselineCause; id: string };
 }

@@ -108,9 +108,9 @@ export class InventoryImporter {
                "rack" = s.rack, "serviceTag" = s.service_tag, "updatedAt" = now()
         FROM ${described} WHERE e."id" = s.id`;
       await tx.$executeRaw`
-        INSERT INTO "Server" ("id", "hostname", "locationId", "instanceTypeId", "rack", "serviceTag", "status", "subState", "isolationReason", "baselineStartedAt", "updatedAt")
+        INSERT INTO "Server" ("id", "hostname", "locationId", "instanceTypeId", "rack", "serviceTag", "status", "subState", "isolationReason", "baselineStartedAt", "baselineId", "updatedAt")
         SELECT s.id, s.hostname, s.location_id, s.instance_type_id, s.rack, s.service_tag, s.status::"ServerStatus", s.sub_state::"IsolationSubState", s.reason,
-               CASE WHEN s.status = 'baselining' THEN now() END, now()
+               CASE WHEN s.status = 'baselining' THEN now() END, CASE WHEN s.status = 'baselining' THEN gen_random_uuid() END, now()
         FROM ${described} WHERE NOT EXISTS (SELECT 1 FROM "Server" e WHERE e."id" = s.id)`;
       progress(`servers ${Math.min(start + SERVER_BATCH, servers.length)}/${servers.length}`);
     }

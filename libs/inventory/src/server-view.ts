@@ -12,6 +12,8 @@ export interface ServerView {
   subState: Server['subState'];
   isolationReason: string | null;
   quarantinedFrom: Server['quarantinedFrom'];
+  /** The Back to Baseline under way: set exactly while the server is baselining. */
+  baselineId: string | null;
   allocation: AllocationView | null;
   updatedAt: Date;
 }
@@ -55,6 +57,7 @@ export function toServerView(server: Server & { currentAllocation: Allocation | 
     subState: server.subState,
     isolationReason: server.isolationReason,
     quarantinedFrom: server.quarantinedFrom,
+    baselineId: server.baselineId,
     allocation: server.currentAllocation ? toAllocationView(server.currentAllocation) : null,
     updatedAt: server.updatedAt,
   };

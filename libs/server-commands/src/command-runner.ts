@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AllocationEnd, IsolationSubState, PrismaService } from '@app/database';
 import { ErrorCode, NotFoundError } from '@app/errors';
@@ -25,6 +26,15 @@ export interface AlreadyDone {
 }
 
 export type Planner = (server: LockedServer, now: Date) => ChangePlan | AlreadyDone;
+
+/**
+ * A Back to Baseline run exists exactly while the server is baselining (a CHECK holds it): entering the
+ * state starts a new run, with a new id; leaving it ends the run.
+ */
+function baselineRunOf(server: LockedServer, to: Status): string | null {
+  if (to !== 'baselining') return null;
+  return server.status === 'baselining' ? server.baselineId : randomUUID();
+}
 
 /** Far more than two commands racing for one server ever need; a bound, not a policy. */
 const MAX_ATTEMPTS = 50;
@@ -67,6 +77,7 @@ export class CommandRunner {
           null,
         );
       const to: Status = transition.to === 'restore' ? (server.quarantinedFrom as Status) : transition.to;
+      const baselineId = baselineRunOf(server, to);
 
       const written = await this.states.apply(this.prisma.sql, server, {
         command,
@@ -74,7 +85,7 @@ export class CommandRunner {
         to,
         actor,
         at: now,
-        set: planned.set ?? {},
+        set: { ...planned.set, baselineId },
         subState: planned.subState,
         reason: planned.reason,
         operationUuid: planned.operationUuid,
@@ -83,7 +94,7 @@ export class CommandRunner {
           type,
           extra:
             type === EventType.BaselineRequested && planned.baselineCause
-              ? { baseline: { cause: planned.baselineCause } }
+              ? { baseline: { cause: planned.baselineCause, id: baselineId } }
               : undefined,
         })),
       });

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@app/config';
 import { IsolationSubState } from '@app/database';
+import { DomainError, ErrorCode, InvalidFieldError } from '@app/errors';
 import { EventType } from '@app/events';
 import { CommandResult } from './command-result';
 import { ChangePlan, CommandRunner } from './command-runner';
@@ -29,7 +31,10 @@ function isolationPlan(server: LockedServer, request: IsolateRequest): ChangePla
 /** The server commands of seed 003 other than allocate (see usecases/allocate-servers.ts). */
 @Injectable()
 export class ServerCommandsService {
-  constructor(private readonly runner: CommandRunner) {}
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly config: AppConfig,
+  ) {}
 
   deallocate(clientId: number, serverId: number, actor: Actor): Promise<CommandResult> {
     return this.runner.run(
@@ -94,12 +99,32 @@ export class ServerCommandsService {
     }));
   }
 
-  markAvailable(serverId: number, actor: Actor): Promise<CommandResult> {
-    return this.runner.run(serverId, 'available', actor, () => ({
-      set: { baselineStartedAt: null },
-      events: [EventType.ServerAvailable],
-      message: `Server ${serverId} is Available`,
-    }));
+  /**
+   * Back to Baseline succeeded. `baselineId` names the run that succeeded: a run that is no longer the
+   * server's current one (a late or repeated callback, a replayed delivery) changes nothing, so that no server
+   * reaches a client unwiped. Seed 003 sends no id; REQUIRE_BASELINE_ID makes it mandatory.
+   */
+  markAvailable(serverId: number, baselineId: string | undefined, actor: Actor): Promise<CommandResult> {
+    if (!baselineId && this.config.requireBaselineId) {
+      throw new InvalidFieldError(
+        'baselineId',
+        'is required (REQUIRE_BASELINE_ID): the id of the Back to Baseline run that succeeded',
+      );
+    }
+    return this.runner.run(serverId, 'available', actor, (server) => {
+      if (server.status === 'baselining' && baselineId && baselineId !== server.baselineId) {
+        throw new DomainError(
+          ErrorCode.STALE_BASELINE,
+          `Back to Baseline ${baselineId} is not the run under way on server ${serverId}: nothing changed`,
+          { serverId, baselineId, currentBaselineId: server.baselineId },
+        );
+      }
+      return {
+        set: { baselineStartedAt: null },
+        events: [EventType.ServerAvailable],
+        message: `Server ${serverId} is Available`,
+      };
+    });
   }
 
   quarantine(serverId: number, actor: Actor): Promise<CommandResult> {
@@ -121,11 +146,16 @@ export class ServerCommandsService {
   }
 
   liftQuarantine(serverId: number, actor: Actor): Promise<CommandResult> {
-    return this.runner.run(serverId, 'unquarantine', actor, (server, now) => ({
-      // A frozen Back to Baseline starts its clock again, so that the watchdog does not count the quarantine.
-      set: { quarantinedFrom: null, ...(server.quarantinedFrom === 'baselining' && { baselineStartedAt: now }) },
-      events: [EventType.ServerUnquarantined],
-      message: `Quarantine of server ${serverId} lifted: back to ${server.quarantinedFrom}`,
-    }));
+    return this.runner.run(serverId, 'unquarantine', actor, (server, now) => {
+      const rewipe = server.quarantinedFrom === 'baselining';
+      // A frozen Back to Baseline starts again as a new run (its request was superseded by the quarantine),
+      // with its own clock, so that the watchdog does not count the quarantine.
+      return {
+        set: { quarantinedFrom: null, ...(rewipe && { baselineStartedAt: now }) },
+        events: rewipe ? [EventType.ServerUnquarantined, EventType.BaselineRequested] : [EventType.ServerUnquarantined],
+        baselineCause: rewipe ? 'unquarantined' : undefined,
+        message: `Quarantine of server ${serverId} lifted: back to ${server.quarantinedFrom}${rewipe ? '; Back to Baseline requested anew' : ''}`,
+      };
+    });
   }
 }

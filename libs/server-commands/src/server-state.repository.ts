@@ -16,6 +16,7 @@ export interface ServerFields {
   isolationReason?: string | null;
   quarantinedFrom?: Status | null;
   baselineStartedAt?: Date | null;
+  baselineId?: string | null;
   currentAllocationId?: number | null;
 }
 
@@ -80,7 +81,7 @@ const APPLY_CHANGE = {
   name: 'apply-change',
   text: `WITH server AS (
   UPDATE "Server" SET "status" = $3::"ServerStatus", "subState" = $4::"IsolationSubState", "isolationReason" = $5, "quarantinedFrom" = $6::"ServerStatus",
-    "baselineStartedAt" = $7::timestamp, "currentAllocationId" = $8, "version" = "version" + 1, "updatedAt" = $11::timestamp
+    "baselineStartedAt" = $7::timestamp, "baselineId" = $20::uuid, "currentAllocationId" = $8, "version" = "version" + 1, "updatedAt" = $11::timestamp
   WHERE "id" = $1 AND "version" = $2
   RETURNING *
 ), ended AS (
@@ -146,6 +147,7 @@ export class ServerStateRepository {
       change.operationUuid ?? null,
       change.events.map((e) => e.type),
       change.events.map((e) => JSON.stringify(e.extra ?? {})),
+      fields.baselineId,
     ]);
     if (!row) return null;
     return {
@@ -156,6 +158,6 @@ export class ServerStateRepository {
 }
 
 function pick(server: LockedServer): Required<ServerFields> {
-  const { subState, isolationReason, quarantinedFrom, baselineStartedAt, currentAllocationId } = server;
-  return { subState, isolationReason, quarantinedFrom, baselineStartedAt, currentAllocationId };
+  const { subState, isolationReason, quarantinedFrom, baselineStartedAt, baselineId, currentAllocationId } = server;
+  return { subState, isolationReason, quarantinedFrom, baselineStartedAt, baselineId, currentAllocationId };
 }

@@ -35,7 +35,7 @@ export function serverCommands(context: AdminContext): Command {
         rack?: string;
         serviceTag?: string;
       }) =>
-        context.run(async ({ prisma, actor }) => {
+        context.run(async ({ prisma, actor, config }) => {
           const servers = options.file
             ? await serversFile(options.file)
             : [
@@ -48,7 +48,9 @@ export function serverCommands(context: AdminContext): Command {
                   serviceTag: options.serviceTag ?? null,
                 },
               ];
-          const added = await standaloneServerCommands(prisma).adder.execute(servers, actor).catch(listProblems);
+          const added = await standaloneServerCommands(prisma, config)
+            .adder.execute(servers, actor)
+            .catch(listProblems);
           return {
             data: added,
             text: table(added, [
@@ -83,8 +85,8 @@ export function serverCommands(context: AdminContext): Command {
     .argument('<id>', 'server id', positiveInt)
     .requiredOption('--reason <reason>', 'why')
     .action((id: number, options: { reason: string }) =>
-      context.run(async ({ prisma, actor }) => {
-        const result = await standaloneServerCommands(prisma).commands.retire(id, options.reason, actor);
+      context.run(async ({ prisma, actor, config }) => {
+        const result = await standaloneServerCommands(prisma, config).commands.retire(id, options.reason, actor);
         return { data: result, text: result.message };
       }),
     );

@@ -101,7 +101,8 @@ export class DeliveryResponseDto {
   eventType: string;
   @ApiProperty({ description: 'Server the event is about', example: 157437 }) serverId: number;
   @ApiProperty({
-    description: 'pending, delivered, or dead (dead letter)',
+    description:
+      'pending, delivered, dead (dead letter), or superseded (a Back to Baseline request whose run ended before it was sent: never sent)',
     enum: DeliveryState,
     enumName: 'DeliveryState',
     example: DeliveryState.dead,

@@ -107,6 +107,15 @@ export class ServerResponseDto {
   })
   quarantinedFrom: ServerStatus | null;
   @ApiProperty({
+    description:
+      'The Back to Baseline under way, set exactly while the server is baselining: sent in server.baseline.requested, it comes back with available',
+    type: 'string',
+    format: 'uuid',
+    nullable: true,
+    example: null,
+  })
+  baselineId: string | null;
+  @ApiProperty({
     description: 'The allocation holding the server, if any',
     type: AllocationResponseDto,
     nullable: true,

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, BAD_REQUEST, PositiveIntPipe } from '@app/api-kit';
 import { type ApiKeyPrincipal, CurrentPrincipal, RequireScopes } from '@app/auth';
 import { AllocateServers, ServerCommandsService } from '@app/server-commands';
@@ -10,6 +10,7 @@ import {
   BatchResultDto,
   CommandResultDto,
   IsolateServerDto,
+  MarkAvailableDto,
 } from './server-commands.dto';
 import { IDEMPOTENCY_KEY_HEADER, IdempotencyKey } from './idempotency-key.decorator';
 
@@ -167,7 +168,7 @@ export class ServerCommandsController {
   @HttpCode(HttpStatus.OK)
   @RequireScopes(
     'Set server status to Available',
-    'Set server status to Available. Should only be called by MetalWorks after a successful Back to Baseline workflow. Already Available: a no-op 200.',
+    'Set server status to Available. Should only be called by MetalWorks after a successful Back to Baseline workflow, naming the run that succeeded (`baselineId` of server.baseline.requested; the body may be left out, as seed 003 does). Already Available: a no-op 200.',
     'server:available',
   )
   @ApiParam(SERVER_ID)
@@ -175,14 +176,16 @@ export class ServerCommandsController {
   @ApiErrors({
     ...BAD_REQUEST,
     ...SERVER_NOT_FOUND,
-    409: `The server is not in Back to Baseline (NOT_BASELINING), or ${QUARANTINED}`,
+    409: `The server is not in Back to Baseline (NOT_BASELINING), the run named is not the one under way (STALE_BASELINE), or ${QUARANTINED}`,
   })
+  @ApiBody({ type: MarkAvailableDto, required: false })
   @CountCommand('available')
   markServerAvailable(
     @Param('serverId', PositiveIntPipe) serverId: number,
+    @Body() body: MarkAvailableDto,
     @CurrentPrincipal() caller: ApiKeyPrincipal,
   ) {
-    return this.commands.markAvailable(serverId, caller);
+    return this.commands.markAvailable(serverId, body.baselineId, caller);
   }
 
   @Post('server/:serverId/quarantine')

@@ -79,6 +79,18 @@ export class AllocateBatchDto extends AllocateServerDto {
   spread?: Spread;
 }
 
+/** What MetalWorks may say with available (seed 003 sends no body, which stays valid). */
+export class MarkAvailableDto {
+  @ApiPropertyOptional({
+    description:
+      'The Back to Baseline run that succeeded, as server.baseline.requested carried it (payload.baseline.id). A run that is no longer the one under way is refused (409 STALE_BASELINE) and changes nothing. Required when the service runs with REQUIRE_BASELINE_ID=true. No example: a pre-filled id would be a stale one.',
+    format: 'uuid',
+  })
+  @IsOptional()
+  @IsUUID()
+  baselineId?: string;
+}
+
 /** Seed 003 "Isolation request object". */
 export class IsolateServerDto {
   @ApiProperty({

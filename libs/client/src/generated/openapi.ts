@@ -335,7 +335,7 @@ export interface paths {
         put?: never;
         /**
          * Set server status to Available
-         * @description Set server status to Available. Should only be called by MetalWorks after a successful Back to Baseline workflow. Already Available: a no-op 200.
+         * @description Set server status to Available. Should only be called by MetalWorks after a successful Back to Baseline workflow, naming the run that succeeded (`baselineId` of server.baseline.requested; the body may be left out, as seed 003 does). Already Available: a no-op 200.
          *
          *     **Required scopes:** `server:available`
          */
@@ -902,11 +902,30 @@ export interface components {
              */
             allowedCommands: components["schemas"]["ServerCommand"][];
         };
+        StaleBaselineDetailsDto: {
+            /**
+             * @description The server
+             * @example 157437
+             */
+            serverId: number;
+            /**
+             * Format: uuid
+             * @description The run named by the call
+             * @example 5f0c1a9e-2b7d-4c3e-9a41-7d2e8b6c1f30
+             */
+            baselineId: string;
+            /**
+             * Format: uuid
+             * @description The run under way, whose own server.baseline.requested was sent
+             * @example 0d1b6c2e-7a4f-4e8b-b3c5-2f9e1a7d6c40
+             */
+            currentBaselineId: string;
+        };
         /**
          * @description State of the delivery
          * @enum {string}
          */
-        DeliveryState: "pending" | "delivered" | "dead";
+        DeliveryState: "pending" | "delivered" | "dead" | "superseded";
         DeliveryStateDetailsDto: {
             /**
              * @description State of the delivery
@@ -1255,6 +1274,12 @@ export interface components {
              * @enum {unknown}
              */
             quarantinedFrom: "available" | "allocated" | "baselining" | "isolated" | "quarantined" | "retired" | null;
+            /**
+             * Format: uuid
+             * @description The Back to Baseline under way, set exactly while the server is baselining: sent in server.baseline.requested, it comes back with available
+             * @example null
+             */
+            baselineId: string | null;
             /** @description The allocation holding the server, if any */
             allocation: {
                 /**
@@ -1670,6 +1695,13 @@ export interface components {
              * @example Failed to IPMI boot
              */
             reason?: string;
+        };
+        MarkAvailableDto: {
+            /**
+             * Format: uuid
+             * @description The Back to Baseline run that succeeded, as server.baseline.requested carried it (payload.baseline.id). A run that is no longer the one under way is refused (409 STALE_BASELINE) and changes nothing. Required when the service runs with REQUIRE_BASELINE_ID=true. No example: a pre-filled id would be a stale one.
+             */
+            baselineId?: string;
         };
         QuotaCheckDto: {
             /**
@@ -2340,7 +2372,7 @@ export interface components {
              */
             serverId: number;
             /**
-             * @description pending, delivered, or dead (dead letter)
+             * @description pending, delivered, dead (dead letter), or superseded (a Back to Baseline request whose run ended before it was sent: never sent)
              * @example dead
              */
             state: components["schemas"]["DeliveryState"];
@@ -2723,6 +2755,25 @@ export interface components {
             /** @description The request's id (X-Request-Id, given or made): every log line of the request carries it */
             requestId?: string;
         };
+        /** @description The answer with code STALE_BASELINE (HTTP 409) */
+        StaleBaselineError: {
+            /**
+             * @description HTTP status, repeated for convenience
+             * @enum {integer}
+             */
+            statusCode: 409;
+            /**
+             * @description Stable machine-readable code
+             * @enum {string}
+             */
+            code: "STALE_BASELINE";
+            /** @description What went wrong, for people */
+            message: string;
+            /** @description Facts behind the error */
+            details: components["schemas"]["StaleBaselineDetailsDto"];
+            /** @description The request's id (X-Request-Id, given or made): every log line of the request carries it */
+            requestId?: string;
+        };
         /** @description The answer with code DELIVERY_NOT_DEAD (HTTP 409) */
         DeliveryNotDeadError: {
             /**
@@ -2986,7 +3037,7 @@ export interface components {
         /** @description Any answer with HTTP 404: `code` tells which */
         Http404Error: components["schemas"]["RouteNotFoundError"] | components["schemas"]["ServerNotFoundError"] | components["schemas"]["ClientNotFoundError"] | components["schemas"]["LocationNotFoundError"] | components["schemas"]["InstanceTypeNotFoundError"] | components["schemas"]["ContractNotFoundError"] | components["schemas"]["ApiKeyNotFoundError"] | components["schemas"]["HookNotFoundError"] | components["schemas"]["DeliveryNotFoundError"];
         /** @description Any answer with HTTP 409: `code` tells which */
-        Http409Error: components["schemas"]["InvalidStateError"] | components["schemas"]["QuarantinedError"] | components["schemas"]["RetiredError"] | components["schemas"]["NotIsolatedError"] | components["schemas"]["NotQuarantinedError"] | components["schemas"]["NotBaseliningError"] | components["schemas"]["DeliveryNotDeadError"] | components["schemas"]["QuotaExceededError"] | components["schemas"]["NoCapacityError"] | components["schemas"]["ContractNotActiveError"] | components["schemas"]["ContractExistsError"] | components["schemas"]["HostnameInUseError"];
+        Http409Error: components["schemas"]["InvalidStateError"] | components["schemas"]["QuarantinedError"] | components["schemas"]["RetiredError"] | components["schemas"]["NotIsolatedError"] | components["schemas"]["NotQuarantinedError"] | components["schemas"]["NotBaseliningError"] | components["schemas"]["StaleBaselineError"] | components["schemas"]["DeliveryNotDeadError"] | components["schemas"]["QuotaExceededError"] | components["schemas"]["NoCapacityError"] | components["schemas"]["ContractNotActiveError"] | components["schemas"]["ContractExistsError"] | components["schemas"]["HostnameInUseError"];
         /** @description Any answer with HTTP 503: `code` tells which */
         Http503Error: components["schemas"]["DatabaseUnavailableError"] | components["schemas"]["RequestTimeoutError"];
     };
@@ -6001,7 +6052,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["MarkAvailableDto"];
+            };
+        };
         responses: {
             /** @description Successful operation */
             200: {
@@ -6097,7 +6152,7 @@ export interface operations {
                     "application/json": components["schemas"]["Http404Error"];
                 };
             };
-            /** @description The server is not in Back to Baseline (NOT_BASELINING), or The server is quarantined (code QUARANTINED) or retired (code RETIRED) */
+            /** @description The server is not in Back to Baseline (NOT_BASELINING), the run named is not the one under way (STALE_BASELINE), or The server is quarantined (code QUARANTINED) or retired (code RETIRED) */
             409: {
                 headers: {
                     [name: string]: unknown;

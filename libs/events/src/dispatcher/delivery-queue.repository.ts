@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Hook, OutboxEvent, PrismaService } from '@app/database';
+import { EventType } from '../event-types';
 import { Verdict } from './retry-policy';
 
 export interface ClaimedDelivery {
@@ -28,15 +29,25 @@ export interface AttemptResult {
  * delivery of each hook and server is eligible, so one server's events reach a hook in order; SKIP
  * LOCKED and the lease keep two dispatchers from taking the same one; a lease that runs out (the
  * process died) makes the delivery eligible again: at least once.
+ * A Back to Baseline request whose run is no longer the server's current one (the run ended, or a newer
+ * one started) is never sent, replayed or not: it is marked superseded instead (a wipe is asked for by its own run only).
  */
 const CLAIM = {
   name: 'claim-deliveries',
-  text: `WITH claimed AS (
+  text: `WITH superseded AS (
+  UPDATE "HookDelivery" d SET "state" = 'superseded', "leaseUntil" = NULL
+  FROM "OutboxEvent" e LEFT JOIN "Server" s ON s."id" = e."serverId"
+  WHERE d."eventId" = e."id" AND d."state" = 'pending' AND e."type" = '${EventType.BaselineRequested}'
+    AND (d."leaseUntil" IS NULL OR d."leaseUntil" < now())
+    AND e."payload" -> 'baseline' ->> 'id' IS DISTINCT FROM s."baselineId"::text
+  RETURNING d."id"
+), claimed AS (
   UPDATE "HookDelivery" d SET "leaseUntil" = now() + make_interval(secs => $2::float8), "attempts" = d."attempts" + 1
   WHERE d."id" IN (
     SELECT c."id" FROM "HookDelivery" c
     JOIN "Hook" h ON h."id" = c."hookId" AND h."enabled"
     WHERE c."state" = 'pending' AND c."nextAttemptAt" <= now() AND (c."leaseUntil" IS NULL OR c."leaseUntil" < now())
+      AND c."id" NOT IN (SELECT "id" FROM superseded)
       AND NOT EXISTS (
         SELECT 1 FROM "HookDelivery" earlier
         WHERE earlier."hookId" = c."hookId" AND earlier."serverId" = c."serverId" AND earlier."state" = 'pending' AND earlier."sequence" < c."sequence")

@@ -16,8 +16,8 @@ export type NewServer = Pick<ServerRecord, 'id' | 'hostname' | 'locationId' | 'i
 const ADD_SERVERS = {
   name: 'add-servers',
   text: `WITH servers AS (
-  INSERT INTO "Server" ("id", "hostname", "locationId", "instanceTypeId", "rack", "serviceTag", "status", "baselineStartedAt", "updatedAt")
-  SELECT s.id, s.hostname, s.location_id, s.instance_type_id, s.rack, s.service_tag, $7::"ServerStatus", $8::timestamp, $8::timestamp
+  INSERT INTO "Server" ("id", "hostname", "locationId", "instanceTypeId", "rack", "serviceTag", "status", "baselineStartedAt", "baselineId", "updatedAt")
+  SELECT s.id, s.hostname, s.location_id, s.instance_type_id, s.rack, s.service_tag, $7::"ServerStatus", $8::timestamp, gen_random_uuid(), $8::timestamp
   FROM unnest($1::int[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[]) AS s(id, hostname, location_id, instance_type_id, rack, service_tag)
   RETURNING *
 ), audits AS (
@@ -28,7 +28,7 @@ const ADD_SERVERS = {
   INSERT INTO "OutboxEvent" ("id", "type", "serverId", "serverEventId", "payload", "occurredAt")
   SELECT gen_random_uuid(), '${EventType.BaselineRequested}', s."id", au."id",
     jsonb_build_object('server', "event_server"(s::"Server"), 'command', 'add', 'from', NULL, 'to', s."status", 'actor', $9::text,
-      'subState', NULL, 'reason', NULL, 'operationUuid', NULL, 'allocation', NULL, 'baseline', jsonb_build_object('cause', 'added')), $8::timestamp
+      'subState', NULL, 'reason', NULL, 'operationUuid', NULL, 'allocation', NULL, 'baseline', jsonb_build_object('cause', 'added', 'id', s."baselineId")), $8::timestamp
   FROM servers s JOIN audits au ON au."serverId" = s."id" ORDER BY s."id"
 )
 SELECT * FROM servers ORDER BY "id"`,
