@@ -159,6 +159,13 @@ export class StaleBaselineDetailsDto {
   currentBaselineId: string;
 }
 
+export class AllocationSupersededDetailsDto {
+  @ApiProperty({ description: 'The server', example: 157437, type: 'integer' }) serverId: number;
+  @ApiProperty({ description: 'The client named', example: 12345, type: 'integer' }) clientId: number;
+  @ApiProperty({ description: "The client's latest allocation of the server", example: 1017, type: 'integer' })
+  allocationId: number;
+}
+
 export class IdempotencyKeyDetailsDto {
   @ApiProperty({ description: 'The key, used before for a different request', example: 'retry-1' })
   idempotencyKey: string;

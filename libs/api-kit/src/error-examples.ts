@@ -73,6 +73,11 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorExample> = {
       currentBaselineId: '0d1b6c2e-7a4f-4e8b-b3c5-2f9e1a7d6c40',
     },
   },
+  [ErrorCode.ALLOCATION_SUPERSEDED]: {
+    message:
+      'Server 157437 was allocated again after allocation 1017 of client 12345: that allocation can no longer be compensated',
+    details: { serverId: 157437, clientId: 12345, allocationId: 1017 },
+  },
   [ErrorCode.DELIVERY_NOT_DEAD]: {
     message: 'Delivery 42 is delivered: only dead-lettered deliveries are replayed',
     details: { state: 'delivered' },

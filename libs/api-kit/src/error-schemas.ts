@@ -26,6 +26,7 @@ export const ERROR_DETAILS: Record<ErrorCode, Type | null> = {
   [ErrorCode.NOT_QUARANTINED]: details.TransitionRefusedDetailsDto,
   [ErrorCode.NOT_BASELINING]: details.TransitionRefusedDetailsDto,
   [ErrorCode.STALE_BASELINE]: details.StaleBaselineDetailsDto,
+  [ErrorCode.ALLOCATION_SUPERSEDED]: details.AllocationSupersededDetailsDto,
   [ErrorCode.DELIVERY_NOT_DEAD]: details.DeliveryStateDetailsDto,
   [ErrorCode.QUOTA_EXCEEDED]: details.QuotaExceededDetailsDto,
   [ErrorCode.NO_CAPACITY]: details.NoCapacityDetailsDto,

@@ -22,6 +22,7 @@ export const ERROR_STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.NOT_QUARANTINED]: HttpStatus.CONFLICT,
   [ErrorCode.NOT_BASELINING]: HttpStatus.CONFLICT,
   [ErrorCode.STALE_BASELINE]: HttpStatus.CONFLICT,
+  [ErrorCode.ALLOCATION_SUPERSEDED]: HttpStatus.CONFLICT,
   [ErrorCode.DELIVERY_NOT_DEAD]: HttpStatus.CONFLICT,
   [ErrorCode.QUOTA_EXCEEDED]: HttpStatus.CONFLICT,
   [ErrorCode.NO_CAPACITY]: HttpStatus.CONFLICT,

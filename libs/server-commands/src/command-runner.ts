@@ -1,17 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { AllocationEnd, IsolationSubState, PrismaService } from '@app/database';
+import { Allocation, AllocationEnd, IsolationSubState, PrismaService } from '@app/database';
 import { ErrorCode, NotFoundError } from '@app/errors';
 import { BaselineCause, EventType } from '@app/events';
 import { ServerCommand, Status, transitionFor } from '@app/lifecycle';
 import { CommandResult, commandResult } from './command-result';
-import { Actor, LockedServer, ServerFields, ServerStateRepository } from './server-state.repository';
+import { Actor, ClientAllocation, LockedServer, ServerFields, ServerStateRepository } from './server-state.repository';
 
 /** What a command does to the server it found, decided before anything is written. */
 export interface ChangePlan {
   set?: ServerFields;
-  /** End the server's current allocation this way. */
+  /** End the server's current allocation this way (or `ending`, an allocation of the server that ended already). */
   endAllocation?: AllocationEnd;
+  ending?: Allocation;
+  /**
+   * Not a lifecycle transition: the server keeps its status (a compensation of an allocation that ended
+   * already corrects billing, and leaves the server where it is). Audited and evented like any command.
+   */
+  keepsStatus?: true;
   subState?: IsolationSubState;
   reason?: string | null;
   operationUuid?: string | null;
@@ -25,7 +31,23 @@ export interface AlreadyDone {
   alreadyDone: string;
 }
 
-export type Planner = (server: LockedServer, now: Date) => ChangePlan | AlreadyDone;
+export type Planner = (
+  server: LockedServer,
+  now: Date,
+  named: { clientAllocation: ClientAllocation | null },
+) => ChangePlan | AlreadyDone;
+
+/** The allocation a plan ends, and how: the one it names, else the server's current one. */
+function endingOf(server: LockedServer, plan: ChangePlan): { allocation: Allocation; as: AllocationEnd } | undefined {
+  const allocation = plan.ending ?? server.currentAllocation;
+  return plan.endAllocation && allocation ? { allocation, as: plan.endAllocation } : undefined;
+}
+
+/** The server as a caller naming `clientId` may see it: without an allocation that is another client's. */
+function visibleTo(server: LockedServer, clientId: number | undefined): LockedServer {
+  const foreign = clientId !== undefined && server.currentAllocation && server.currentAllocation.clientId !== clientId;
+  return foreign ? { ...server, currentAllocation: null } : server;
+}
 
 /**
  * A Back to Baseline run exists exactly while the server is baselining (a CHECK holds it): entering the
@@ -61,14 +83,18 @@ export class CommandRunner {
     clientId?: number,
   ): Promise<CommandResult> {
     for (let attempt = 1; ; attempt++) {
-      const { server, clientExists } = await this.states.read(this.prisma.sql, serverId, clientId);
+      const { server, clientExists, clientAllocation } = await this.states.read(this.prisma.sql, serverId, clientId);
       if (!clientExists) throw new NotFoundError(ErrorCode.CLIENT_NOT_FOUND, 'Client', clientId!);
       if (!server) throw new NotFoundError(ErrorCode.SERVER_NOT_FOUND, 'Server', serverId);
       const now = new Date();
-      const planned = plan(server, now);
-      if ('alreadyDone' in planned) return commandResult(command, false, planned.alreadyDone, server, null);
-      const transition = transitionFor(server.status, command, serverId);
-      if (transition.noop)
+      const planned = plan(server, now, { clientAllocation });
+      // Another client's allocation is not this caller's to see.
+      if ('alreadyDone' in planned)
+        return commandResult(command, false, planned.alreadyDone, visibleTo(server, clientId), null);
+      const transition = planned.keepsStatus
+        ? { from: server.status, command, to: server.status }
+        : transitionFor(server.status, command, serverId);
+      if ('noop' in transition && transition.noop)
         return commandResult(
           command,
           false,
@@ -89,7 +115,7 @@ export class CommandRunner {
         subState: planned.subState,
         reason: planned.reason,
         operationUuid: planned.operationUuid,
-        endAllocation: planned.endAllocation && server.currentAllocation ? planned.endAllocation : undefined,
+        endAllocation: endingOf(server, planned),
         events: planned.events.map((type) => ({
           type,
           extra:

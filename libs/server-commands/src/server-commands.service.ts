@@ -55,21 +55,49 @@ export class ServerCommandsService {
     );
   }
 
+  /**
+   * The delivery of the client's latest allocation of the server failed: it is not billed. Open, it ends
+   * COMPENSATED and the server goes through Back to Baseline; already ended (isolated with failedDelivery, or
+   * released), it is marked COMPENSATED and the server stays where it is. Once the server was allocated again
+   * (to anyone), the allocation is history: 409 ALLOCATION_SUPERSEDED. A repeat is a no-op.
+   */
   compensate(clientId: number, serverId: number, actor: Actor): Promise<CommandResult> {
     return this.runner.run(
       serverId,
       'compensate',
       actor,
-      (server, now) =>
-        server.currentAllocation?.clientId !== clientId
-          ? { alreadyDone: `Client ${clientId} holds no allocation of server ${serverId}: nothing to compensate` }
-          : {
-              endAllocation: 'COMPENSATED',
-              set: { baselineStartedAt: now },
-              events: [EventType.ServerCompensated, EventType.BaselineRequested],
-              baselineCause: 'compensated',
-              message: `Allocation of server ${serverId} to client ${clientId} compensated (not billed, quota given back); Back to Baseline requested`,
-            },
+      (server, now, { clientAllocation }) => {
+        const latest = clientAllocation?.allocation;
+        if (!latest) return { alreadyDone: `Client ${clientId} never held server ${serverId}: nothing to compensate` };
+        if (latest.endedBy === 'COMPENSATED') {
+          return {
+            alreadyDone: `Allocation ${latest.id} of server ${serverId} to client ${clientId} is compensated already`,
+          };
+        }
+        if (clientAllocation.allocatedSince) {
+          throw new DomainError(
+            ErrorCode.ALLOCATION_SUPERSEDED,
+            `Server ${serverId} was allocated again after allocation ${latest.id} of client ${clientId}: that allocation can no longer be compensated`,
+            { serverId, clientId, allocationId: latest.id },
+          );
+        }
+        if (latest.endedAt === null) {
+          return {
+            endAllocation: 'COMPENSATED',
+            set: { baselineStartedAt: now },
+            events: [EventType.ServerCompensated, EventType.BaselineRequested],
+            baselineCause: 'compensated',
+            message: `Allocation of server ${serverId} to client ${clientId} compensated (not billed, quota given back); Back to Baseline requested`,
+          };
+        }
+        return {
+          endAllocation: 'COMPENSATED',
+          ending: latest,
+          keepsStatus: true,
+          events: [EventType.ServerCompensated],
+          message: `Allocation ${latest.id} of server ${serverId} to client ${clientId} (ended ${latest.endedBy}) compensated: not billed; the server stays ${server.status}`,
+        };
+      },
       clientId,
     );
   }

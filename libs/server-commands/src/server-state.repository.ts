@@ -29,8 +29,8 @@ export interface StateChange {
   subState?: IsolationSubState | null;
   reason?: string | null;
   operationUuid?: string | null;
-  /** End the server's current allocation this way. */
-  endAllocation?: AllocationEnd;
+  /** End this allocation of the server (its current one, or, compensated, one that ended already) this way. */
+  endAllocation?: { allocation: Allocation; as: AllocationEnd };
   /** One event each, in this order; `extra` is merged into its payload. */
   events: { type: EventType; extra?: object }[];
   at: Date;
@@ -66,12 +66,29 @@ export function toLockedServer(row: ServerRow): LockedServer {
   return { ...server, currentAllocation: allocation.id === null ? null : allocation };
 }
 
-/** The server with its allocation, and whether the client a command names (if any) exists: one round trip. */
+/**
+ * The server with its allocation and, when a command names a client (de-allocate, compensate), whether that
+ * client exists, its latest allocation of the server, and whether the server was allocated again after it: one round trip.
+ */
 const READ_SERVER = {
   name: 'read-server',
-  text: `SELECT ($2::int IS NULL OR EXISTS (SELECT 1 FROM "Client" c WHERE c."id" = $2)) AS "clientExists", s.*, ${ALLOCATION_COLUMNS('a')}
-  FROM (SELECT 1) one LEFT JOIN "Server" s ON s."id" = $1 LEFT JOIN "Allocation" a ON a."id" = s."currentAllocationId"`,
+  text: `SELECT ($2::int IS NULL OR EXISTS (SELECT 1 FROM "Client" c WHERE c."id" = $2)) AS "clientExists",
+    to_jsonb(l) AS "clientAllocation",
+    EXISTS (SELECT 1 FROM "Allocation" y WHERE y."serverId" = $1 AND y."id" > l."id") AS "allocatedSince",
+    s.*, ${ALLOCATION_COLUMNS('a')}
+  FROM (SELECT 1) one LEFT JOIN "Server" s ON s."id" = $1 LEFT JOIN "Allocation" a ON a."id" = s."currentAllocationId"
+  LEFT JOIN LATERAL (SELECT x.* FROM "Allocation" x WHERE $2::int IS NOT NULL AND x."serverId" = $1 AND x."clientId" = $2
+    ORDER BY x."id" DESC LIMIT 1) l ON TRUE`,
 };
+
+/** The latest allocation of a server to the client a command names, and whether the server was allocated again since. */
+export interface ClientAllocation {
+  allocation: Allocation;
+  allocatedSince: boolean;
+}
+
+/** Timestamps come as UTC wall time in JSON. */
+const utc = (value: unknown) => (value === null || value === undefined ? null : new Date(`${value as string}Z`));
 
 /**
  * One statement writes a change: the server (only if it is still at the version the command read:
@@ -85,7 +102,7 @@ const APPLY_CHANGE = {
   WHERE "id" = $1 AND "version" = $2
   RETURNING *
 ), ended AS (
-  UPDATE "Allocation" a SET "endedAt" = $11::timestamp, "endedBy" = $10::"AllocationEnd"
+  UPDATE "Allocation" a SET "endedAt" = coalesce(a."endedAt", $11::timestamp), "endedBy" = $10::"AllocationEnd"
   FROM server WHERE a."id" = $9
   RETURNING a.*
 ), audit AS (
@@ -107,12 +124,29 @@ export class ServerStateRepository {
     sql: Sql,
     serverId: number,
     clientId?: number,
-  ): Promise<{ server: LockedServer | null; clientExists: boolean }> {
-    const [{ clientExists, ...row }] = await sql.rows<ServerRow & { clientExists: boolean }>(READ_SERVER, [
+  ): Promise<{ server: LockedServer | null; clientExists: boolean; clientAllocation: ClientAllocation | null }> {
+    type Row = ServerRow & {
+      clientExists: boolean;
+      clientAllocation: Record<string, unknown> | null;
+      allocatedSince: boolean;
+    };
+    const [{ clientExists, clientAllocation, allocatedSince, ...row }] = await sql.rows<Row>(READ_SERVER, [
       serverId,
       clientId ?? null,
     ]);
-    return { server: row.id === null ? null : toLockedServer(row as ServerRow), clientExists };
+    const latest = clientAllocation && {
+      allocation: {
+        ...clientAllocation,
+        startedAt: utc(clientAllocation.startedAt),
+        endedAt: utc(clientAllocation.endedAt),
+      } as Allocation,
+      allocatedSince,
+    };
+    return {
+      server: row.id === null ? null : toLockedServer(row as ServerRow),
+      clientExists,
+      clientAllocation: latest,
+    };
   }
 
   /**
@@ -125,7 +159,8 @@ export class ServerStateRepository {
     change: StateChange,
   ): Promise<{ server: LockedServer; ended: Allocation | null } | null> {
     const fields = { ...pick(server), ...change.set };
-    const ended = change.endAllocation && server.currentAllocation;
+    const ended = change.endAllocation?.allocation;
+    const endsCurrent = ended !== undefined && ended.id === server.currentAllocationId;
     const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
     const [row] = await sql.rows<ServerRow>(APPLY_CHANGE, [
       server.id,
@@ -135,9 +170,9 @@ export class ServerStateRepository {
       fields.isolationReason,
       fields.quarantinedFrom,
       iso(fields.baselineStartedAt),
-      ended ? null : fields.currentAllocationId,
+      endsCurrent ? null : fields.currentAllocationId,
       ended ? ended.id : null,
-      change.endAllocation ?? null,
+      change.endAllocation?.as ?? null,
       change.at.toISOString(),
       change.actor.name,
       change.command,
@@ -152,7 +187,7 @@ export class ServerStateRepository {
     if (!row) return null;
     return {
       server: toLockedServer(row),
-      ended: ended ? { ...ended, endedAt: change.at, endedBy: change.endAllocation! } : null,
+      ended: ended ? { ...ended, endedAt: ended.endedAt ?? change.at, endedBy: change.endAllocation!.as } : null,
     };
   }
 }

@@ -111,13 +111,17 @@ export class ServerCommandsController {
   @Delete('client/:clientId/server/:serverId/allocate/compensate')
   @RequireScopes(
     'Compensates allocation for a server',
-    'Compensates Allocation of the server which failed to deliver: the allocation ends as COMPENSATED (not billed, quota given back). Afterwards the Back to Baseline process will start. Repeating it is a no-op 200.',
+    "Compensates Allocation of the server which failed to deliver: the client's latest allocation of the server is marked COMPENSATED (not billed). Still open, it ends (quota given back) and the Back to Baseline process starts; already ended (isolated with failedDelivery, or released), the server stays where it is. Once the server was allocated again, 409 ALLOCATION_SUPERSEDED. Repeating it is a no-op 200.",
     'server:compensate',
   )
   @ApiParam(CLIENT_ID)
   @ApiParam(SERVER_ID)
   @ApiOkResponse({ description: 'Successful operation', type: CommandResultDto })
-  @ApiErrors({ ...BAD_REQUEST, 404: 'No such client or server (CLIENT_NOT_FOUND, SERVER_NOT_FOUND)', 409: QUARANTINED })
+  @ApiErrors({
+    ...BAD_REQUEST,
+    404: 'No such client or server (CLIENT_NOT_FOUND, SERVER_NOT_FOUND)',
+    409: `The server was allocated again since (ALLOCATION_SUPERSEDED), or ${QUARANTINED}`,
+  })
   @CountCommand('compensate')
   compensateAllocation(
     @Param('clientId', PositiveIntPipe) clientId: number,

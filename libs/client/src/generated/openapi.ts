@@ -286,7 +286,7 @@ export interface paths {
         post?: never;
         /**
          * Compensates allocation for a server
-         * @description Compensates Allocation of the server which failed to deliver: the allocation ends as COMPENSATED (not billed, quota given back). Afterwards the Back to Baseline process will start. Repeating it is a no-op 200.
+         * @description Compensates Allocation of the server which failed to deliver: the client's latest allocation of the server is marked COMPENSATED (not billed). Still open, it ends (quota given back) and the Back to Baseline process starts; already ended (isolated with failedDelivery, or released), the server stays where it is. Once the server was allocated again, 409 ALLOCATION_SUPERSEDED. Repeating it is a no-op 200.
          *
          *     **Required scopes:** `server:compensate`
          */
@@ -920,6 +920,23 @@ export interface components {
              * @example 0d1b6c2e-7a4f-4e8b-b3c5-2f9e1a7d6c40
              */
             currentBaselineId: string;
+        };
+        AllocationSupersededDetailsDto: {
+            /**
+             * @description The server
+             * @example 157437
+             */
+            serverId: number;
+            /**
+             * @description The client named
+             * @example 12345
+             */
+            clientId: number;
+            /**
+             * @description The client's latest allocation of the server
+             * @example 1017
+             */
+            allocationId: number;
         };
         /**
          * @description State of the delivery
@@ -2774,6 +2791,25 @@ export interface components {
             /** @description The request's id (X-Request-Id, given or made): every log line of the request carries it */
             requestId?: string;
         };
+        /** @description The answer with code ALLOCATION_SUPERSEDED (HTTP 409) */
+        AllocationSupersededError: {
+            /**
+             * @description HTTP status, repeated for convenience
+             * @enum {integer}
+             */
+            statusCode: 409;
+            /**
+             * @description Stable machine-readable code
+             * @enum {string}
+             */
+            code: "ALLOCATION_SUPERSEDED";
+            /** @description What went wrong, for people */
+            message: string;
+            /** @description Facts behind the error */
+            details: components["schemas"]["AllocationSupersededDetailsDto"];
+            /** @description The request's id (X-Request-Id, given or made): every log line of the request carries it */
+            requestId?: string;
+        };
         /** @description The answer with code DELIVERY_NOT_DEAD (HTTP 409) */
         DeliveryNotDeadError: {
             /**
@@ -3037,7 +3073,7 @@ export interface components {
         /** @description Any answer with HTTP 404: `code` tells which */
         Http404Error: components["schemas"]["RouteNotFoundError"] | components["schemas"]["ServerNotFoundError"] | components["schemas"]["ClientNotFoundError"] | components["schemas"]["LocationNotFoundError"] | components["schemas"]["InstanceTypeNotFoundError"] | components["schemas"]["ContractNotFoundError"] | components["schemas"]["ApiKeyNotFoundError"] | components["schemas"]["HookNotFoundError"] | components["schemas"]["DeliveryNotFoundError"];
         /** @description Any answer with HTTP 409: `code` tells which */
-        Http409Error: components["schemas"]["InvalidStateError"] | components["schemas"]["QuarantinedError"] | components["schemas"]["RetiredError"] | components["schemas"]["NotIsolatedError"] | components["schemas"]["NotQuarantinedError"] | components["schemas"]["NotBaseliningError"] | components["schemas"]["StaleBaselineError"] | components["schemas"]["DeliveryNotDeadError"] | components["schemas"]["QuotaExceededError"] | components["schemas"]["NoCapacityError"] | components["schemas"]["ContractNotActiveError"] | components["schemas"]["ContractExistsError"] | components["schemas"]["HostnameInUseError"];
+        Http409Error: components["schemas"]["InvalidStateError"] | components["schemas"]["QuarantinedError"] | components["schemas"]["RetiredError"] | components["schemas"]["NotIsolatedError"] | components["schemas"]["NotQuarantinedError"] | components["schemas"]["NotBaseliningError"] | components["schemas"]["StaleBaselineError"] | components["schemas"]["AllocationSupersededError"] | components["schemas"]["DeliveryNotDeadError"] | components["schemas"]["QuotaExceededError"] | components["schemas"]["NoCapacityError"] | components["schemas"]["ContractNotActiveError"] | components["schemas"]["ContractExistsError"] | components["schemas"]["HostnameInUseError"];
         /** @description Any answer with HTTP 503: `code` tells which */
         Http503Error: components["schemas"]["DatabaseUnavailableError"] | components["schemas"]["RequestTimeoutError"];
     };
@@ -5490,7 +5526,7 @@ export interface operations {
                     "application/json": components["schemas"]["Http404Error"];
                 };
             };
-            /** @description The server is quarantined (code QUARANTINED) or retired (code RETIRED) */
+            /** @description The server was allocated again since (ALLOCATION_SUPERSEDED), or The server is quarantined (code QUARANTINED) or retired (code RETIRED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5499,16 +5535,12 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 409,
-                     *       "code": "QUARANTINED",
-                     *       "message": "Server 157437 is quarantined: deallocate is not allowed",
+                     *       "code": "ALLOCATION_SUPERSEDED",
+                     *       "message": "Server 157437 was allocated again after allocation 1017 of client 12345: that allocation can no longer be compensated",
                      *       "details": {
                      *         "serverId": 157437,
-                     *         "status": "quarantined",
-                     *         "command": "deallocate",
-                     *         "allowedCommands": [
-                     *           "quarantine",
-                     *           "unquarantine"
-                     *         ]
+                     *         "clientId": 12345,
+                     *         "allocationId": 1017
                      *       }
                      *     }
                      */
