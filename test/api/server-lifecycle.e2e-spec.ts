@@ -75,7 +75,8 @@ describe('The server lifecycle, state by command', () => {
    * The baselining scene's client released its allocation: compensate marks that allocation COMPENSATED and leaves
    * the server where it is (a billing correction, not a transition of the table).
    */
-  const correctsBilling = (status: Status, command: ServerCommand) => command === 'compensate' && status === 'baselining';
+  const correctsBilling = (status: Status, command: ServerCommand) =>
+    command === 'compensate' && status === 'baselining';
 
   /** deallocate and compensate of a client that holds no allocation are answered 200: already done (seed 003). */
   const alreadyDone = (status: Status, command: ServerCommand) =>
@@ -101,7 +102,11 @@ describe('The server lifecycle, state by command', () => {
       expect(after.events).toBe(before.events + 1);
       expect(after.outbox).toBeGreaterThan(before.outbox);
     } else if (correctsBilling(status, command)) {
-      expect(response.body).toMatchObject({ changed: true, server: { status }, allocation: { endedBy: 'COMPENSATED' } });
+      expect(response.body).toMatchObject({
+        changed: true,
+        server: { status },
+        allocation: { endedBy: 'COMPENSATED' },
+      });
       expect((await footprint(t, scene.serverId)).server.status).toBe(status);
     } else if (transition?.noop || alreadyDone(status, command)) {
       expect({ status: response.status, changed: response.body.changed }).toEqual({ status: 200, changed: false });

@@ -42,26 +42,33 @@ export class ClientsService {
     return client;
   }
 
-  /** Creates or updates the client; `created` says which. */
+  /**
+   * Creates or updates the client; `created` says which. The row is claimed first (INSERT … ON CONFLICT DO
+   * NOTHING), then locked, so that of two PUTs of one client at once the later waits for the earlier and
+   * applies as an update after it, audited with what the earlier wrote as its `before`.
+   */
   put(clientId: number, input: ClientInput, actor: string): Promise<{ client: ClientView; created: boolean }> {
     return this.prisma.$transaction(async (tx) => {
-      const before = await tx.client.findUnique({ where: { id: clientId }, select: CLIENT_VIEW });
       const data = { name: input.name, onDemandLimit: input.onDemandLimit ?? null };
-      const client = await tx.client.upsert({
-        where: { id: clientId },
-        create: { id: clientId, ...data },
-        update: data,
-        select: CLIENT_VIEW,
-      });
+      const { count } = await tx.client.createMany({ data: [{ id: clientId, ...data }], skipDuplicates: true });
+      const created = count === 1;
+      let before: ClientView | null = null;
+      if (!created) {
+        await tx.$executeRaw`SELECT 1 FROM "Client" WHERE "id" = ${clientId} FOR UPDATE`;
+        before = await tx.client.findUniqueOrThrow({ where: { id: clientId }, select: CLIENT_VIEW });
+      }
+      const client = created
+        ? await tx.client.findUniqueOrThrow({ where: { id: clientId }, select: CLIENT_VIEW })
+        : await tx.client.update({ where: { id: clientId }, data, select: CLIENT_VIEW });
       await recordChange(tx, {
         entity: 'client',
         entityId: String(clientId),
-        action: before ? 'updated' : 'created',
+        action: created ? 'created' : 'updated',
         actor,
         before,
         after: client,
       });
-      return { client, created: !before };
+      return { client, created };
     });
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@app/database';
+import { againAfterUniqueViolation, PrismaService } from '@app/database';
 import { DomainError, ErrorCode, NotFoundError } from '@app/errors';
 import { SERVER_VIEW_INCLUDE, ServerView, toServerView } from './server-view';
 
@@ -14,7 +14,15 @@ export interface ServerDescription {
 export class ServerDescriptions {
   constructor(private readonly prisma: PrismaService) {}
 
-  async describe(serverId: number, description: ServerDescription): Promise<ServerView> {
+  /**
+   * A rename to a host name another server has is 409 HOSTNAME_IN_USE; when two renames to one name race, the
+   * unique index refuses the later, which is checked again and answered so.
+   */
+  describe(serverId: number, description: ServerDescription): Promise<ServerView> {
+    return againAfterUniqueViolation(() => this.apply(serverId, description));
+  }
+
+  private async apply(serverId: number, description: ServerDescription): Promise<ServerView> {
     if (description.hostname !== undefined) {
       const holder = await this.prisma.server.findUnique({
         where: { hostname: description.hostname },

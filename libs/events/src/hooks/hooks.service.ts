@@ -69,13 +69,16 @@ export class HooksService {
     }
     const secret = input.secret ?? `whsec_${randomBytes(24).toString('base64url')}`;
     const data = { url: input.url, eventTypes: [...new Set(input.eventTypes ?? [])], secret, enabled: true };
-    const existing = await this.prisma.hook.findUnique({ where: { name: input.name } });
-    const hook = await this.prisma.hook.upsert({
-      where: { name: input.name },
-      create: { name: input.name, ...data },
-      update: data,
+    // The name is claimed first (INSERT … ON CONFLICT DO NOTHING): of two PUTs of one name at once, the later
+    // waits for the earlier and replaces it, and `created` says truly which one created the hook.
+    const { count } = await this.prisma.hook.createMany({
+      data: [{ name: input.name, ...data }],
+      skipDuplicates: true,
     });
-    return { hook: view(hook), secret, created: !existing };
+    const hook = count
+      ? await this.prisma.hook.findUniqueOrThrow({ where: { name: input.name } })
+      : await this.prisma.hook.update({ where: { name: input.name }, data });
+    return { hook: view(hook), secret, created: count === 1 };
   }
 
   async list(): Promise<HookView[]> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, Server } from '@app/database';
+import { againAfterUniqueViolation, PrismaService, Server } from '@app/database';
 import { DomainError, ErrorCode } from '@app/errors';
 import { EventType } from '@app/events';
 import { InventoryImporter, ServerRecord } from '@app/inventory';
@@ -41,8 +41,16 @@ export class AddServers {
     private readonly importer: InventoryImporter,
   ) {}
 
-  /** All or nothing, with the import's rules and messages; a server that exists already is a problem here. */
-  async execute(servers: NewServer[], actor: Actor): Promise<Server[]> {
+  /**
+   * All or nothing, with the import's rules and messages; a server that exists already is a problem here.
+   * Another request adding the same id or host name at the same moment wins the insert: this one is then
+   * checked again, and answered as if it had come after (400 naming the server that exists).
+   */
+  execute(servers: NewServer[], actor: Actor): Promise<Server[]> {
+    return againAfterUniqueViolation(() => this.add(servers, actor));
+  }
+
+  private async add(servers: NewServer[], actor: Actor): Promise<Server[]> {
     const problems = await this.importer.problems({ servers });
     const known = await this.prisma.server.findMany({
       where: { id: { in: servers.map((s) => s.id) } },
