@@ -1,3 +1,4 @@
+import { IdempotencyKeySweeper } from '@app/server-commands';
 import { createClient, createContractedPool, createPool } from '../support/factories';
 import { serverCommands, ServerCommandsClient } from '../support/server-commands-client';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -43,6 +44,19 @@ describe('Idempotency-Key on allocate', () => {
     await api.allocate(body, 'retry-2').expect(200);
     const { body: error } = await api.allocate({ ...body, overflow: true }, 'retry-2').expect(422);
     expect(error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('sweeps expired keys away, and only those', async () => {
+    const { body } = await setUp(4, 4);
+    await api.allocate(body, 'kept').expect(200);
+    await api.allocate(body, 'expired').expect(200);
+    await t.prisma.idempotencyKey.updateMany({
+      where: { key: 'expired' },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
+    expect(await t.app.get(IdempotencyKeySweeper).sweep()).toBeGreaterThanOrEqual(1);
+    const left = await t.prisma.idempotencyKey.findMany({ where: { key: { in: ['kept', 'expired'] } } });
+    expect(left.map((k) => k.key)).toEqual(['kept']);
   });
 
   it('forgets a key once it expired', async () => {

@@ -1,5 +1,6 @@
 import createClient, { type Client, type ClientOptions } from 'openapi-fetch';
 import type { components, paths } from './generated/openapi';
+import { retryingFetch, type RetryOptions } from './retrying-fetch';
 
 /** The allocator's API, typed from openapi.json: `client.POST('/api/server/allocate', { body })`. */
 export type AllocatorClient = Client<paths>;
@@ -14,10 +15,27 @@ export interface AllocatorClientOptions extends Omit<ClientOptions, 'baseUrl' | 
   baseUrl: string;
   /** Sent as X-Api-Key on every request. */
   apiKey: string;
+  /** Retries of a 503 or a broken connection (retrying-fetch.ts); `{ attempts: 1 }` turns them off. */
+  retry?: RetryOptions;
 }
 
-export function createAllocatorClient({ baseUrl, apiKey, ...options }: AllocatorClientOptions): AllocatorClient {
-  return createClient<paths>({ ...options, baseUrl: baseUrl.replace(/\/+$/, ''), headers: { 'X-Api-Key': apiKey } });
+/**
+ * A client that makes retries safe: every allocate carries an Idempotency-Key (one per call, kept across its
+ * retries), and what may have been carried out before its answer was lost (503, broken connection) is sent again.
+ */
+export function createAllocatorClient({
+  baseUrl,
+  apiKey,
+  retry,
+  fetch,
+  ...options
+}: AllocatorClientOptions): AllocatorClient {
+  return createClient<paths>({
+    ...options,
+    fetch: retryingFetch(retry, fetch),
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    headers: { 'X-Api-Key': apiKey },
+  });
 }
 
 /** An error answer of the API, thrown by `dataOf`. */

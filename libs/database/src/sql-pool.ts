@@ -1,4 +1,4 @@
-import { Pool, PoolClient, QueryConfig, types } from 'pg';
+import { Pool, QueryConfig, types } from 'pg';
 
 /**
  * A statement of the hot path: prepared once per connection under its name, so that PostgreSQL
@@ -9,7 +9,7 @@ export interface Statement {
   text: string;
 }
 
-/** Where statements run: the pool (each statement its own transaction) or one transaction. */
+/** Where statements run: on the pool, each statement its own transaction. */
 export interface Sql {
   rows<T>(statement: Statement | string, values?: unknown[]): Promise<T[]>;
 }
@@ -22,26 +22,10 @@ const TYPES = {
     oid === TIMESTAMP_OID ? parseUtcTimestamp : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
 };
 
-const ATTEMPTS = 3;
-
-/** Deadlock or serialization failure: PostgreSQL rolled the transaction back and it can simply run again. */
-function isRetryable(error: unknown): boolean {
-  const code = (error as { code?: string } | null)?.code;
-  return code === '40P01' || code === '40001';
-}
-
 function config(statement: Statement | string, values: unknown[]): QueryConfig {
   return typeof statement === 'string'
     ? { text: statement, values, types: TYPES }
     : { ...statement, values, types: TYPES };
-}
-
-class ClientSql implements Sql {
-  constructor(private readonly client: PoolClient) {}
-
-  async rows<T>(statement: Statement | string, values: unknown[] = []): Promise<T[]> {
-    return (await this.client.query(config(statement, values))).rows as T[];
-  }
 }
 
 /**
@@ -54,25 +38,5 @@ export class SqlPool implements Sql {
 
   async rows<T>(statement: Statement | string, values: unknown[] = []): Promise<T[]> {
     return (await this.pool.query(config(statement, values))).rows as T[];
-  }
-
-  /** Runs `work` in one READ COMMITTED transaction, again after a deadlock or serialization failure. */
-  async transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      const client = await this.pool.connect();
-      let broken: Error | undefined;
-      try {
-        await client.query('BEGIN');
-        const result = await work(new ClientSql(client));
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch((rollbackFailed: Error) => (broken = rollbackFailed));
-        if (attempt >= ATTEMPTS || !isRetryable(error)) throw error;
-      } finally {
-        // A connection that cannot even roll back is closed rather than handed to the next caller.
-        client.release(broken);
-      }
-    }
   }
 }

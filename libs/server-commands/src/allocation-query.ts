@@ -1,4 +1,5 @@
 import { Allocation, Server, Sql } from '@app/database';
+import { DomainError, ErrorCode } from '@app/errors';
 import { AssessmentRow, assessmentOf, QuotaSubject, refusalOf } from '@app/quota';
 import { Actor, LockedServer } from './server-state.repository';
 
@@ -19,39 +20,61 @@ export interface Order extends QuotaSubject {
  */
 const ALLOCATE_SERVERS = {
   name: 'allocate-servers',
-  text: 'SELECT * FROM "allocate_servers"($1, $2, $3, $4, $5, $6, $7, $8::timestamp, $9, $10)',
+  text: 'SELECT * FROM "allocate_servers"($1, $2, $3, $4, $5, $6, $7, $8::timestamp, $9, $10, $11, $12, $13, $14::timestamp)',
 };
 
 type AllocateRow = AssessmentRow & {
   server: Record<string, unknown> | null;
   allocation: Record<string, unknown> | null;
+  replayed: boolean;
 };
+
+/** An Idempotency-Key with the request it was sent with: remembered with the allocations, in their transaction. */
+export interface KeyedRequest {
+  /** The API key that sent it: keys of different callers never meet. */
+  apiKeyId: number;
+  key: string;
+  requestHash: string;
+  expiresAt: Date;
+}
+
+export type Taken = { server: LockedServer; allocation: Allocation }[];
 
 /** Timestamps come as UTC wall time in the function's JSON. */
 const utc = (value: unknown) => (value === null || value === undefined ? null : new Date(`${value as string}Z`));
 
-function serverOf(json: Record<string, unknown>, allocation: Allocation): LockedServer {
+/** The server with the allocation of the row; a replayed allocation that has ended since is no longer the server's. */
+function takenOf(row: AllocateRow): Taken[number] {
+  const json = row.server!;
+  const allocation = {
+    ...row.allocation!,
+    startedAt: utc(row.allocation!.startedAt),
+    endedAt: utc(row.allocation!.endedAt),
+  } as Allocation;
   const server = {
     ...json,
     createdAt: utc(json.createdAt),
     updatedAt: utc(json.updatedAt),
     baselineStartedAt: utc(json.baselineStartedAt),
   } as Server;
-  return { ...server, currentAllocation: allocation };
+  return {
+    server: { ...server, currentAllocation: server.currentAllocationId === allocation.id ? allocation : null },
+    allocation,
+  };
 }
 
-function allocationOf(json: Record<string, unknown>): Allocation {
-  return { ...json, startedAt: utc(json.startedAt), endedAt: utc(json.endedAt) } as Allocation;
-}
-
-/** The servers the order took, each with its allocation; or the refusal (a DomainError) in the words of libs/quota. */
+/**
+ * The servers the order took, each with its allocation (or, for a repeat of a keyed request, those it took
+ * then, as they are now); or the refusal (a DomainError) in the words of libs/quota.
+ */
 export async function allocateServers(
   sql: Sql,
   order: Order,
   actor: Actor,
   now: Date,
   defaultOnDemandLimit: number,
-): Promise<{ server: LockedServer; allocation: Allocation }[]> {
+  keyed?: KeyedRequest,
+): Promise<{ taken: Taken; replayed: boolean }> {
   const rows = await sql.rows<AllocateRow>(ALLOCATE_SERVERS, [
     order.locationId,
     order.instanceTypeId,
@@ -63,11 +86,21 @@ export async function allocateServers(
     now.toISOString(),
     actor.name,
     defaultOnDemandLimit,
+    keyed?.apiKeyId ?? null,
+    keyed?.key ?? null,
+    keyed?.requestHash ?? null,
+    keyed?.expiresAt.toISOString() ?? null,
   ]);
   const [first] = rows;
+  if (first.refusal === ErrorCode.IDEMPOTENCY_KEY_REUSED) {
+    throw new DomainError(
+      ErrorCode.IDEMPOTENCY_KEY_REUSED,
+      `Idempotency-Key ${keyed!.key} was used for a different request`,
+      {
+        idempotencyKey: keyed!.key,
+      },
+    );
+  }
   if (first.refusal !== null) throw refusalOf(order, order, assessmentOf(first, order));
-  return rows.map((row) => {
-    const allocation = allocationOf(row.allocation!);
-    return { server: serverOf(row.server!, allocation), allocation };
-  });
+  return { taken: rows.map(takenOf), replayed: first.replayed };
 }

@@ -14,4 +14,5 @@ export { BaselineWatchdog } from './baseline-watchdog';
 export type { CommandResult } from './command-result';
 export type { Actor } from './server-state.repository';
 export { invariantViolations, NO_VIOLATIONS } from './fleet-invariants';
+export { IdempotencyKeySweeper } from './idempotency';
 export { standaloneServerCommands } from './standalone';

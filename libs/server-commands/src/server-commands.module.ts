@@ -4,7 +4,7 @@ import { InventoryModule } from '@app/inventory';
 import { QuotaRepository } from '@app/quota';
 import { BaselineWatchdog } from './baseline-watchdog';
 import { CommandRunner } from './command-runner';
-import { IdempotencyRepository } from './idempotency.repository';
+import { IdempotencyKeySweeper } from './idempotency';
 import { ServerCommandsService } from './server-commands.service';
 import { ServerStateRepository } from './server-state.repository';
 import { AllocateServers } from './usecases/allocate-servers';
@@ -16,7 +16,7 @@ import { AddServers } from './usecases/add-servers';
   providers: [
     QuotaRepository,
     ServerStateRepository,
-    IdempotencyRepository,
+    IdempotencyKeySweeper,
     CommandRunner,
     ServerCommandsService,
     AllocateServers,

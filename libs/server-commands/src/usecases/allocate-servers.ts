@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { Allocation, PrismaService, Sql } from '@app/database';
+import { PrismaService } from '@app/database';
 import { AppConfig } from '@app/config';
 import { AllocationView, ServerView, toAllocationView, toServerView } from '@app/inventory';
-import { allocateServers, Order, Spread } from '../allocation-query';
+import { allocateServers, KeyedRequest, Order, Spread } from '../allocation-query';
 import { CommandResult, commandResult } from '../command-result';
-import { IdempotencyRepository, KeyOwner, requestHash } from '../idempotency.repository';
-import { Actor, LockedServer } from '../server-state.repository';
+import { requestHash } from '../idempotency';
+import { Actor } from '../server-state.repository';
 
 export interface AllocateRequest {
   locationId: number;
@@ -37,8 +37,6 @@ export interface BatchResult {
   allocations: AllocationView[];
 }
 
-type Taken = { server: LockedServer; allocation: Allocation }[];
-
 /**
  * Allocate = check the references, take the pool's and the client's locks, read the figures, decide
  * the quota, take the servers and record it all: one call of the allocation query (allocation-query.ts),
@@ -51,7 +49,6 @@ export class AllocateServers {
   constructor(
     private readonly prisma: PrismaService,
     private readonly config: AppConfig,
-    private readonly idempotency: IdempotencyRepository,
   ) {}
 
   async single(request: AllocateRequest, caller: Caller, idempotencyKey?: string): Promise<CommandResult> {
@@ -97,50 +94,18 @@ export class AllocateServers {
     };
   }
 
-  private async allocate(
-    order: Order,
-    kind: 'single' | 'batch',
-    caller: Caller,
-    idempotencyKey?: string,
-  ): Promise<{ taken: Taken; replayed: boolean }> {
-    const take = (sql: Sql, now: Date) => allocateServers(sql, order, caller, now, this.config.defaultOnDemandLimit);
-    if (!idempotencyKey) return { taken: await take(this.prisma.sql, new Date()), replayed: false };
-
-    const owner: KeyOwner = { apiKeyId: caller.id, key: idempotencyKey };
-    const hash = requestHash({ kind, ...order });
-    const outcome = await this.prisma.sql.transaction(
-      async (sql): Promise<{ earlier: number[] } | { taken: Taken }> => {
-        const now = new Date();
-        const earlier = await this.idempotency.recall(sql, owner, hash, now);
-        if (earlier !== undefined) return { earlier };
-        const taken = await take(sql, now);
-        await this.idempotency.remember(
-          sql,
-          owner,
-          hash,
-          taken.map((t) => t.allocation.id),
-          now,
-          this.config.idempotencyTtlSeconds,
-        );
-        return { taken };
-      },
-    );
-    if ('earlier' in outcome) return { taken: await this.replay(outcome.earlier), replayed: true };
-    return { taken: outcome.taken, replayed: false };
-  }
-
-  /** What an earlier call with the same Idempotency-Key allocated, as it is now. */
-  private async replay(allocationIds: number[]): Promise<Taken> {
-    const allocations = await this.prisma.allocation.findMany({
-      where: { id: { in: allocationIds } },
-      orderBy: { serverId: 'asc' },
-    });
-    const servers = await this.prisma.server.findMany({
-      where: { id: { in: allocations.map((a) => a.serverId) } },
-      include: { currentAllocation: true },
-    });
-    const byId = new Map(servers.map((s) => [s.id, s]));
-    return allocations.map((allocation) => ({ server: byId.get(allocation.serverId)!, allocation }));
+  /** One statement, one transaction: with a key, the allocations and the key commit together or not at all. */
+  private allocate(order: Order, kind: 'single' | 'batch', caller: Caller, idempotencyKey?: string) {
+    const now = new Date();
+    const keyed: KeyedRequest | undefined = idempotencyKey
+      ? {
+          apiKeyId: caller.id,
+          key: idempotencyKey,
+          requestHash: requestHash({ kind, ...order }),
+          expiresAt: new Date(now.getTime() + this.config.idempotencyTtlSeconds * 1000),
+        }
+      : undefined;
+    return allocateServers(this.prisma.sql, order, caller, now, this.config.defaultOnDemandLimit, keyed);
   }
 }
 
