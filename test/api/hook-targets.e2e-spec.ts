@@ -35,7 +35,7 @@ describe('Hook target policy', () => {
     ['0.0.0.0', 'http://0.0.0.0:8080/', 'unspecified'],
     ['a URL with credentials', 'http://user:pass@127.0.0.1:9/', 'user name or password'],
     ['an address not allowed', 'http://10.1.2.3/', 'not in HOOK_ALLOWED_TARGETS'],
-    ['a host name that does not resolve', 'http://hooks.example.invalid/', 'could not be resolved'],
+    ['a host name that does not resolve (try again later)', 'http://hooks.example.invalid/', 'name not resolved'],
   ])('refuses %s with 400 and the reason', async (_, url, why) => {
     const { status, body } = await register(url);
     expect({ status, code: body.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
@@ -44,9 +44,15 @@ describe('Hook target policy', () => {
     expect(await t.prisma.hook.count({ where: { url } })).toBe(0);
   });
 
-  it("refuses the service's own database", async () => {
-    const { body } = await register(`http://127.0.0.1:${databasePort()}/`);
-    expect(body.message).toContain('own database');
+  it("refuses the service's own database, however its address is written", async () => {
+    for (const host of ['127.0.0.1', '[::ffff:127.0.0.1]', '[::ffff:7f00:1]']) {
+      const { status, body } = await register(`http://${host}:${databasePort()}/`);
+      expect({ host, status, message: body.message }).toEqual({
+        host,
+        status: 400,
+        message: expect.stringContaining('own database'),
+      });
+    }
   });
 
   it('checks again at delivery: a hook whose target the policy refuses now is dead-lettered, "refused by policy", and never called', async () => {
@@ -81,5 +87,43 @@ describe('Hook target policy', () => {
       (await t.http.get(`/api/hooks/deliveries?state=dead&hookId=${body.hook.id}`).set('X-Api-Key', admin)).body;
     await waitFor(async () => (await deadLetters()).length > 0);
     expect((await deadLetters())[0].lastError).toBe('no success after 1 attempts: connection refused');
+  });
+});
+
+/** A name server's blip is a failure of the moment: the delivery waits and tries again, it is not dead-lettered. */
+describe('Hook deliveries when a name does not resolve', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      ...FAST_DELIVERY,
+      DELIVERY_MAX_ATTEMPTS: '12',
+      DELIVERY_RETRY_BASE: '100ms',
+      DELIVERY_RETRY_MAX: '200ms',
+    });
+  });
+  afterAll(() => t.close());
+
+  it('retries with backoff, the error shown as a category', async () => {
+    const hook = await t.prisma.hook.create({
+      data: {
+        name: 'unresolved',
+        url: 'http://hooks.example.invalid/events',
+        eventTypes: [],
+        secret: 'whsec_0123456789abcdef',
+      },
+    });
+    const pool = await createPool(t.prisma, 1);
+    await serverCommands(t, await t.apiKey())
+      .isolate(pool.serverIds[0], { subState: 'maintenance' })
+      .expect(200);
+    await waitFor(
+      async () => ((await t.prisma.hookDelivery.findFirst({ where: { hookId: hook.id } }))?.attempts ?? 0) >= 2,
+    );
+    expect(await t.prisma.hookDelivery.findFirstOrThrow({ where: { hookId: hook.id } })).toMatchObject({
+      state: 'pending',
+      lastStatus: null,
+      lastError: 'name not resolved: hooks.example.invalid',
+    });
   });
 });

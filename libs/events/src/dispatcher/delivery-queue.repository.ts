@@ -20,6 +20,8 @@ export interface AttemptRecord {
 /** What became of one attempt, to record. */
 export interface AttemptResult {
   id: bigint;
+  /** The attempt's number, as claimed: only the holder of that claim records its outcome. */
+  attempts: number;
   attempt: AttemptRecord;
   verdict: Verdict;
 }
@@ -63,7 +65,11 @@ FROM claimed JOIN "Hook" h ON h."id" = claimed."hookId" JOIN "OutboxEvent" e ON 
 ORDER BY claimed."sequence"`,
 };
 
-/** The outcomes of a batch of attempts, in one statement: delivered, due again after a delay, or dead. */
+/**
+ * The outcomes of a batch of attempts, in one statement: delivered, due again after a delay, or dead. Only
+ * the attempt that holds the claim writes: once a lease ran out and another dispatcher claimed the delivery
+ * again (its attempt number moved on), the late outcome of the earlier attempt changes nothing.
+ */
 const RECORD = {
   name: 'record-deliveries',
   text: `UPDATE "HookDelivery" d SET
@@ -71,8 +77,8 @@ const RECORD = {
     "deliveredAt" = CASE WHEN o.state = 'delivered' THEN now() ELSE d."deliveredAt" END,
     "nextAttemptAt" = CASE WHEN o.delay IS NULL THEN d."nextAttemptAt" ELSE now() + make_interval(secs => o.delay) END,
     "leaseUntil" = NULL, "lastStatus" = o.status, "lastError" = o.error
-  FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::float8[]) AS o(id, state, status, error, delay)
-  WHERE d."id" = o.id`,
+  FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::float8[], $6::int[]) AS o(id, state, status, error, delay, attempts)
+  WHERE d."id" = o.id AND d."attempts" = o.attempts AND d."state" = 'pending'`,
 };
 
 interface ClaimRow {
@@ -132,6 +138,7 @@ export class DeliveryQueueRepository {
       results.map((r) => r.attempt.status),
       results.map(errorOf),
       results.map((r) => (r.verdict.kind === 'retry' ? r.verdict.delaySeconds : null)),
+      results.map((r) => r.attempts),
     ]);
   }
 }

@@ -96,13 +96,14 @@ export class EventDispatcher implements OnApplicationBootstrap, OnApplicationShu
       this.logger.warn(
         `Delivery ${delivery.id} of event ${delivery.event.id} to hook ${delivery.hook.name} dead-lettered: ${verdict.why}`,
       );
-    return { id: delivery.id, attempt, verdict };
+    return { id: delivery.id, attempts: delivery.attempts, attempt, verdict };
   }
 
   /** Checked against the policy again at every attempt (DNS may have changed), then sent to the address checked. */
   private async post({ hook, event, attempts }: ClaimedDelivery): Promise<AttemptOutcome> {
     const target = await this.targets.target(hook.url);
     if ('refused' in target) return { refused: `refused by policy: ${target.refused}` };
+    if ('unresolved' in target) return { error: target.unresolved };
     const body = JSON.stringify(envelopeOf(event));
     return postJson(hook.url, target, body, this.config.delivery.timeoutSeconds * 1000, {
       'user-agent': 'bare-metal-allocator/1.0',

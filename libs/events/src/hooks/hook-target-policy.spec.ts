@@ -14,7 +14,8 @@ const dns =
 
 const refusal = async (policy: HookTargetPolicy, url: string) => {
   const target = await policy.target(url);
-  return 'refused' in target ? target.refused : `allowed ${target.address}`;
+  if ('refused' in target) return target.refused;
+  return 'unresolved' in target ? `not now: ${target.unresolved}` : `allowed ${target.address}`;
 };
 
 describe('HookTargetPolicy', () => {
@@ -52,7 +53,9 @@ describe('HookTargetPolicy', () => {
     ['http://127.30.0.1/', 'not in HOOK_ALLOWED_TARGETS'],
     ['http://127.0.0.2/', 'not in HOOK_ALLOWED_TARGETS'],
     ['http://elsewhere.example/', 'not in HOOK_ALLOWED_TARGETS'],
-    ['http://nowhere.invalid/', 'could not be resolved'],
+    ['http://[::ffff:127.20.0.5]:5432/', 'own database'],
+    ['http://[::ffff:7f14:5]:5432/', 'own database'],
+    ['http://[0:0:0:0:0:ffff:a9fe:a9fe]/', 'link-local'],
     ['ftp://metalworks.internal/', 'http or https'],
   ])('refuses %s (%s)', async (url, why) => {
     expect(await refusal(policy, url)).toContain(why);
@@ -62,5 +65,28 @@ describe('HookTargetPolicy', () => {
     expect(await refusal(HookTargetPolicy.fromConfig(''), 'http://127.0.0.1/')).toContain(
       'not in HOOK_ALLOWED_TARGETS',
     );
+  });
+
+  it('takes a name that does not resolve for a failure of the moment, not a refusal, and allows it once it resolves', async () => {
+    let blip = true;
+    const flaky: Resolve = async (hostname) => {
+      if (blip) throw new Error(`EAI_AGAIN ${hostname}`);
+      return [{ address: '127.20.0.7', family: 4 }];
+    };
+    const blipping = new HookTargetPolicy(['metalworks.internal'], undefined, flaky);
+    expect(await refusal(blipping, 'http://metalworks.internal/')).toBe(
+      'not now: name not resolved: metalworks.internal',
+    );
+    blip = false;
+    expect(await refusal(blipping, 'http://metalworks.internal/')).toBe('allowed 127.20.0.7');
+  });
+
+  it('gives a name server that does not answer 2 s, then takes it for a failure of the moment', async () => {
+    const silent = new HookTargetPolicy(['metalworks.internal'], undefined, () => new Promise(() => undefined));
+    const started = Date.now();
+    expect(await refusal(silent, 'http://metalworks.internal/')).toBe(
+      'not now: name not resolved in time: metalworks.internal',
+    );
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });

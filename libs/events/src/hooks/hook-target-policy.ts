@@ -11,16 +11,41 @@ ALWAYS_REFUSED.addAddress('::', 'ipv6');
 export type Resolve = (hostname: string) => Promise<{ address: string; family: number }[]>;
 const systemResolve: Resolve = (hostname) => lookup(hostname, { all: true });
 
-/** An IPv4 address written as IPv6 (::ffff:a.b.c.d) is checked as what it is. */
+/**
+ * An IPv4 address written as IPv6 is checked as what it is: ::ffff:a.b.c.d, and the hex form ::ffff:7f00:1 that
+ * URL parsing turns it into (http://[::ffff:127.0.0.1]/ has the hostname [::ffff:7f00:1]).
+ */
 function plain(address: string): { address: string; type: 'ipv4' | 'ipv6' } {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return { address: mapped[1], type: 'ipv4' };
+  const dotted = /^(?:0{0,4}:){0,5}:?ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (dotted) return { address: dotted[1], type: 'ipv4' };
+  const hex = /^(?:0{0,4}:){0,5}:?ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
+  if (hex) {
+    const [high, low] = [parseInt(hex[1], 16), parseInt(hex[2], 16)];
+    return { address: [high >> 8, high & 255, low >> 8, low & 255].join('.'), type: 'ipv4' };
+  }
   return { address, type: isIP(address) === 6 ? 'ipv6' : 'ipv4' };
+}
+
+/** A name server that does not answer in time is a failure of the moment, like one that answers nothing. */
+const LOOKUP_TIMEOUT_MS = 2000;
+
+class LookupTimeout extends Error {}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new LookupTimeout(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 const unbracket = (host: string) => host.replace(/^\[(.*)\]$/, '$1');
 
-export type Target = { address: string; family: number } | { refused: string };
+/**
+ * Where a delivery may connect; or why it may not (final: the policy refuses it); or why not now (the name did
+ * not resolve, or not in time: a name server's blip, retried like any network failure).
+ */
+export type Target = { address: string; family: number } | { refused: string } | { unresolved: string };
 
 /**
  * Where hooks may send events (HOOK_ALLOWED_TARGETS): hostnames allowed by name, and address ranges
@@ -70,9 +95,12 @@ export class HookTargetPolicy {
     if (!byName && !this.ranges.rules.length) return { refused: `${host} is not in HOOK_ALLOWED_TARGETS` };
     let addresses: { address: string; family: number }[];
     try {
-      addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await this.resolve(host);
-    } catch {
-      return { refused: `${host} could not be resolved` };
+      addresses = isIP(host)
+        ? [{ address: host, family: isIP(host) }]
+        : await withTimeout(this.resolve(host), LOOKUP_TIMEOUT_MS);
+    } catch (error) {
+      const late = error instanceof LookupTimeout;
+      return { unresolved: `${late ? 'name not resolved in time' : 'name not resolved'}: ${host}` };
     }
     for (const { address } of addresses) {
       const ip = plain(address);
@@ -83,7 +111,7 @@ export class HookTargetPolicy {
       if (!byName && !this.ranges.check(ip.address, ip.type))
         return { refused: `${host} (${address}) is not in HOOK_ALLOWED_TARGETS` };
     }
-    if (!addresses.length) return { refused: `${host} could not be resolved` };
+    if (!addresses.length) return { unresolved: `name not resolved: ${host}` };
     return addresses[0];
   }
 
@@ -91,7 +119,7 @@ export class HookTargetPolicy {
     if (!this.database || port !== this.database.port) return false;
     const database = isIP(this.database.host)
       ? [this.database.host]
-      : (await this.resolve(this.database.host).catch(() => [])).map((a) => a.address);
+      : (await withTimeout(this.resolve(this.database.host), LOOKUP_TIMEOUT_MS).catch(() => [])).map((a) => a.address);
     return database.map((a) => plain(a).address).includes(address);
   }
 }

@@ -64,8 +64,11 @@ export class HooksService {
     if (!url || !['http:', 'https:'].includes(url.protocol))
       throw new InvalidFieldError('url', 'must be an http or https URL');
     const target = await this.targets.target(input.url);
-    if ('refused' in target) {
-      throw new InvalidFieldError('url', `refused by policy: ${target.refused}`);
+    if ('refused' in target || 'unresolved' in target) {
+      throw new InvalidFieldError(
+        'url',
+        'refused' in target ? `refused by policy: ${target.refused}` : `${target.unresolved}: try again`,
+      );
     }
     const secret = input.secret ?? `whsec_${randomBytes(24).toString('base64url')}`;
     const data = { url: input.url, eventTypes: [...new Set(input.eventTypes ?? [])], secret, enabled: true };
