@@ -13,7 +13,7 @@ describe('Metrics', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ METRICS_AUTH: 'none' });
   });
   afterAll(() => t.close());
 

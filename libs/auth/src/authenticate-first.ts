@@ -7,11 +7,14 @@ import { ApiKeyPrincipal } from './api-key.service';
 
 /** Too many failed authentications from one address in a window: the next ones are refused without a lookup. */
 export class FailedAuthLimiter {
+  /** By address, oldest window first (an entry whose window starts again moves to the end). */
   private readonly failures = new Map<string, { count: number; since: number }>();
 
   constructor(
     private readonly limit: number,
     private readonly windowSeconds: number,
+    /** Addresses remembered at most: beyond, the oldest windows are forgotten first, never the ones holding an address off. */
+    private readonly capacity = 100_000,
   ) {}
 
   /** Seconds the address must wait, or 0 when it may try. */
@@ -27,10 +30,28 @@ export class FailedAuthLimiter {
   }
 
   failed(address: string, now = Date.now()): void {
-    if (this.failures.size > 100_000) this.failures.clear();
     const entry = this.failures.get(address);
-    if (entry && entry.since + this.windowSeconds * 1000 > now) entry.count++;
-    else this.failures.set(address, { count: 1, since: now });
+    if (entry && entry.since + this.windowSeconds * 1000 > now) {
+      entry.count++;
+      return;
+    }
+    this.failures.delete(address);
+    this.failures.set(address, { count: 1, since: now });
+    this.forgetBeyondCapacity(now);
+  }
+
+  /** How many addresses are remembered now. */
+  get size(): number {
+    return this.failures.size;
+  }
+
+  private forgetBeyondCapacity(now: number): void {
+    for (const [address, entry] of this.failures) {
+      if (this.failures.size <= this.capacity) return;
+      const expired = entry.since + this.windowSeconds * 1000 <= now;
+      // Past the window, or an address that failed less than the limit: forgetting it frees nobody who is held off.
+      if (expired || entry.count < this.limit) this.failures.delete(address);
+    }
   }
 }
 

@@ -25,7 +25,7 @@ export class AppConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   /** JSON lines (machines), or pretty (people at a terminal). */
   logFormat: 'json' | 'pretty';
-  /** GET /metrics: open (`none`), or only with an API key carrying metrics:read (`key`). */
+  /** GET /metrics: open (`none`, the embedded demo's default), or only with an API key carrying metrics:read (`key`, elsewhere). */
   metricsAuth: 'none' | 'key';
   /** Proxies whose X-Forwarded-For is believed (Express' `trust proxy`): `false`, `true`, or addresses / CIDRs / loopback, uniquelocal. */
   trustProxy: string;
@@ -171,7 +171,8 @@ export function loadConfig(env: Env, projectRoot: string): AppConfig {
     defaultOnDemandLimit: read.integer('ON_DEMAND_DEFAULT_LIMIT', 10, 0, 1_000_000),
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const, 'log'),
     logFormat: read.oneOf('LOG_FORMAT', ['json', 'pretty'] as const, process.stdout.isTTY ? 'pretty' : 'json'),
-    metricsAuth: read.oneOf('METRICS_AUTH', ['none', 'key'] as const, 'none'),
+    // A deployed service keeps its figures to those with a key; the demo on 127.0.0.1 shows them to anyone.
+    metricsAuth: read.oneOf('METRICS_AUTH', ['none', 'key'] as const, embedded ? 'none' : 'key'),
     trustProxy: read.string('TRUST_PROXY', 'false'),
     authFailureLimit: read.integer('AUTH_FAILURE_LIMIT', 20, 1, 1_000_000),
     bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),

@@ -11,9 +11,14 @@ import { DomainError, ErrorCode } from '@app/errors';
 import { Metrics } from '@app/metrics';
 
 /** Prometheus' view of the service: GET /metrics, in its text format (README: "Metrics"). */
+const FIGURES_MAX_AGE_MS = 5000;
+
 @ApiExcludeController()
 @Controller('metrics')
 export class MetricsController {
+  private databaseFiguresAt = 0;
+  private databaseFigures: Promise<void> = Promise.resolve();
+
   constructor(
     private readonly metrics: Metrics,
     private readonly prisma: PrismaService,
@@ -40,12 +45,23 @@ export class MetricsController {
     return text;
   }
 
-  /** The gauges read from the database and the pool at each scrape. */
+  /** The gauges of the pool at each scrape; those read from the database at most every FIGURES_MAX_AGE_MS, however often scraped. */
   private async readFigures(): Promise<void> {
     const pool = this.prisma.poolStats();
     this.metrics.databasePool.set({ state: 'in_use' }, pool.inUse);
     this.metrics.databasePool.set({ state: 'idle' }, pool.idle);
     this.metrics.databasePool.set({ state: 'waiting' }, pool.waiting);
+    if (Date.now() - this.databaseFiguresAt >= FIGURES_MAX_AGE_MS) {
+      this.databaseFiguresAt = Date.now();
+      this.databaseFigures = this.readDatabaseFigures().catch((error: unknown) => {
+        this.databaseFiguresAt = 0;
+        throw error;
+      });
+    }
+    await this.databaseFigures;
+  }
+
+  private async readDatabaseFigures(): Promise<void> {
     const [pools, backlog] = await Promise.all([this.capacity.serversByPool(), this.deliveries.backlog()]);
     this.metrics.servers.reset();
     for (const p of pools) {
