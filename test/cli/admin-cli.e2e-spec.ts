@@ -122,7 +122,11 @@ describe('Admin command line (npm run admin -- ...)', () => {
       const { problems } = JSON.parse(result.stderr).error.details;
       expect(problems).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ record: 'servers[1]', field: 'id', problem: 'must be an integer of at least 1' }),
+          expect.objectContaining({
+            record: 'servers[1]',
+            field: 'id',
+            problem: 'must be an integer from 1 to 2147483647',
+          }),
           expect.objectContaining({ record: 'servers[2]', id: 900002, field: 'locationId' }),
           expect.objectContaining({ record: 'servers[3]', id: 900003, field: 'status' }),
           expect.objectContaining({

@@ -27,6 +27,11 @@ export class SecondConnection {
     await this.client.query(sql, values);
   }
 
+  /** Runs `sql` in the transaction `hold` began. */
+  async run(sql: string, values: unknown[] = []): Promise<void> {
+    await this.client.query(sql, values);
+  }
+
   commit = () => this.client.query('COMMIT').then(() => undefined);
   rollback = () => this.client.query('ROLLBACK').then(() => undefined);
   close = () => Promise.all([this.client.end(), this.monitor.end()]).then(() => undefined);

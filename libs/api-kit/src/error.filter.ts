@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
-import { DatabaseOutage, isDatabaseUnavailable } from '@app/database';
+import { DatabaseOutage, isDatabaseUnavailable, isTransientConflict } from '@app/database';
 import { DomainError, ErrorCode } from '@app/errors';
 import { ErrorBody } from './error-body';
 import { currentRequestId } from './request-context';
@@ -45,6 +45,18 @@ export function sendError(res: Response, error: unknown): void {
         statusCode: 503,
         code: ErrorCode.DATABASE_UNAVAILABLE,
         message: `The database is unavailable; retry in ${RETRY_AFTER_SECONDS} s`,
+      }),
+    );
+    return;
+  }
+  if (isTransientConflict(error)) {
+    // Retried already where it can be (againAfterConflict); what is left is a moment of contention, not a fault.
+    res.setHeader('Retry-After', '1');
+    res.status(503).json(
+      withRequestId({
+        statusCode: 503,
+        code: ErrorCode.DATABASE_UNAVAILABLE,
+        message: 'The database is busy with conflicting changes (deadlock or serialization failure); retry in 1 s',
       }),
     );
     return;

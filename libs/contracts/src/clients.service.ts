@@ -1,22 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Page, PrismaService, Slice } from '@app/database';
 import { ErrorCode, NotFoundError } from '@app/errors';
-import { AuditView, historyOf, recordChange } from './audit';
-
-export interface ClientView {
-  id: number;
-  name: string;
-  /** Null: the service default (ON_DEMAND_DEFAULT_LIMIT). */
-  onDemandLimit: number | null;
-  onDemandInUse: number;
-}
-
-export interface ClientInput {
-  name: string;
-  onDemandLimit?: number | null;
-}
-
-const CLIENT_VIEW = { id: true, name: true, onDemandLimit: true, onDemandInUse: true } as const;
+import { AuditView, historyOf } from './audit';
+import { CLIENT_VIEW, ClientInput, ClientView } from './client-view';
+import { writeClient } from './contract-writes';
 
 /** Clients: listed, read, created or updated by staff, every change audited. */
 @Injectable()
@@ -42,34 +29,9 @@ export class ClientsService {
     return client;
   }
 
-  /**
-   * Creates or updates the client; `created` says which. The row is claimed first (INSERT … ON CONFLICT DO
-   * NOTHING), then locked, so that of two PUTs of one client at once the later waits for the earlier and
-   * applies as an update after it, audited with what the earlier wrote as its `before`.
-   */
+  /** Creates or updates the client (`created` says which), audited; of two at once, the later applies after the earlier. */
   put(clientId: number, input: ClientInput, actor: string): Promise<{ client: ClientView; created: boolean }> {
-    return this.prisma.$transaction(async (tx) => {
-      const data = { name: input.name, onDemandLimit: input.onDemandLimit ?? null };
-      const { count } = await tx.client.createMany({ data: [{ id: clientId, ...data }], skipDuplicates: true });
-      const created = count === 1;
-      let before: ClientView | null = null;
-      if (!created) {
-        await tx.$executeRaw`SELECT 1 FROM "Client" WHERE "id" = ${clientId} FOR UPDATE`;
-        before = await tx.client.findUniqueOrThrow({ where: { id: clientId }, select: CLIENT_VIEW });
-      }
-      const client = created
-        ? await tx.client.findUniqueOrThrow({ where: { id: clientId }, select: CLIENT_VIEW })
-        : await tx.client.update({ where: { id: clientId }, data, select: CLIENT_VIEW });
-      await recordChange(tx, {
-        entity: 'client',
-        entityId: String(clientId),
-        action: created ? 'created' : 'updated',
-        actor,
-        before,
-        after: client,
-      });
-      return { client, created };
-    });
+    return this.prisma.$transaction((tx) => writeClient(tx, clientId, input, actor));
   }
 
   async history(clientId: number, slice: Slice): Promise<Page<AuditView>> {

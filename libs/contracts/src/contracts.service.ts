@@ -1,14 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { Page, PrismaService, Slice, TransactionClient } from '@app/database';
+import { Page, PrismaService, Slice } from '@app/database';
 import { DomainError, ErrorCode, InvalidFieldError, NotFoundError } from '@app/errors';
 import { AuditView, historyOf, recordChange } from './audit';
-import { isContractValidAt } from './contract-validity';
-
-export interface CommitmentInput {
-  locationId: number;
-  instanceTypeId: number;
-  quantity: number;
-}
+import { CommitmentInput, ContractView, view, WITH_COMMITMENTS } from './contract-view';
+import { lockPools, replaceCommitments } from './contract-writes';
 
 export interface ContractInput {
   contractId: string;
@@ -24,16 +19,6 @@ export interface ContractChange {
   commitments?: CommitmentInput[];
 }
 
-export interface ContractView {
-  contractId: string;
-  clientId: number;
-  startsAt: Date;
-  endsAt: Date | null;
-  /** Valid now. */
-  active: boolean;
-  commitments: (CommitmentInput & { inUse: number })[];
-}
-
 /** A pool where the contract holds more committed servers than it now commits (nothing is taken away). */
 export interface Overcommitment {
   locationId: number;
@@ -45,34 +30,6 @@ export interface Overcommitment {
 export interface ContractChangeResult {
   contract: ContractView;
   overcommitted: Overcommitment[];
-}
-
-const WITH_COMMITMENTS = {
-  commitments: { orderBy: [{ locationId: 'asc' as const }, { instanceTypeId: 'asc' as const }] },
-};
-
-type ContractRow = {
-  contractId: string;
-  clientId: number;
-  startsAt: Date;
-  endsAt: Date | null;
-  commitments: (CommitmentInput & { inUse: number })[];
-};
-
-function view(row: ContractRow, now: Date): ContractView {
-  return {
-    contractId: row.contractId,
-    clientId: row.clientId,
-    startsAt: row.startsAt,
-    endsAt: row.endsAt,
-    active: isContractValidAt(row, now),
-    commitments: row.commitments.map(({ locationId, instanceTypeId, quantity, inUse }) => ({
-      locationId,
-      instanceTypeId,
-      quantity,
-      inUse,
-    })),
-  };
 }
 
 /** What the contract commits now (nothing once it has ended), against what it holds. */
@@ -229,46 +186,5 @@ export class ContractsService {
 function checkPeriod(startsAt: Date, endsAt: Date | null | undefined): void {
   if (endsAt && endsAt <= startsAt) {
     throw new InvalidFieldError('endsAt', 'must be after startsAt');
-  }
-}
-
-/** The counters of the pools, in one order (by id), before any commitment row: the allocations' order. */
-async function lockPools(tx: TransactionClient, pools: { instanceTypeId: number }[]): Promise<void> {
-  const ids = [...new Set(pools.map((p) => p.instanceTypeId))].sort((a, b) => a - b);
-  if (ids.length)
-    await tx.$queryRaw`SELECT 1 FROM "PoolCounter" WHERE "instanceTypeId" = ANY(${ids}::int[]) ORDER BY "instanceTypeId" FOR UPDATE`;
-}
-
-/**
- * The new commitments replace the old. A pool dropped while the contract still holds servers in it is
- * kept at quantity 0, so that what it holds stays counted (and is reported overcommitted).
- */
-async function replaceCommitments(
-  tx: TransactionClient,
-  contractId: string,
-  old: (CommitmentInput & { inUse: number })[],
-  next: CommitmentInput[],
-): Promise<void> {
-  const key = (c: { locationId: number; instanceTypeId: number }) => `${c.locationId}/${c.instanceTypeId}`;
-  const kept = new Set(next.map(key));
-  for (const c of old.filter((o) => !kept.has(key(o)))) {
-    const where = {
-      contractId_locationId_instanceTypeId: { contractId, locationId: c.locationId, instanceTypeId: c.instanceTypeId },
-    };
-    if (c.inUse > 0) await tx.contractCommitment.update({ where, data: { quantity: 0 } });
-    else await tx.contractCommitment.delete({ where });
-  }
-  for (const c of next) {
-    await tx.contractCommitment.upsert({
-      where: {
-        contractId_locationId_instanceTypeId: {
-          contractId,
-          locationId: c.locationId,
-          instanceTypeId: c.instanceTypeId,
-        },
-      },
-      create: { contractId, ...c },
-      update: { quantity: c.quantity },
-    });
   }
 }

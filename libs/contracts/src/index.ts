@@ -1,13 +1,14 @@
 export { ContractsModule } from './contracts.module';
-export { ClientsService, type ClientInput, type ClientView } from './clients.service';
+export { ClientsService } from './clients.service';
+export type { ClientInput, ClientView } from './client-view';
 export {
   ContractsService,
-  type CommitmentInput,
   type ContractChange,
   type ContractChangeResult,
   type ContractInput,
-  type ContractView,
   type Overcommitment,
 } from './contracts.service';
+export type { CommitmentInput, ContractView } from './contract-view';
+export { lockPools, writeClient, writeContract, type ContractRecord } from './contract-writes';
 export type { AuditView } from './audit';
 export { isContractValidAt } from './contract-validity';

@@ -13,5 +13,5 @@ export { openDatabase, type DatabaseLocation } from './open-database';
 export { writeNextMigration } from './migrations/new-migration';
 export type { Page, Slice } from './page';
 export { SqlPool, type Sql, type Statement } from './sql-pool';
-export { againAfterUniqueViolation, isUniqueViolation } from './unique-violation';
+export { againAfterConflict, againAfterUniqueViolation, isTransientConflict, isUniqueViolation } from './conflicts';
 export { databaseReadiness, type DatabaseReadiness } from './readiness';

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, PrismaService, TransactionClient } from '@app/database';
+import { lockPools, writeClient, writeContract } from '@app/contracts';
+import { againAfterConflict, Prisma, PrismaService, TransactionClient } from '@app/database';
 import { DomainError, ErrorCode } from '@app/errors';
-import { ContractRecord, InventoryFile, ServerRecord } from './inventory-file';
+import { EventType } from '@app/events';
+import { InventoryFile, ServerRecord } from './inventory-file';
 import { InventoryProblem, KnownInventory, validateInventoryFile } from './inventory-validation';
 
 export interface ImportSummary {
@@ -14,6 +16,9 @@ export interface ImportSummary {
 
 const SERVER_BATCH = 5000;
 
+/** Who imports, in the audit trail, unless the caller says (the command line says `admin-cli:<user>`). */
+export const IMPORT_ACTOR = 'inventory-import';
+
 /** Idempotent upsert by id of an inventory file: validated whole first, then written in one transaction. */
 @Injectable()
 export class InventoryImporter {
@@ -24,7 +29,17 @@ export class InventoryImporter {
     return validateInventoryFile(raw, await this.known(raw));
   }
 
-  async import(raw: unknown, progress: (message: string) => void = () => undefined): Promise<ImportSummary> {
+  /**
+   * Writes a valid file in one transaction, as a good citizen beside the traffic: the pool counters it touches
+   * are locked first (the order every writer follows), only servers that change are written (and locked),
+   * commitments that hold servers are never dropped, and what it creates or changes is audited (servers get
+   * their audit row, and those that enter through Back to Baseline their server.baseline.requested).
+   */
+  async import(
+    raw: unknown,
+    progress: (message: string) => void = () => undefined,
+    actor = IMPORT_ACTOR,
+  ): Promise<ImportSummary> {
     const problems = await this.problems(raw);
     if (problems.length) {
       throw new DomainError(
@@ -34,23 +49,27 @@ export class InventoryImporter {
       );
     }
     const file = raw as InventoryFile;
-    await this.prisma.$transaction(
-      async (tx) => {
-        for (const l of file.locations ?? []) {
-          const data = { ...l, displayName: l.displayName ?? l.name, countryId: l.countryId ?? null };
-          await tx.location.upsert({ where: { id: l.id }, create: data, update: data });
-        }
-        for (const t of file.instanceTypes ?? []) {
-          await tx.instanceType.upsert({ where: { id: t.id }, create: t, update: t });
-        }
-        for (const c of file.clients ?? []) {
-          const data = { ...c, onDemandLimit: c.onDemandLimit ?? null };
-          await tx.client.upsert({ where: { id: c.id }, create: data, update: data });
-        }
-        await this.upsertServers(tx, file.servers ?? [], progress);
-        for (const contract of file.contracts ?? []) await this.upsertContract(tx, contract);
-      },
-      { timeout: 10 * 60_000, maxWait: 60_000 },
+    await againAfterConflict(() =>
+      this.prisma.$transaction(
+        async (tx) => {
+          await lockPools(tx, await this.poolsTouched(tx, file));
+          for (const l of file.locations ?? []) {
+            const data = { ...l, displayName: l.displayName ?? l.name, countryId: l.countryId ?? null };
+            await tx.location.upsert({ where: { id: l.id }, create: data, update: data });
+          }
+          for (const t of file.instanceTypes ?? []) {
+            await tx.instanceType.upsert({ where: { id: t.id }, create: t, update: t });
+          }
+          for (const c of file.clients ?? []) await writeClient(tx, c.id, c, actor, { quiet: true });
+          await this.upsertServers(tx, file.servers ?? [], progress, actor);
+          for (const c of file.contracts ?? []) {
+            const { contractId, clientId, commitments } = c;
+            const period = { startsAt: new Date(c.startsAt), endsAt: c.endsAt ? new Date(c.endsAt) : null };
+            await writeContract(tx, { contractId, clientId, commitments, ...period }, actor);
+          }
+        },
+        { timeout: 10 * 60_000, maxWait: 60_000 },
+      ),
     );
     return {
       locations: file.locations?.length ?? 0,
@@ -59,6 +78,16 @@ export class InventoryImporter {
       clients: file.clients?.length ?? 0,
       contracts: file.contracts?.length ?? 0,
     };
+  }
+
+  /** Every pool the file's servers and contracts are in, or were in before it. */
+  private async poolsTouched(tx: TransactionClient, file: InventoryFile): Promise<{ instanceTypeId: number }[]> {
+    const serverIds = (file.servers ?? []).map((s) => s.id);
+    const contractIds = (file.contracts ?? []).map((c) => c.contractId);
+    const before = await tx.$queryRaw<{ instanceTypeId: number }[]>`
+      SELECT DISTINCT "instanceTypeId" FROM "Server" WHERE "id" = ANY(${serverIds}::int[])
+      UNION SELECT "instanceTypeId" FROM "ContractCommitment" WHERE "contractId" = ANY(${contractIds}::text[])`;
+    return [...before, ...(file.servers ?? []), ...(file.contracts ?? []).flatMap((c) => c.commitments)];
   }
 
   private async known(raw: unknown): Promise<KnownInventory> {
@@ -72,14 +101,19 @@ export class InventoryImporter {
       this.prisma.instanceType.findMany({ select: { id: true, locationId: true } }),
       this.prisma.client.findMany({ select: { id: true } }),
       this.prisma.contract.findMany({ select: { contractId: true, clientId: true } }),
-      this.prisma.server.findMany({ where: { id: { in: ids } }, select: { id: true } }),
+      this.prisma.server.findMany({
+        where: { id: { in: ids.filter((id) => id <= 2_147_483_647) } },
+        select: { id: true, instanceTypeId: true, currentAllocationId: true },
+      }),
       this.prisma.server.findMany({ where: { hostname: { in: hostnames } }, select: { id: true, hostname: true } }),
     ]);
     return {
       locationIds: new Set(locations.map((l) => l.id)),
       instanceTypeLocations: new Map(types.map((t) => [t.id, t.locationId])),
       clientIds: new Set(clients.map((c) => c.id)),
-      serverIds: new Set(byId.map((s) => s.id)),
+      servers: new Map(
+        byId.map((s) => [s.id, { instanceTypeId: s.instanceTypeId, held: s.currentAllocationId !== null }]),
+      ),
       serverHostnames: new Map(byHostname.map((s) => [s.hostname, s.id])),
       contractClients: new Map(contracts.map((c) => [c.contractId, c.clientId])),
     };
@@ -95,6 +129,7 @@ export class InventoryImporter {
     tx: TransactionClient,
     servers: ServerRecord[],
     progress: (message: string) => void,
+    actor: string,
   ): Promise<void> {
     for (let start = 0; start < servers.length; start += SERVER_BATCH) {
       const batch = servers.slice(start, start + SERVER_BATCH);
@@ -103,34 +138,35 @@ export class InventoryImporter {
         ${column((s) => s.instanceTypeId)}::int[], ${column((s) => s.rack ?? null)}::text[], ${column((s) => s.serviceTag ?? null)}::text[],
         ${column((s) => s.status ?? 'available')}::text[], ${column((s) => s.subState ?? null)}::text[], ${column((s) => s.isolationReason ?? null)}::text[])
         AS s(id, hostname, location_id, instance_type_id, rack, service_tag, status, sub_state, reason)`;
+      // Only the servers whose description changes are written, so only they are locked (allocations pass
+      // over locked servers): a re-import of an unchanged fleet locks none.
       await tx.$executeRaw`
         UPDATE "Server" e SET "hostname" = s.hostname, "locationId" = s.location_id, "instanceTypeId" = s.instance_type_id,
                "rack" = s.rack, "serviceTag" = s.service_tag, "updatedAt" = now()
-        FROM ${described} WHERE e."id" = s.id`;
-      await tx.$executeRaw`
-        INSERT INTO "Server" ("id", "hostname", "locationId", "instanceTypeId", "rack", "serviceTag", "status", "subState", "isolationReason", "baselineStartedAt", "baselineId", "updatedAt")
-        SELECT s.id, s.hostname, s.location_id, s.instance_type_id, s.rack, s.service_tag, s.status::"ServerStatus", s.sub_state::"IsolationSubState", s.reason,
-               CASE WHEN s.status = 'baselining' THEN now() END, CASE WHEN s.status = 'baselining' THEN gen_random_uuid() END, now()
-        FROM ${described} WHERE NOT EXISTS (SELECT 1 FROM "Server" e WHERE e."id" = s.id)`;
+        FROM ${described} WHERE e."id" = s.id
+          AND (e."hostname", e."locationId", e."instanceTypeId", e."rack", e."serviceTag")
+              IS DISTINCT FROM (s.hostname, s.location_id, s.instance_type_id, s.rack, s.service_tag)`;
+      await tx.$queryRaw`
+        WITH servers AS (
+          INSERT INTO "Server" ("id", "hostname", "locationId", "instanceTypeId", "rack", "serviceTag", "status", "subState", "isolationReason", "baselineStartedAt", "baselineId", "updatedAt")
+          SELECT s.id, s.hostname, s.location_id, s.instance_type_id, s.rack, s.service_tag, s.status::"ServerStatus", s.sub_state::"IsolationSubState", s.reason,
+                 CASE WHEN s.status = 'baselining' THEN now() END, CASE WHEN s.status = 'baselining' THEN gen_random_uuid() END, now()
+          FROM ${described} WHERE NOT EXISTS (SELECT 1 FROM "Server" e WHERE e."id" = s.id)
+          RETURNING *
+        ), audits AS (
+          INSERT INTO "ServerEvent" ("serverId", "actor", "command", "fromStatus", "toStatus", "subState", "reason", "occurredAt")
+          SELECT s."id", ${actor}, 'import', NULL, s."status", s."subState", s."isolationReason", now() FROM servers s
+          RETURNING "id", "serverId"
+        ), events AS (
+          INSERT INTO "OutboxEvent" ("id", "type", "serverId", "serverEventId", "payload", "occurredAt")
+          SELECT gen_random_uuid(), ${EventType.BaselineRequested}, s."id", au."id",
+            jsonb_build_object('server', "event_server"(s::"Server"), 'command', 'import', 'from', NULL, 'to', s."status", 'actor', ${actor}::text,
+              'subState', NULL, 'reason', NULL, 'operationUuid', NULL, 'allocation', NULL,
+              'baseline', jsonb_build_object('cause', 'added', 'id', s."baselineId")), now()
+          FROM servers s JOIN audits au ON au."serverId" = s."id" WHERE s."status" = 'baselining' ORDER BY s."id"
+        )
+        SELECT count(*)::int AS added FROM servers`;
       progress(`servers ${Math.min(start + SERVER_BATCH, servers.length)}/${servers.length}`);
     }
-  }
-
-  /** A contract's commitments in the file replace those it had. */
-  private async upsertContract(tx: TransactionClient, contract: ContractRecord): Promise<void> {
-    const data = {
-      clientId: contract.clientId,
-      startsAt: new Date(contract.startsAt),
-      endsAt: contract.endsAt ? new Date(contract.endsAt) : null,
-    };
-    await tx.contract.upsert({
-      where: { contractId: contract.contractId },
-      create: { contractId: contract.contractId, ...data },
-      update: data,
-    });
-    await tx.contractCommitment.deleteMany({ where: { contractId: contract.contractId } });
-    await tx.contractCommitment.createMany({
-      data: contract.commitments.map((c) => ({ contractId: contract.contractId, ...c })),
-    });
   }
 }

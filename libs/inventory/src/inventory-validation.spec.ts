@@ -5,7 +5,7 @@ const EMPTY: KnownInventory = {
   locationIds: new Set(),
   instanceTypeLocations: new Map(),
   clientIds: new Set(),
-  serverIds: new Set(),
+  servers: new Map(),
   serverHostnames: new Map(),
   contractClients: new Map(),
 };
@@ -103,6 +103,45 @@ describe('validateInventoryFile', () => {
     expect(problems.map((p) => [p.record, p.field])).toEqual([
       ['servers[0]', 'subState'],
       ['servers[1]', 'subState'],
+    ]);
+  });
+
+  it('bounds ids, quantities and limits by PostgreSQL integer, in the validator rather than the database', () => {
+    const file = {
+      clients: [{ id: 2_147_483_648, name: 'Too far', onDemandLimit: 2_147_483_648 }],
+    };
+    expect(validateInventoryFile(file, EMPTY)).toEqual([
+      { record: 'clients[0]', id: 2_147_483_648, field: 'id', problem: 'must be an integer from 1 to 2147483647' },
+      {
+        record: 'clients[0]',
+        id: 2_147_483_648,
+        field: 'onDemandLimit',
+        problem: 'must be an integer from 0 to 2147483647',
+      },
+    ]);
+  });
+
+  it('never moves a server that an allocation holds to another pool', () => {
+    const known: KnownInventory = {
+      ...EMPTY,
+      locationIds: new Set([1]),
+      instanceTypeLocations: new Map([
+        [10, 1],
+        [11, 1],
+      ]),
+      servers: new Map([
+        [7, { instanceTypeId: 10, held: true }],
+        [8, { instanceTypeId: 10, held: false }],
+      ]),
+    };
+    const server = (id: number) => ({ id, hostname: `s${id}.test`, locationId: 1, instanceTypeId: 11 });
+    expect(validateInventoryFile({ servers: [server(7), server(8)] }, known)).toEqual([
+      {
+        record: 'servers[0]',
+        id: 7,
+        field: 'instanceTypeId',
+        problem: 'server 7 is held by an allocation in pool 10: it changes pools only once released',
+      },
     ]);
   });
 });

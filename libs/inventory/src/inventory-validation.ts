@@ -15,7 +15,8 @@ export interface KnownInventory {
   /** instance type id → its location */
   instanceTypeLocations: Map<number, number>;
   clientIds: Set<number>;
-  serverIds: Set<number>;
+  /** server id → its pool now, and whether an allocation holds it (such a server never changes pools) */
+  servers: Map<number, { instanceTypeId: number; held: boolean }>;
   /** hostname → server id, for the hostnames the file names */
   serverHostnames: Map<string, number>;
   /** contract id → its client */
@@ -24,10 +25,14 @@ export interface KnownInventory {
 
 type Check = (value: unknown) => string | undefined;
 
+/** The largest value of PostgreSQL's integer (int4), the type of every id, quantity and limit. */
+const INT4_MAX = 2_147_483_647;
 const integer =
   (min: number): Check =>
   (v) =>
-    Number.isInteger(v) && (v as number) >= min ? undefined : `must be an integer of at least ${min}`;
+    Number.isInteger(v) && (v as number) >= min && (v as number) <= INT4_MAX
+      ? undefined
+      : `must be an integer from ${min} to ${INT4_MAX}`;
 const text =
   (max: number): Check =>
   (v) =>
@@ -236,7 +241,15 @@ export function validateInventoryFile(file: unknown, known: KnownInventory): Inv
     if (holder !== undefined && holder !== id)
       report({ record, id, field: 'hostname', problem: `${s.hostname} is the hostname of server ${holder}` });
     // A server that exists keeps its lifecycle; status and sub-state only matter for a new one.
-    if (known.serverIds.has(id)) return;
+    const existing = known.servers.get(id);
+    if (existing?.held && existing.instanceTypeId !== s.instanceTypeId)
+      report({
+        record,
+        id,
+        field: 'instanceTypeId',
+        problem: `server ${id} is held by an allocation in pool ${existing.instanceTypeId}: it changes pools only once released`,
+      });
+    if (existing) return;
     const status = (s.status ?? 'available') as string;
     if (!(IMPORTABLE_STATUSES as readonly string[]).includes(status)) {
       report({

@@ -1,11 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { Allocation, AllocationEnd, IsolationSubState, PrismaService } from '@app/database';
+import { Allocation, AllocationEnd, isTransientConflict, IsolationSubState, PrismaService } from '@app/database';
 import { ErrorCode, NotFoundError } from '@app/errors';
 import { BaselineCause, EventType } from '@app/events';
 import { ServerCommand, Status, transitionFor } from '@app/lifecycle';
 import { CommandResult, commandResult } from './command-result';
-import { Actor, ClientAllocation, LockedServer, ServerFields, ServerStateRepository } from './server-state.repository';
+import {
+  Actor,
+  ClientAllocation,
+  LockedServer,
+  ServerFields,
+  ServerStateRepository,
+  StateChange,
+} from './server-state.repository';
 
 /** What a command does to the server it found, decided before anything is written. */
 export interface ChangePlan {
@@ -105,7 +112,7 @@ export class CommandRunner {
       const to: Status = transition.to === 'restore' ? (server.quarantinedFrom as Status) : transition.to;
       const baselineId = baselineRunOf(server, to);
 
-      const written = await this.states.apply(this.prisma.sql, server, {
+      const change: StateChange = {
         command,
         from: server.status,
         to,
@@ -123,6 +130,11 @@ export class CommandRunner {
               ? { baseline: { cause: planned.baselineCause, id: baselineId } }
               : undefined,
         })),
+      };
+      // A deadlock (with the import, say, which locks pools before servers) rolled the statement back: decide again.
+      const written = await this.states.apply(this.prisma.sql, server, change).catch((error: unknown) => {
+        if (isTransientConflict(error)) return null;
+        throw error;
       });
       if (written) return commandResult(command, true, planned.message, written.server, written.ended);
       if (attempt >= MAX_ATTEMPTS) throw new Error(`Server ${serverId} kept changing under command ${command}`);

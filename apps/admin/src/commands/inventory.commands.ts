@@ -16,9 +16,11 @@ export function inventoryCommands(context: AdminContext): Command {
     )
     .argument('<file>', 'inventory JSON file')
     .action((file: string) =>
-      context.run(async ({ prisma, progress }) => {
+      context.run(async ({ prisma, progress, actor }) => {
         const started = Date.now();
-        const summary = await new InventoryImporter(prisma).import(await readJson(file), progress).catch(listProblems);
+        const summary = await new InventoryImporter(prisma)
+          .import(await readJson(file), progress, actor.name)
+          .catch(listProblems);
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
         const counts = Object.entries(summary)
           .map(([what, n]) => `${n} ${what}`)
