@@ -10,7 +10,7 @@
 -- timeout finds either nothing or everything.
 CREATE OR REPLACE FUNCTION "allocate_servers"(p_location int, p_instance_type int, p_client int, p_contract text, p_overflow boolean,
   p_amount int, p_spread text, p_now timestamp, p_actor text, p_default_on_demand_limit int,
-  p_api_key int, p_key text, p_request_hash text, p_key_expires timestamp)
+  p_api_key int, p_key text, p_request_hash text, p_key_expires timestamp, p_actor_key int)
 RETURNS TABLE (
   refusal text, requested_committed int, requested_on_demand int,
   location_exists boolean, instance_type_location int, client_exists boolean, on_demand_limit int, on_demand_used int,
@@ -85,8 +85,8 @@ BEGIN
     FROM allocations al WHERE s."id" = al."serverId"
     RETURNING s.*
   ), audits AS (
-    INSERT INTO "ServerEvent" ("serverId", "actor", "command", "fromStatus", "toStatus", "allocationId", "occurredAt")
-    SELECT al."serverId", p_actor, 'allocate', 'available', 'allocated', al."id", p_now FROM allocations al
+    INSERT INTO "ServerEvent" ("serverId", "actor", "actorKeyId", "command", "fromStatus", "toStatus", "allocationId", "occurredAt")
+    SELECT al."serverId", p_actor, p_actor_key, 'allocate', 'available', 'allocated', al."id", p_now FROM allocations al
     RETURNING "id", "serverId"
   ), events AS (
     INSERT INTO "OutboxEvent" ("id", "type", "serverId", "serverEventId", "payload", "occurredAt")

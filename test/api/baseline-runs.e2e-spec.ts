@@ -93,7 +93,7 @@ describe('Back to Baseline runs', () => {
       expect(newRun).not.toBe(firstRun);
 
       receiver.recover(); // MetalWorks is back
-      await receiver.until((r) => r.some((d) => d.envelope.payload.baseline?.id === newRun));
+      await waitFor(async () => (await deliveries()).at(-1)?.state === 'delivered');
       const states = (await deliveries()).map((d) => [
         (d.event.payload as { baseline: { id: string } }).baseline.id,
         d.state,

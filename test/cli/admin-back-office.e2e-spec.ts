@@ -140,7 +140,7 @@ describe('Admin command line: reports, clients, contracts, servers', () => {
 
   it('exports and imports back a fleet with allocated, isolated and quarantined servers, touching no lifecycle', async () => {
     await bed.prisma.sql.rows(
-      `SELECT * FROM "allocate_servers"(28, 229, 32345, 'EXAMPLE-CONTRACT-1', false, 1, 'none', now()::timestamp, 'test', 10, NULL, NULL, NULL, NULL)`,
+      `SELECT * FROM "allocate_servers"(28, 229, 32345, 'EXAMPLE-CONTRACT-1', false, 1, 'none', now()::timestamp, 'test', 10, NULL, NULL, NULL, NULL, NULL)`,
     );
     const { commands } = standaloneServerCommands(bed.prisma, loadConfig({}, PROJECT_ROOT));
     await commands.isolate(257438, { subState: 'maintenance' }, { name: 'test' });

@@ -4,7 +4,7 @@ import { DbFixture, openTestDatabase } from '../support/db';
 import { createClient, createContract, createPool } from '../support/factories';
 
 const ALLOCATE =
-  'SELECT * FROM "allocate_servers"($1, $2, $3, $4, $5, $6, $7, $8::timestamp, $9, $10, NULL, NULL, NULL, NULL)';
+  'SELECT * FROM "allocate_servers"($1, $2, $3, $4, $5, $6, $7, $8::timestamp, $9, $10, NULL, NULL, NULL, NULL, NULL)';
 
 /** allocate_servers (prisma/sql/allocate_servers.sql), called as the service calls it, without the service. */
 describe('allocate_servers', () => {

@@ -3,7 +3,7 @@ import { invariantViolations, NO_VIOLATIONS } from '@app/server-commands';
 import { DbFixture, openTestDatabase } from '../support/db';
 import { SecondConnection } from '../support/interleavings';
 
-const ALLOCATE = `SELECT * FROM "allocate_servers"($1, $2, $3, $4, false, $5, 'none', now()::timestamp, 'db-test', 10, NULL, NULL, NULL, NULL)`;
+const ALLOCATE = `SELECT * FROM "allocate_servers"($1, $2, $3, $4, false, $5, 'none', now()::timestamp, 'db-test', 10, NULL, NULL, NULL, NULL, NULL)`;
 
 /** A fleet of `servers` Available servers in one pool, a client and its contract committing `committed` of them there. */
 function fleet(servers: number, committed: number, pools = [229]): InventoryFile {
@@ -58,11 +58,11 @@ describe('inventory import', () => {
   });
 
   it('keeps a commitment that holds servers when the file drops its pool: at 0, still counting them, and audited', async () => {
-    await importer.import(fleet(4, 2, [229, 230]), undefined, 'staff:ana');
+    await importer.import(fleet(4, 2, [229, 230]), undefined, { name: 'staff:ana' });
     await f.prisma.sql.rows(ALLOCATE, [28, 229, 32_345, 'IMPORTED-1', 2]);
     const file = fleet(4, 2, [229, 230]);
     file.contracts![0].commitments = [{ locationId: 28, instanceTypeId: 230, quantity: 2 }];
-    await importer.import(file, undefined, 'staff:ana');
+    await importer.import(file, undefined, { name: 'staff:ana' });
 
     const commitments = await f.prisma.contractCommitment.findMany({
       where: { contractId: 'IMPORTED-1' },
@@ -85,7 +85,7 @@ describe('inventory import', () => {
   it('gives each server it adds its audit row, and a Back to Baseline request with its run to those it adds in baselining', async () => {
     const file = fleet(2, 1);
     file.servers![1].status = 'baselining';
-    await importer.import(file, undefined, 'staff:ana');
+    await importer.import(file, undefined, { name: 'staff:ana' });
     const [available, baselining] = await f.prisma.server.findMany({ orderBy: { id: 'asc' } });
     const audits = await f.prisma.serverEvent.findMany({ orderBy: { id: 'asc' } });
     expect(audits.map((a) => [a.serverId, a.command, a.fromStatus, a.toStatus, a.actor])).toEqual([
@@ -100,7 +100,7 @@ describe('inventory import', () => {
       await f.prisma.auditEntry.count({ where: { entity: 'client', entityId: '32345', actor: 'staff:ana' } }),
     ).toBe(1);
 
-    await importer.import(file, undefined, 'staff:ana'); // again: nothing changes, nothing more is written
+    await importer.import(file, undefined, { name: 'staff:ana' }); // again: nothing changes, nothing more is written
     expect(await f.prisma.serverEvent.count()).toBe(2);
     expect(await f.prisma.auditEntry.count()).toBe(2);
   });

@@ -1,33 +1,17 @@
-import { Page, Prisma, PrismaService, Slice, TransactionClient } from '@app/database';
-
-export type AuditedEntity = 'client' | 'contract';
-
-export interface AuditRecord {
-  entity: AuditedEntity;
-  entityId: string;
-  action: 'created' | 'updated';
-  actor: string;
-  before: unknown;
-  after: unknown;
-}
+import { AuditedEntity, Page, PrismaService, Slice } from '@app/database';
 
 export interface AuditView {
   id: string;
   action: string;
   actor: string;
+  /** The API key that acted, when a key did. */
+  actorKeyId: number | null;
   before: unknown;
   after: unknown;
   occurredAt: Date;
 }
 
-/** Every change to a client or a contract: who, when, before → after; written in the change's transaction. */
-export function recordChange(tx: TransactionClient, record: AuditRecord): Promise<unknown> {
-  const json = (value: unknown) =>
-    value === null ? Prisma.DbNull : (JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue);
-  return tx.auditEntry.create({ data: { ...record, before: json(record.before), after: json(record.after) } });
-}
-
-/** The changes of one client or contract, newest first. */
+/** The changes of one audited entity, newest first. */
 export async function historyOf(
   prisma: PrismaService,
   entity: AuditedEntity,
@@ -45,6 +29,7 @@ export async function historyOf(
       id: r.id.toString(),
       action: r.action,
       actor: r.actor,
+      actorKeyId: r.actorKeyId,
       before: r.before,
       after: r.after,
       occurredAt: r.occurredAt,

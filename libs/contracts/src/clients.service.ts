@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Page, PrismaService, Slice } from '@app/database';
+import { Actor, Page, PrismaService, Slice } from '@app/database';
 import { ErrorCode, NotFoundError } from '@app/errors';
 import { AuditView, historyOf } from './audit';
 import { CLIENT_VIEW, ClientInput, ClientView } from './client-view';
@@ -30,7 +30,7 @@ export class ClientsService {
   }
 
   /** Creates or updates the client (`created` says which), audited; of two at once, the later applies after the earlier. */
-  put(clientId: number, input: ClientInput, actor: string): Promise<{ client: ClientView; created: boolean }> {
+  put(clientId: number, input: ClientInput, actor: Actor): Promise<{ client: ClientView; created: boolean }> {
     return this.prisma.$transaction((tx) => writeClient(tx, clientId, input, actor));
   }
 

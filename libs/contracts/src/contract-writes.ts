@@ -1,5 +1,4 @@
-import { TransactionClient } from '@app/database';
-import { recordChange } from './audit';
+import { Actor, recordChange, TransactionClient } from '@app/database';
 import { CLIENT_VIEW, ClientInput, ClientView } from './client-view';
 import { CommitmentInput, ContractView, view, WITH_COMMITMENTS } from './contract-view';
 
@@ -18,7 +17,7 @@ export async function writeClient(
   tx: TransactionClient,
   clientId: number,
   input: ClientInput,
-  actor: string,
+  actor: Actor,
   options: { quiet?: boolean } = {},
 ): Promise<{ client: ClientView; created: boolean }> {
   const data = { name: input.name, onDemandLimit: input.onDemandLimit ?? null };
@@ -61,7 +60,7 @@ async function readContract(tx: TransactionClient, contractId: string, now: Date
 export async function writeContract(
   tx: TransactionClient,
   record: ContractRecord,
-  actor: string,
+  actor: Actor,
   now = new Date(),
 ): Promise<ContractView> {
   const before = await readContract(tx, record.contractId, now);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Page, PrismaService, Slice } from '@app/database';
+import { Actor, Page, PrismaService, recordChange, Slice } from '@app/database';
 import { DomainError, ErrorCode, InvalidFieldError, NotFoundError } from '@app/errors';
-import { AuditView, historyOf, recordChange } from './audit';
+import { AuditView, historyOf } from './audit';
 import { CommitmentInput, ContractView, view, WITH_COMMITMENTS } from './contract-view';
 import { lockPools, replaceCommitments } from './contract-writes';
 
@@ -75,7 +75,7 @@ export class ContractsService {
     return view(row, now);
   }
 
-  async create(input: ContractInput, actor: string, now = new Date()): Promise<ContractChangeResult> {
+  async create(input: ContractInput, actor: Actor, now = new Date()): Promise<ContractChangeResult> {
     checkPeriod(input.startsAt, input.endsAt);
     await this.checkCommitments(input.commitments);
     if (!(await this.prisma.client.count({ where: { id: input.clientId } })))
@@ -117,7 +117,7 @@ export class ContractsService {
   async update(
     contractId: string,
     change: ContractChange,
-    actor: string,
+    actor: Actor,
     now = new Date(),
   ): Promise<ContractChangeResult> {
     if (change.commitments) await this.checkCommitments(change.commitments);

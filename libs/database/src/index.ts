@@ -15,3 +15,4 @@ export type { Page, Slice } from './page';
 export { SqlPool, type Sql, type Statement } from './sql-pool';
 export { againAfterConflict, againAfterUniqueViolation, isTransientConflict, isUniqueViolation } from './conflicts';
 export { databaseReadiness, type DatabaseReadiness } from './readiness';
+export { recordChange, type Actor, type AuditedEntity, type AuditRecord } from './audit-trail';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { lockPools, writeClient, writeContract } from '@app/contracts';
-import { againAfterConflict, Prisma, PrismaService, TransactionClient } from '@app/database';
+import { Actor, againAfterConflict, Prisma, PrismaService, TransactionClient } from '@app/database';
 import { DomainError, ErrorCode } from '@app/errors';
 import { EventType } from '@app/events';
 import { InventoryFile, ServerRecord } from './inventory-file';
@@ -17,7 +17,7 @@ export interface ImportSummary {
 const SERVER_BATCH = 5000;
 
 /** Who imports, in the audit trail, unless the caller says (the command line says `admin-cli:<user>`). */
-export const IMPORT_ACTOR = 'inventory-import';
+export const IMPORT_ACTOR: Actor = { name: 'inventory-import' };
 
 /** Idempotent upsert by id of an inventory file: validated whole first, then written in one transaction. */
 @Injectable()
@@ -129,7 +129,7 @@ export class InventoryImporter {
     tx: TransactionClient,
     servers: ServerRecord[],
     progress: (message: string) => void,
-    actor: string,
+    actor: Actor,
   ): Promise<void> {
     for (let start = 0; start < servers.length; start += SERVER_BATCH) {
       const batch = servers.slice(start, start + SERVER_BATCH);
@@ -155,12 +155,12 @@ export class InventoryImporter {
           RETURNING *
         ), audits AS (
           INSERT INTO "ServerEvent" ("serverId", "actor", "command", "fromStatus", "toStatus", "subState", "reason", "occurredAt")
-          SELECT s."id", ${actor}, 'import', NULL, s."status", s."subState", s."isolationReason", now() FROM servers s
+          SELECT s."id", ${actor.name}, 'import', NULL, s."status", s."subState", s."isolationReason", now() FROM servers s
           RETURNING "id", "serverId"
         ), events AS (
           INSERT INTO "OutboxEvent" ("id", "type", "serverId", "serverEventId", "payload", "occurredAt")
           SELECT gen_random_uuid(), ${EventType.BaselineRequested}, s."id", au."id",
-            jsonb_build_object('server', "event_server"(s::"Server"), 'command', 'import', 'from', NULL, 'to', s."status", 'actor', ${actor}::text,
+            jsonb_build_object('server', "event_server"(s::"Server"), 'command', 'import', 'from', NULL, 'to', s."status", 'actor', ${actor.name}::text,
               'subState', NULL, 'reason', NULL, 'operationUuid', NULL, 'allocation', NULL,
               'baseline', jsonb_build_object('cause', 'added', 'id', s."baselineId")), now()
           FROM servers s JOIN audits au ON au."serverId" = s."id" WHERE s."status" = 'baselining' ORDER BY s."id"

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { againAfterUniqueViolation, PrismaService } from '@app/database';
+import { Actor, againAfterUniqueViolation, PrismaService, recordChange } from '@app/database';
 import { DomainError, ErrorCode, NotFoundError } from '@app/errors';
 import { SERVER_VIEW_INCLUDE, ServerView, toServerView } from './server-view';
 
@@ -10,6 +10,8 @@ export interface ServerDescription {
   serviceTag?: string | null;
 }
 
+const DESCRIPTION = { hostname: true, rack: true, serviceTag: true } as const;
+
 @Injectable()
 export class ServerDescriptions {
   constructor(private readonly prisma: PrismaService) {}
@@ -18,11 +20,12 @@ export class ServerDescriptions {
    * A rename to a host name another server has is 409 HOSTNAME_IN_USE; when two renames to one name race, the
    * unique index refuses the later, which is checked again and answered so.
    */
-  describe(serverId: number, description: ServerDescription): Promise<ServerView> {
-    return againAfterUniqueViolation(() => this.apply(serverId, description));
+  describe(serverId: number, description: ServerDescription, actor: Actor): Promise<ServerView> {
+    return againAfterUniqueViolation(() => this.apply(serverId, description, actor));
   }
 
-  private async apply(serverId: number, description: ServerDescription): Promise<ServerView> {
+  /** Written and audited (before → after) in one transaction; the row lock orders concurrent edits. */
+  private async apply(serverId: number, description: ServerDescription, actor: Actor): Promise<ServerView> {
     if (description.hostname !== undefined) {
       const holder = await this.prisma.server.findUnique({
         where: { hostname: description.hostname },
@@ -36,10 +39,25 @@ export class ServerDescriptions {
         );
       }
     }
-    const { count } = await this.prisma.server.updateMany({ where: { id: serverId }, data: description });
-    if (!count) throw new NotFoundError(ErrorCode.SERVER_NOT_FOUND, 'Server', serverId);
-    return toServerView(
-      await this.prisma.server.findUniqueOrThrow({ where: { id: serverId }, include: SERVER_VIEW_INCLUDE }),
-    );
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT 1 FROM "Server" WHERE "id" = ${serverId} FOR UPDATE`;
+      const before = await tx.server.findUnique({ where: { id: serverId }, select: DESCRIPTION });
+      if (!before) throw new NotFoundError(ErrorCode.SERVER_NOT_FOUND, 'Server', serverId);
+      const server = await tx.server.update({
+        where: { id: serverId },
+        data: description,
+        include: SERVER_VIEW_INCLUDE,
+      });
+      const after = { hostname: server.hostname, rack: server.rack, serviceTag: server.serviceTag };
+      await recordChange(tx, {
+        entity: 'server',
+        entityId: String(serverId),
+        action: 'described',
+        actor,
+        before,
+        after,
+      });
+      return toServerView(server);
+    });
   }
 }

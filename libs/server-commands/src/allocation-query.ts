@@ -20,7 +20,7 @@ export interface Order extends QuotaSubject {
  */
 const ALLOCATE_SERVERS = {
   name: 'allocate-servers',
-  text: 'SELECT * FROM "allocate_servers"($1, $2, $3, $4, $5, $6, $7, $8::timestamp, $9, $10, $11, $12, $13, $14::timestamp)',
+  text: 'SELECT * FROM "allocate_servers"($1, $2, $3, $4, $5, $6, $7, $8::timestamp, $9, $10, $11, $12, $13, $14::timestamp, $15)',
 };
 
 type AllocateRow = AssessmentRow & {
@@ -90,6 +90,7 @@ export async function allocateServers(
     keyed?.key ?? null,
     keyed?.requestHash ?? null,
     keyed?.expiresAt.toISOString() ?? null,
+    actor.id ?? null,
   ]);
   const [first] = rows;
   if (first.refusal === ErrorCode.IDEMPOTENCY_KEY_REUSED) {

@@ -5,10 +5,9 @@ import { ServerCommand, Status } from '@app/lifecycle';
 
 export type LockedServer = Server & { currentAllocation: Allocation | null };
 
-/** Who gave the command: the API key's name, or the internal job's. */
-export interface Actor {
-  name: string;
-}
+/** Who gave the command: an API key (name and id), or an internal job (name). */
+export type { Actor } from '@app/database';
+import type { Actor } from '@app/database';
 
 /** Server columns a command may set besides its status. */
 export interface ServerFields {
@@ -106,8 +105,8 @@ const APPLY_CHANGE = {
   FROM server WHERE a."id" = $9
   RETURNING a.*
 ), audit AS (
-  INSERT INTO "ServerEvent" ("serverId", "actor", "command", "fromStatus", "toStatus", "subState", "reason", "operationUuid", "allocationId", "occurredAt")
-  SELECT server."id", $12, $13, $14::"ServerStatus", server."status", $15::"IsolationSubState", $16, $17::uuid, $9, $11::timestamp FROM server
+  INSERT INTO "ServerEvent" ("serverId", "actor", "actorKeyId", "command", "fromStatus", "toStatus", "subState", "reason", "operationUuid", "allocationId", "occurredAt")
+  SELECT server."id", $12, $21::int, $13, $14::"ServerStatus", server."status", $15::"IsolationSubState", $16, $17::uuid, $9, $11::timestamp FROM server
   RETURNING "id"
 ), ${outboxCte(`
   SELECT e.type, server."id" AS "serverId", audit."id" AS "serverEventId", $11::timestamp AS "occurredAt", e.n,
@@ -183,6 +182,7 @@ export class ServerStateRepository {
       change.events.map((e) => e.type),
       change.events.map((e) => JSON.stringify(e.extra ?? {})),
       fields.baselineId,
+      change.actor.id ?? null,
     ]);
     if (!row) return null;
     return {

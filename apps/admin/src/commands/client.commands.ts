@@ -38,7 +38,7 @@ export function clientCommands(context: AdminContext): Command {
         const { client: saved, created } = await new ClientsService(prisma).put(
           id,
           { name: options.name, onDemandLimit },
-          actor.name,
+          actor,
         );
         return {
           data: saved,

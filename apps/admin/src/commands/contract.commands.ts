@@ -1,3 +1,4 @@
+import type { Actor } from '@app/database';
 import { Command } from 'commander';
 import { CommitmentInput, ContractChangeResult, ContractsService, ContractView } from '@app/contracts';
 import { AdminContext } from '../admin-context';
@@ -32,8 +33,8 @@ export function contractCommands(context: AdminContext): Command {
   const contract = new Command('contract').description(
     'Contracts: create, change, end, list, show (every change audited)',
   );
-  const run = (work: (contracts: ContractsService, actor: string) => ReturnType<Parameters<AdminContext['run']>[0]>) =>
-    context.run(({ prisma, actor }) => work(new ContractsService(prisma), actor.name));
+  const run = (work: (contracts: ContractsService, actor: Actor) => ReturnType<Parameters<AdminContext['run']>[0]>) =>
+    context.run(({ prisma, actor }) => work(new ContractsService(prisma), actor));
 
   contract
     .command('create')

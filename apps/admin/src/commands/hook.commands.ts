@@ -1,3 +1,4 @@
+import type { Actor } from '@app/database';
 import { Command, InvalidArgumentError } from 'commander';
 import { DeliveryState } from '@app/database';
 import { DeliveryView, HooksService, HookTargetPolicy, HookView } from '@app/events';
@@ -23,9 +24,9 @@ export function hookCommands(context: AdminContext): Command {
   const hook = new Command('hook').description(
     'Event hooks: who receives events (docs/events.md), and the dead letters',
   );
-  const run = (work: (hooks: HooksService) => ReturnType<Parameters<AdminContext['run']>[0]>) =>
-    context.run(({ prisma, config, databaseUrl }) =>
-      work(new HooksService(prisma, HookTargetPolicy.fromConfig(config.hookAllowedTargets, databaseUrl))),
+  const run = (work: (hooks: HooksService, actor: Actor) => ReturnType<Parameters<AdminContext['run']>[0]>) =>
+    context.run(({ prisma, config, databaseUrl, actor }) =>
+      work(new HooksService(prisma, HookTargetPolicy.fromConfig(config.hookAllowedTargets, databaseUrl)), actor),
     );
 
   hook
@@ -41,13 +42,16 @@ export function hookCommands(context: AdminContext): Command {
     )
     .option('--secret <secret>', 'signing secret shared with the receiver; generated when absent')
     .action((options: { name: string; url: string; events?: string[]; secret?: string }) =>
-      run(async (hooks) => {
-        const { hook: created, secret } = await hooks.put({
-          name: options.name,
-          url: options.url,
-          eventTypes: options.events,
-          secret: options.secret,
-        });
+      run(async (hooks, actor) => {
+        const { hook: created, secret } = await hooks.put(
+          {
+            name: options.name,
+            url: options.url,
+            eventTypes: options.events,
+            secret: options.secret,
+          },
+          actor,
+        );
         return {
           data: { ...created, secret },
           text: `${describe(created)}\nSigning secret (shown only now):\n${secret}`,
@@ -81,8 +85,8 @@ export function hookCommands(context: AdminContext): Command {
     .description('Remove a hook and its deliveries')
     .argument('<id>', 'hook id', positiveInt)
     .action((id: number) =>
-      run(async (hooks) => {
-        const removed = await hooks.remove(id);
+      run(async (hooks, actor) => {
+        const removed = await hooks.remove(id, actor);
         return { data: removed, text: `Removed ${describe(removed)}` };
       }),
     );
@@ -96,8 +100,8 @@ export function hookCommands(context: AdminContext): Command {
       .description(enabled ? 'Resume deliveries to a hook' : 'Stop deliveries to a hook (pending ones wait)')
       .argument('<id>', 'hook id', positiveInt)
       .action((id: number) =>
-        run(async (hooks) => {
-          const changed = await hooks.setEnabled(id, enabled);
+        run(async (hooks, actor) => {
+          const changed = await hooks.setEnabled(id, enabled, actor);
           return { data: changed, text: describe(changed) };
         }),
       );
@@ -129,8 +133,8 @@ export function hookCommands(context: AdminContext): Command {
     .description('Queue a dead-lettered delivery again')
     .argument('<id>', 'delivery id', positiveInt)
     .action((id: number) =>
-      run(async (hooks) => {
-        await hooks.replay(BigInt(id));
+      run(async (hooks, actor) => {
+        await hooks.replay(BigInt(id), actor);
         return { data: { replayed: String(id) }, text: `Delivery ${id} queued again` };
       }),
     );

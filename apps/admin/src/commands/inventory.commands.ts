@@ -19,7 +19,7 @@ export function inventoryCommands(context: AdminContext): Command {
       context.run(async ({ prisma, progress, actor }) => {
         const started = Date.now();
         const summary = await new InventoryImporter(prisma)
-          .import(await readJson(file), progress, actor.name)
+          .import(await readJson(file), progress, actor)
           .catch(listProblems);
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
         const counts = Object.entries(summary)

@@ -70,8 +70,8 @@ export function serverCommands(context: AdminContext): Command {
     .option('--rack <rack>', 'rack')
     .option('--service-tag <tag>', 'service tag')
     .action((id: number, options: { hostname?: string; rack?: string; serviceTag?: string }) =>
-      context.run(async ({ prisma }) => {
-        const view = await new ServerDescriptions(prisma).describe(id, options);
+      context.run(async ({ prisma, actor }) => {
+        const view = await new ServerDescriptions(prisma).describe(id, options, actor);
         return {
           data: view,
           text: `Server ${view.id} ${view.hostname}, rack ${view.rack ?? '-'}, service tag ${view.serviceTag ?? '-'} (${view.status})`,

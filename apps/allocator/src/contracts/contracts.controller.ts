@@ -76,7 +76,7 @@ export class ContractsController {
     @CurrentPrincipal() caller: ApiKeyPrincipal,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const { client, created } = await this.clients.put(clientId, body, caller.name);
+    const { client, created } = await this.clients.put(clientId, body, caller);
     res.status(created ? HttpStatus.CREATED : HttpStatus.OK);
     return client;
   }
@@ -126,10 +126,7 @@ export class ContractsController {
     409: 'The contract exists (code CONTRACT_EXISTS)',
   })
   createContract(@Body() body: ContractInputDto, @CurrentPrincipal() caller: ApiKeyPrincipal) {
-    return this.contracts.create(
-      { ...body, startsAt: new Date(body.startsAt), endsAt: date(body.endsAt) },
-      caller.name,
-    );
+    return this.contracts.create({ ...body, startsAt: new Date(body.startsAt), endsAt: date(body.endsAt) }, caller);
   }
 
   @Patch('contracts/:contractId')
@@ -149,7 +146,7 @@ export class ContractsController {
     @Body() body: ContractChangeDto,
     @CurrentPrincipal() caller: ApiKeyPrincipal,
   ) {
-    return this.contracts.update(contractId, { endsAt: date(body.endsAt), commitments: body.commitments }, caller.name);
+    return this.contracts.update(contractId, { endsAt: date(body.endsAt), commitments: body.commitments }, caller);
   }
 
   @Get('contracts/:contractId/history')

@@ -11,7 +11,7 @@ import {
   RANGED_DATA_RESPONSE_HEADERS,
   type RangedRequest,
 } from '@app/api-kit';
-import { RequireScopes } from '@app/auth';
+import { type ApiKeyPrincipal, CurrentPrincipal, RequireScopes } from '@app/auth';
 import { HooksService } from '@app/events';
 import {
   DeliveryListQueryDto,
@@ -39,8 +39,8 @@ export class HooksController {
   )
   @ApiOkResponse({ type: HookPutResponseDto })
   @ApiErrors(BAD_REQUEST)
-  putHook(@Body() body: HookPutDto) {
-    return this.hooks.put(body);
+  putHook(@Body() body: HookPutDto, @CurrentPrincipal() caller: ApiKeyPrincipal) {
+    return this.hooks.put(body, caller);
   }
 
   @Get()
@@ -55,8 +55,8 @@ export class HooksController {
   @ApiParam(HOOK_ID)
   @ApiOkResponse({ type: HookResponseDto })
   @ApiErrors({ ...BAD_REQUEST, ...HOOK_NOT_FOUND })
-  removeHook(@Param('hookId', PositiveIntPipe) hookId: number) {
-    return this.hooks.remove(hookId);
+  removeHook(@Param('hookId', PositiveIntPipe) hookId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
+    return this.hooks.remove(hookId, caller);
   }
 
   @Post(':hookId/disable')
@@ -69,8 +69,8 @@ export class HooksController {
   @ApiParam(HOOK_ID)
   @ApiOkResponse({ type: HookResponseDto })
   @ApiErrors({ ...BAD_REQUEST, ...HOOK_NOT_FOUND })
-  disableHook(@Param('hookId', PositiveIntPipe) hookId: number) {
-    return this.hooks.setEnabled(hookId, false);
+  disableHook(@Param('hookId', PositiveIntPipe) hookId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
+    return this.hooks.setEnabled(hookId, false, caller);
   }
 
   @Post(':hookId/enable')
@@ -79,8 +79,8 @@ export class HooksController {
   @ApiParam(HOOK_ID)
   @ApiOkResponse({ type: HookResponseDto })
   @ApiErrors({ ...BAD_REQUEST, ...HOOK_NOT_FOUND })
-  enableHook(@Param('hookId', PositiveIntPipe) hookId: number) {
-    return this.hooks.setEnabled(hookId, true);
+  enableHook(@Param('hookId', PositiveIntPipe) hookId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
+    return this.hooks.setEnabled(hookId, true, caller);
   }
 
   @Get('deliveries')
@@ -106,8 +106,11 @@ export class HooksController {
     404: 'No such delivery (code DELIVERY_NOT_FOUND)',
     409: 'The delivery is not dead-lettered (code DELIVERY_NOT_DEAD)',
   })
-  async replayDelivery(@Param('deliveryId', BigIdPipe) deliveryId: bigint): Promise<ReplayResponseDto> {
-    await this.hooks.replay(deliveryId);
+  async replayDelivery(
+    @Param('deliveryId', BigIdPipe) deliveryId: bigint,
+    @CurrentPrincipal() caller: ApiKeyPrincipal,
+  ): Promise<ReplayResponseDto> {
+    await this.hooks.replay(deliveryId, caller);
     return { replayed: String(deliveryId) };
   }
 }

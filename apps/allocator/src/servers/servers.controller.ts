@@ -48,8 +48,12 @@ export class ServersController {
     404: 'No such server (code SERVER_NOT_FOUND)',
     409: 'Another server has that host name (code HOSTNAME_IN_USE)',
   })
-  describeServer(@Param('serverId', PositiveIntPipe) serverId: number, @Body() body: DescribeServerDto) {
-    return this.descriptions.describe(serverId, body);
+  describeServer(
+    @Param('serverId', PositiveIntPipe) serverId: number,
+    @Body() body: DescribeServerDto,
+    @CurrentPrincipal() caller: ApiKeyPrincipal,
+  ) {
+    return this.descriptions.describe(serverId, body, caller);
   }
 
   @Post(':serverId/retire')

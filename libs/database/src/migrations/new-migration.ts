@@ -61,7 +61,7 @@ export async function writeNextMigration(
   const folderName = `${timestamp(now)}_${name}`;
   const folder = join(MIGRATIONS_DIR, folderName);
   await mkdir(folder, { recursive: true });
-  await writeFile(join(folder, 'migration.sql'), parts.filter(Boolean).join('\n'));
+  await writeFile(join(folder, 'migration.sql'), parts.filter(Boolean).join('\n\n'));
   await writeFile(join(folder, SCHEMA_SNAPSHOT), schema);
   await writeFile(
     join(folder, SQL_SNAPSHOT),

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DeliveryState, Hook, Page, PrismaService, Slice } from '@app/database';
+import { Actor, DeliveryState, Hook, Page, PrismaService, recordChange, Slice, TransactionClient } from '@app/database';
 import { DomainError, ErrorCode, InvalidFieldError, NotFoundError } from '@app/errors';
 import { EventType } from '../event-types';
 import { HookTargetPolicy } from './hook-target-policy';
@@ -14,7 +14,7 @@ export interface HookInput {
   secret?: string;
 }
 
-export type HookView = Omit<Hook, 'secret'>;
+export type HookView = Omit<Hook, 'secret' | 'deletedAt'>;
 
 export interface DeliveryView {
   id: string;
@@ -39,9 +39,15 @@ export interface DeliveryFilter {
 
 const EVENT_TYPES = Object.values(EventType) as string[];
 
-function view({ secret: _secret, ...hook }: Hook): HookView {
+function view({ secret: _secret, deletedAt: _deletedAt, ...hook }: Hook): HookView {
   return hook;
 }
+
+/** Every change to a hook is audited (its secret never is). */
+const audit = (tx: TransactionClient, hookId: number, action: string, actor: Actor, before: unknown, after: unknown) =>
+  recordChange(tx, { entity: 'hook', entityId: String(hookId), action, actor, before, after });
+
+const LIVE = { deletedAt: null };
 
 /** Subscriptions to events and what became of their deliveries. */
 @Injectable()
@@ -52,7 +58,7 @@ export class HooksService {
   ) {}
 
   /** Creates the hook, or replaces the one of that name (its URL, types and secret). The secret is returned here only. */
-  async put(input: HookInput): Promise<{ hook: HookView; secret: string; created: boolean }> {
+  async put(input: HookInput, actor: Actor): Promise<{ hook: HookView; secret: string; created: boolean }> {
     const unknown = (input.eventTypes ?? []).filter((t) => !EVENT_TYPES.includes(t));
     if (unknown.length)
       throw new InvalidFieldError(
@@ -74,31 +80,56 @@ export class HooksService {
     const data = { url: input.url, eventTypes: [...new Set(input.eventTypes ?? [])], secret, enabled: true };
     // The name is claimed first (INSERT … ON CONFLICT DO NOTHING): of two PUTs of one name at once, the later
     // waits for the earlier and replaces it, and `created` says truly which one created the hook.
-    const { count } = await this.prisma.hook.createMany({
-      data: [{ name: input.name, ...data }],
-      skipDuplicates: true,
+    return this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.hook.createMany({ data: [{ name: input.name, ...data }], skipDuplicates: true });
+      const before = count ? null : view(await tx.hook.findUniqueOrThrow({ where: { name: input.name } }));
+      const hook = count
+        ? await tx.hook.findUniqueOrThrow({ where: { name: input.name } })
+        : await tx.hook.update({ where: { name: input.name }, data });
+      await audit(tx, hook.id, count ? 'created' : 'updated', actor, before, view(hook));
+      return { hook: view(hook), secret, created: count === 1 };
     });
-    const hook = count
-      ? await this.prisma.hook.findUniqueOrThrow({ where: { name: input.name } })
-      : await this.prisma.hook.update({ where: { name: input.name }, data });
-    return { hook: view(hook), secret, created: count === 1 };
   }
 
   async list(): Promise<HookView[]> {
-    return (await this.prisma.hook.findMany({ orderBy: { id: 'asc' } })).map(view);
+    return (await this.prisma.hook.findMany({ where: LIVE, orderBy: { id: 'asc' } })).map(view);
   }
 
-  async remove(id: number): Promise<HookView> {
-    const hook = await this.prisma.hook.delete({ where: { id } }).catch(() => null);
-    if (!hook) throw new NotFoundError(ErrorCode.HOOK_NOT_FOUND, 'Hook', id);
-    return view(hook);
+  /**
+   * The hook stops for good: disabled, renamed (its name is free again) and kept, with its deliveries, which
+   * the histories of servers show; those still pending are dead-lettered as such.
+   */
+  async remove(id: number, actor: Actor): Promise<HookView> {
+    return this.prisma.$transaction(async (tx) => {
+      const before = await this.live(tx, id);
+      const hook = await tx.hook.update({
+        where: { id },
+        data: { deletedAt: new Date(), enabled: false, name: `${before.name} (deleted #${id})` },
+      });
+      await tx.hookDelivery.updateMany({
+        where: { hookId: id, state: 'pending' },
+        data: { state: 'dead', leaseUntil: null, lastError: 'the hook was deleted' },
+      });
+      await audit(tx, id, 'deleted', actor, view(before), null);
+      return view(hook);
+    });
   }
 
   /** A disabled hook gets no new deliveries; those pending wait until it is enabled again. */
-  async setEnabled(id: number, enabled: boolean): Promise<HookView> {
-    const hook = await this.prisma.hook.update({ where: { id }, data: { enabled } }).catch(() => null);
+  async setEnabled(id: number, enabled: boolean, actor: Actor): Promise<HookView> {
+    return this.prisma.$transaction(async (tx) => {
+      const before = await this.live(tx, id);
+      const hook = await tx.hook.update({ where: { id }, data: { enabled } });
+      await audit(tx, id, enabled ? 'enabled' : 'disabled', actor, view(before), view(hook));
+      return view(hook);
+    });
+  }
+
+  /** The hook, unless it was deleted: 404 then, as for one that never existed. */
+  private async live(tx: TransactionClient, id: number): Promise<Hook> {
+    const hook = await tx.hook.findFirst({ where: { id, ...LIVE } });
     if (!hook) throw new NotFoundError(ErrorCode.HOOK_NOT_FOUND, 'Hook', id);
-    return view(hook);
+    return hook;
   }
 
   async deliveries(filter: DeliveryFilter, slice: Slice): Promise<Page<DeliveryView>> {
@@ -124,15 +155,23 @@ export class HooksService {
     };
   }
 
-  /** Puts a dead-lettered delivery back in the queue, with fresh attempts. */
-  async replay(id: bigint): Promise<void> {
-    const updated = await this.prisma.hookDelivery.updateMany({
-      where: { id, state: 'dead' },
-      data: { state: 'pending', attempts: 0, nextAttemptAt: new Date(), leaseUntil: null, createdAt: new Date() },
+  /** Puts a dead-lettered delivery of a hook that is not deleted back in the queue, with fresh attempts. */
+  async replay(id: bigint, actor: Actor): Promise<void> {
+    const replayed = await this.prisma.$transaction(async (tx) => {
+      const [delivery] = await tx.hookDelivery.updateManyAndReturn({
+        where: { id, state: 'dead', hook: LIVE },
+        data: { state: 'pending', attempts: 0, nextAttemptAt: new Date(), leaseUntil: null, createdAt: new Date() },
+      });
+      if (delivery) await audit(tx, delivery.hookId, 'replayed', actor, null, { deliveryId: id.toString() });
+      return Boolean(delivery);
     });
-    if (updated.count) return;
-    const delivery = await this.prisma.hookDelivery.findUnique({ where: { id }, select: { state: true } });
+    if (replayed) return;
+    const delivery = await this.prisma.hookDelivery.findUnique({
+      where: { id },
+      select: { state: true, hookId: true },
+    });
     if (!delivery) throw new NotFoundError(ErrorCode.DELIVERY_NOT_FOUND, 'Delivery', id.toString());
+    if (delivery.state === 'dead') throw new NotFoundError(ErrorCode.HOOK_NOT_FOUND, 'Hook', delivery.hookId);
     throw new DomainError(
       ErrorCode.DELIVERY_NOT_DEAD,
       `Delivery ${id} is ${delivery.state}: only dead-lettered deliveries are replayed`,
