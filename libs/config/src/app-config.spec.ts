@@ -47,6 +47,13 @@ describe('loadConfig', () => {
     expect(load({ DATABASE_URL: 'postgres://db/allocator', DEMO_DATA: 'yes' }).seedDemoData).toBe(true);
   });
 
+  it('keeps /metrics behind a key outside the embedded demo, unless told', () => {
+    const deployed = { DATABASE_URL: 'postgresql://allocator@db.internal:5432/allocator' };
+    expect(load(deployed).metricsAuth).toBe('key');
+    expect(load({ ...deployed, METRICS_AUTH: 'none' }).metricsAuth).toBe('none');
+    expect(load({}).metricsAuth).toBe('none');
+  });
+
   it('reads every variable', () => {
     expect(
       load({
