@@ -32,7 +32,7 @@ COMMIT;
 BEGIN;
 SELECT "currentAllocationId" AS allocation_id FROM "Server" WHERE "id" = :server_id FOR UPDATE \gset
 WITH server AS (
-  UPDATE "Server" SET "status" = 'baselining', "currentAllocationId" = NULL, "baselineStartedAt" = now(), "version" = "version" + 1, "updatedAt" = now() WHERE "id" = :server_id
+  UPDATE "Server" SET "status" = 'baselining', "currentAllocationId" = NULL, "baselineStartedAt" = now(), "baselineId" = gen_random_uuid(), "version" = "version" + 1, "updatedAt" = now() WHERE "id" = :server_id
 ), allocation AS (
   UPDATE "Allocation" SET "endedAt" = now(), "endedBy" = 'RELEASED' WHERE "id" = :allocation_id
 ), audit AS (
@@ -46,7 +46,7 @@ COMMIT;
 BEGIN;
 SELECT "status" FROM "Server" WHERE "id" = :server_id FOR UPDATE;
 WITH server AS (
-  UPDATE "Server" SET "status" = 'available', "baselineStartedAt" = NULL, "version" = "version" + 1, "updatedAt" = now() WHERE "id" = :server_id
+  UPDATE "Server" SET "status" = 'available', "baselineStartedAt" = NULL, "baselineId" = NULL, "version" = "version" + 1, "updatedAt" = now() WHERE "id" = :server_id
 ), audit AS (
   INSERT INTO "ServerEvent" ("serverId", "actor", "command", "fromStatus", "toStatus")
   VALUES (:server_id, 'ceiling', 'available', 'baselining', 'available') RETURNING "id"

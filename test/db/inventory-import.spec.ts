@@ -62,7 +62,10 @@ describe('inventory import', () => {
     await f.prisma.sql.rows(ALLOCATE, [28, 229, 32_345, 'IMPORTED-1', 2]);
     const file = fleet(4, 2, [229, 230]);
     file.contracts![0].commitments = [{ locationId: 28, instanceTypeId: 230, quantity: 2 }];
-    await importer.import(file, undefined, { name: 'staff:ana' });
+    const summary = await importer.import(file, undefined, { name: 'staff:ana' });
+    expect(summary.overcommitted).toEqual([
+      { contractId: 'IMPORTED-1', locationId: 28, instanceTypeId: 229, committed: 0, inUse: 2 },
+    ]);
 
     const commitments = await f.prisma.contractCommitment.findMany({
       where: { contractId: 'IMPORTED-1' },

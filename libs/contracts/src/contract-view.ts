@@ -43,3 +43,23 @@ export function view(row: ContractRow, now: Date): ContractView {
     })),
   };
 }
+
+/** A pool where the contract holds more committed servers than it now commits (nothing is taken away). */
+export interface Overcommitment {
+  locationId: number;
+  instanceTypeId: number;
+  committed: number;
+  inUse: number;
+}
+
+/** What the contract commits now (nothing once it has ended), against what it holds. */
+export function overcommitted(contract: ContractView): Overcommitment[] {
+  return contract.commitments
+    .map((c) => ({
+      locationId: c.locationId,
+      instanceTypeId: c.instanceTypeId,
+      committed: contract.active ? c.quantity : 0,
+      inUse: c.inUse,
+    }))
+    .filter((c) => c.inUse > c.committed);
+}

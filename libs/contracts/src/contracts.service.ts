@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Actor, Page, PrismaService, recordChange, Slice } from '@app/database';
 import { DomainError, ErrorCode, InvalidFieldError, NotFoundError } from '@app/errors';
 import { AuditView, historyOf } from './audit';
-import { CommitmentInput, ContractView, view, WITH_COMMITMENTS } from './contract-view';
+import { CommitmentInput, ContractView, Overcommitment, overcommitted, view, WITH_COMMITMENTS } from './contract-view';
 import { lockPools, replaceCommitments } from './contract-writes';
 
 export interface ContractInput {
@@ -19,29 +19,9 @@ export interface ContractChange {
   commitments?: CommitmentInput[];
 }
 
-/** A pool where the contract holds more committed servers than it now commits (nothing is taken away). */
-export interface Overcommitment {
-  locationId: number;
-  instanceTypeId: number;
-  committed: number;
-  inUse: number;
-}
-
 export interface ContractChangeResult {
   contract: ContractView;
   overcommitted: Overcommitment[];
-}
-
-/** What the contract commits now (nothing once it has ended), against what it holds. */
-function overcommitted(contract: ContractView): Overcommitment[] {
-  return contract.commitments
-    .map((c) => ({
-      locationId: c.locationId,
-      instanceTypeId: c.instanceTypeId,
-      committed: contract.active ? c.quantity : 0,
-      inUse: c.inUse,
-    }))
-    .filter((c) => c.inUse > c.committed);
 }
 
 /**

@@ -6,9 +6,8 @@ export {
   type ContractChange,
   type ContractChangeResult,
   type ContractInput,
-  type Overcommitment,
 } from './contracts.service';
-export type { CommitmentInput, ContractView } from './contract-view';
+export { overcommitted, type CommitmentInput, type ContractView, type Overcommitment } from './contract-view';
 export { lockPools, writeClient, writeContract, type ContractRecord } from './contract-writes';
 export type { AuditView } from './audit';
 export { isContractValidAt } from './contract-validity';

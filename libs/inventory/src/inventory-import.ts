@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { lockPools, writeClient, writeContract } from '@app/contracts';
+import { lockPools, Overcommitment, overcommitted, writeClient, writeContract } from '@app/contracts';
 import { Actor, againAfterConflict, Prisma, PrismaService, TransactionClient } from '@app/database';
 import { DomainError, ErrorCode } from '@app/errors';
 import { EventType } from '@app/events';
@@ -12,6 +12,8 @@ export interface ImportSummary {
   servers: number;
   clients: number;
   contracts: number;
+  /** Pools where a contract of the file now holds more than it commits (nothing is taken away), as PATCH reports them. */
+  overcommitted: ({ contractId: string } & Overcommitment)[];
 }
 
 const SERVER_BATCH = 5000;
@@ -49,7 +51,7 @@ export class InventoryImporter {
       );
     }
     const file = raw as InventoryFile;
-    await againAfterConflict(() =>
+    const overcommitments = await againAfterConflict(() =>
       this.prisma.$transaction(
         async (tx) => {
           await lockPools(tx, await this.poolsTouched(tx, file));
@@ -62,11 +64,14 @@ export class InventoryImporter {
           }
           for (const c of file.clients ?? []) await writeClient(tx, c.id, c, actor, { quiet: true });
           await this.upsertServers(tx, file.servers ?? [], progress, actor);
+          const overcommitments: ImportSummary['overcommitted'] = [];
           for (const c of file.contracts ?? []) {
             const { contractId, clientId, commitments } = c;
             const period = { startsAt: new Date(c.startsAt), endsAt: c.endsAt ? new Date(c.endsAt) : null };
-            await writeContract(tx, { contractId, clientId, commitments, ...period }, actor);
+            const contract = await writeContract(tx, { contractId, clientId, commitments, ...period }, actor);
+            overcommitments.push(...overcommitted(contract).map((o) => ({ contractId, ...o })));
           }
+          return overcommitments;
         },
         { timeout: 10 * 60_000, maxWait: 60_000 },
       ),
@@ -77,6 +82,7 @@ export class InventoryImporter {
       servers: file.servers?.length ?? 0,
       clients: file.clients?.length ?? 0,
       contracts: file.contracts?.length ?? 0,
+      overcommitted: overcommitments,
     };
   }
 

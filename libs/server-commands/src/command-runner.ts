@@ -88,9 +88,16 @@ export class CommandRunner {
     actor: Actor,
     plan: Planner,
     clientId?: number,
+    /** Read the named client's latest allocation of the server for the planner (compensate needs it). */
+    withClientAllocation = false,
   ): Promise<CommandResult> {
     for (let attempt = 1; ; attempt++) {
-      const { server, clientExists, clientAllocation } = await this.states.read(this.prisma.sql, serverId, clientId);
+      const { server, clientExists, clientAllocation } = await this.states.read(
+        this.prisma.sql,
+        serverId,
+        clientId,
+        withClientAllocation,
+      );
       if (!clientExists) throw new NotFoundError(ErrorCode.CLIENT_NOT_FOUND, 'Client', clientId!);
       if (!server) throw new NotFoundError(ErrorCode.SERVER_NOT_FOUND, 'Server', serverId);
       const now = new Date();

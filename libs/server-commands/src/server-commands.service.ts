@@ -99,6 +99,7 @@ export class ServerCommandsService {
         };
       },
       clientId,
+      true,
     );
   }
 

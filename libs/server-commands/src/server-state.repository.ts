@@ -67,7 +67,8 @@ export function toLockedServer(row: ServerRow): LockedServer {
 
 /**
  * The server with its allocation and, when a command names a client (de-allocate, compensate), whether that
- * client exists, its latest allocation of the server, and whether the server was allocated again after it: one round trip.
+ * client exists; for compensate ($3), also the client's latest allocation of the server, and whether the server
+ * was allocated again after it: one round trip.
  */
 const READ_SERVER = {
   name: 'read-server',
@@ -76,7 +77,7 @@ const READ_SERVER = {
     EXISTS (SELECT 1 FROM "Allocation" y WHERE y."serverId" = $1 AND y."id" > l."id") AS "allocatedSince",
     s.*, ${ALLOCATION_COLUMNS('a')}
   FROM (SELECT 1) one LEFT JOIN "Server" s ON s."id" = $1 LEFT JOIN "Allocation" a ON a."id" = s."currentAllocationId"
-  LEFT JOIN LATERAL (SELECT x.* FROM "Allocation" x WHERE $2::int IS NOT NULL AND x."serverId" = $1 AND x."clientId" = $2
+  LEFT JOIN LATERAL (SELECT x.* FROM "Allocation" x WHERE $3::boolean AND x."serverId" = $1 AND x."clientId" = $2
     ORDER BY x."id" DESC LIMIT 1) l ON TRUE`,
 };
 
@@ -123,6 +124,7 @@ export class ServerStateRepository {
     sql: Sql,
     serverId: number,
     clientId?: number,
+    withClientAllocation = false,
   ): Promise<{ server: LockedServer | null; clientExists: boolean; clientAllocation: ClientAllocation | null }> {
     type Row = ServerRow & {
       clientExists: boolean;
@@ -132,6 +134,7 @@ export class ServerStateRepository {
     const [{ clientExists, clientAllocation, allocatedSince, ...row }] = await sql.rows<Row>(READ_SERVER, [
       serverId,
       clientId ?? null,
+      withClientAllocation,
     ]);
     const latest = clientAllocation && {
       allocation: {

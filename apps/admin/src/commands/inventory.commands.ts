@@ -22,10 +22,17 @@ export function inventoryCommands(context: AdminContext): Command {
           .import(await readJson(file), progress, actor)
           .catch(listProblems);
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
-        const counts = Object.entries(summary)
+        const { overcommitted, ...imported } = summary;
+        const counts = Object.entries(imported)
           .map(([what, n]) => `${n} ${what}`)
           .join(', ');
-        return { data: { imported: summary, seconds: Number(seconds) }, text: `Imported ${counts} in ${seconds} s` };
+        const warnings = overcommitted.map(
+          (o) => `\nContract ${o.contractId} holds ${o.inUse} servers in pool ${o.locationId}/${o.instanceTypeId}, commits ${o.committed}: nothing was taken away`,
+        );
+        return {
+          data: { imported, overcommitted, seconds: Number(seconds) },
+          text: `Imported ${counts} in ${seconds} s${warnings.join('')}`,
+        };
       }),
     );
 
