@@ -27,7 +27,8 @@ export function inventoryCommands(context: AdminContext): Command {
           .map(([what, n]) => `${n} ${what}`)
           .join(', ');
         const warnings = overcommitted.map(
-          (o) => `\nContract ${o.contractId} holds ${o.inUse} servers in pool ${o.locationId}/${o.instanceTypeId}, commits ${o.committed}: nothing was taken away`,
+          (o) =>
+            `\nContract ${o.contractId} holds ${o.inUse} servers in pool ${o.locationId}/${o.instanceTypeId}, commits ${o.committed}: nothing was taken away`,
         );
         return {
           data: { imported, overcommitted, seconds: Number(seconds) },
