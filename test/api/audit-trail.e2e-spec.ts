@@ -86,6 +86,12 @@ describe('The audit trail', () => {
         (await t.http.get('/api/hooks').set('X-Api-Key', key).expect(200)).body.map((h: { id: number }) => h.id),
       ).not.toContain(hookId);
       await put(receiver.url).expect(200); // the name is free again: a new hook
+      const { body: refused } = await t.http
+        .put('/api/hooks')
+        .set('X-Api-Key', key)
+        .send({ name: `audited (deleted #${hookId})`, url: receiver.url, secret: SECRET })
+        .expect(400);
+      expect(refused.details.fields).toEqual([expect.objectContaining({ field: 'name' })]);
     } finally {
       await receiver.stop();
     }

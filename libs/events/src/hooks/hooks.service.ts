@@ -82,7 +82,9 @@ export class HooksService {
     // waits for the earlier and replaces it, and `created` says truly which one created the hook.
     return this.prisma.$transaction(async (tx) => {
       const { count } = await tx.hook.createMany({ data: [{ name: input.name, ...data }], skipDuplicates: true });
-      const before = count ? null : view(await tx.hook.findUniqueOrThrow({ where: { name: input.name } }));
+      const existing = count ? null : await tx.hook.findUniqueOrThrow({ where: { name: input.name } });
+      if (existing?.deletedAt) throw new InvalidFieldError('name', 'is the name a deleted hook keeps: choose another');
+      const before = existing && view(existing);
       const hook = count
         ? await tx.hook.findUniqueOrThrow({ where: { name: input.name } })
         : await tx.hook.update({ where: { name: input.name }, data });
