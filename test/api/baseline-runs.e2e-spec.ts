@@ -37,6 +37,21 @@ describe('Back to Baseline runs', () => {
     return { clientId, body, serverId, firstRun: ended.server.baselineId as string };
   }
 
+  /** A hook for server.baseline.requested to `receiver`, while `work` runs; the receiver stopped and the hook removed after. */
+  async function withWipeHook(name: string, receiver: TestReceiver, work: (hookId: number) => Promise<void>) {
+    const { body } = await t.http
+      .put('/api/hooks')
+      .set('X-Api-Key', admin)
+      .send({ name, url: receiver.url, eventTypes: ['server.baseline.requested'], secret: SECRET })
+      .expect(200);
+    try {
+      await work(body.hook.id);
+    } finally {
+      await receiver.stop();
+      await t.http.delete(`/api/hooks/${body.hook.id}`).set('X-Api-Key', admin);
+    }
+  }
+
   const runOf = async (serverId: number) =>
     (await t.prisma.server.findUniqueOrThrow({ where: { id: serverId } })).baselineId;
 
@@ -69,16 +84,11 @@ describe('Back to Baseline runs', () => {
 
   it('carries the run in server.baseline.requested; a quarantine lifted mid-wipe starts a new run, the old request is superseded, never sent', async () => {
     const receiver = await new TestReceiver(SECRET).answer(...Array<number>(100).fill(503)).start();
-    const { body: hook } = await t.http
-      .put('/api/hooks')
-      .set('X-Api-Key', admin)
-      .send({ name: 'metalworks-runs', url: receiver.url, eventTypes: ['server.baseline.requested'], secret: SECRET })
-      .expect(200);
-    try {
+    await withWipeHook('metalworks-runs', receiver, async (hookId) => {
       const { serverId, firstRun } = await inBaseline();
       const deliveries = () =>
         t.prisma.hookDelivery.findMany({
-          where: { hookId: hook.hook.id, serverId },
+          where: { hookId: hookId, serverId },
           include: { event: true },
           orderBy: { sequence: 'asc' },
         });
@@ -104,22 +114,14 @@ describe('Back to Baseline runs', () => {
       ]);
       const sent = receiver.received.filter((d) => d.envelope.serverId === serverId);
       expect(sent.map((d) => d.envelope.payload.baseline)).toEqual([{ cause: 'unquarantined', id: newRun }]);
-    } finally {
-      await receiver.stop();
-      await t.http.delete(`/api/hooks/${hook.hook.id}`).set('X-Api-Key', admin);
-    }
+    });
   });
 
   it('never sends a dead-lettered wipe request replayed after its run ended (the server is allocated again)', async () => {
     const receiver = await new TestReceiver(SECRET).answer(400).start();
-    const { body: hook } = await t.http
-      .put('/api/hooks')
-      .set('X-Api-Key', admin)
-      .send({ name: 'metalworks-replay', url: receiver.url, eventTypes: ['server.baseline.requested'], secret: SECRET })
-      .expect(200);
-    try {
+    await withWipeHook('metalworks-replay', receiver, async (hookId) => {
       const { serverId, body, firstRun } = await inBaseline();
-      const deliveries = () => t.prisma.hookDelivery.findMany({ where: { hookId: hook.hook.id, serverId } });
+      const deliveries = () => t.prisma.hookDelivery.findMany({ where: { hookId: hookId, serverId } });
       await waitFor(async () => (await deliveries())[0]?.state === 'dead');
       await api.available(serverId, firstRun).expect(200);
       await api.allocate(body).expect(200); // the next client has the server
@@ -131,10 +133,7 @@ describe('Back to Baseline runs', () => {
       await waitFor(async () => (await deliveries())[0]?.state === 'superseded');
       expect(receiver.received.length).toBe(sentBefore);
       expect((await t.prisma.server.findUniqueOrThrow({ where: { id: serverId } })).status).toBe('allocated');
-    } finally {
-      await receiver.stop();
-      await t.http.delete(`/api/hooks/${hook.hook.id}`).set('X-Api-Key', admin);
-    }
+    });
     expect(await invariantViolations(t.prisma, 10)).toEqual(NO_VIOLATIONS);
   });
 });

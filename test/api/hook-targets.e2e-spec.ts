@@ -10,6 +10,19 @@ const FAST_DELIVERY = {
   DELIVERY_MAX_ATTEMPTS: '1',
 };
 
+/**
+ * A hook written straight into the database (as if registered before the policy said otherwise, so no
+ * registration check stops it) and an event for it: what its delivery meets is the test's to see.
+ */
+async function eventForHookAt(t: TestApp, name: string, url: string) {
+  const hook = await t.prisma.hook.create({ data: { name, url, eventTypes: [], secret: 'whsec_0123456789abcdef' } });
+  const pool = await createPool(t.prisma, 1);
+  await serverCommands(t, await t.apiKey())
+    .isolate(pool.serverIds[0], { subState: 'maintenance' })
+    .expect(200);
+  return hook;
+}
+
 /** Hook targets are a policy (HOOK_ALLOWED_TARGETS), checked at registration and again at every delivery. */
 describe('Hook target policy', () => {
   let t: TestApp;
@@ -56,18 +69,7 @@ describe('Hook target policy', () => {
   });
 
   it('checks again at delivery: a hook whose target the policy refuses now is dead-lettered, "refused by policy", and never called', async () => {
-    const hook = await t.prisma.hook.create({
-      data: {
-        name: 'registered-before',
-        url: 'http://169.254.169.254/hooks',
-        eventTypes: [],
-        secret: 'whsec_0123456789abcdef',
-      },
-    });
-    const pool = await createPool(t.prisma, 1);
-    await serverCommands(t, await t.apiKey())
-      .isolate(pool.serverIds[0], { subState: 'maintenance' })
-      .expect(200);
+    const hook = await eventForHookAt(t, 'registered-before', 'http://169.254.169.254/hooks');
     await waitFor(async () => (await t.prisma.hookDelivery.count({ where: { hookId: hook.id, state: 'dead' } })) > 0);
     const dead = await t.prisma.hookDelivery.findFirstOrThrow({ where: { hookId: hook.id } });
     expect(dead).toMatchObject({
@@ -105,18 +107,7 @@ describe('Hook deliveries when a name does not resolve', () => {
   afterAll(() => t.close());
 
   it('retries with backoff, the error shown as a category', async () => {
-    const hook = await t.prisma.hook.create({
-      data: {
-        name: 'unresolved',
-        url: 'http://hooks.example.invalid/events',
-        eventTypes: [],
-        secret: 'whsec_0123456789abcdef',
-      },
-    });
-    const pool = await createPool(t.prisma, 1);
-    await serverCommands(t, await t.apiKey())
-      .isolate(pool.serverIds[0], { subState: 'maintenance' })
-      .expect(200);
+    const hook = await eventForHookAt(t, 'unresolved', 'http://hooks.example.invalid/events');
     await waitFor(
       async () => ((await t.prisma.hookDelivery.findFirst({ where: { hookId: hook.id } }))?.attempts ?? 0) >= 2,
     );

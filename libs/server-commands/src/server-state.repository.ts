@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { Allocation, AllocationEnd, IsolationSubState, Server, Sql } from '@app/database';
+import { Actor, Allocation, AllocationEnd, IsolationSubState, Server, Sql } from '@app/database';
 import { EventType, outboxCte } from '@app/events';
 import { ServerCommand, Status } from '@app/lifecycle';
 
 export type LockedServer = Server & { currentAllocation: Allocation | null };
 
 /** Who gave the command: an API key (name and id), or an internal job (name). */
-export type { Actor } from '@app/database';
-import type { Actor } from '@app/database';
+export type { Actor };
 
 /** Server columns a command may set besides its status. */
 export interface ServerFields {
