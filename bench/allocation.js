@@ -1,11 +1,16 @@
-// Benchmark of the allocation engine against its raw-SQL ceiling, in one run (README, "Benchmarks").
-// Loads a fleet through the admin command line's import, starts the built service as its own process,
-// drives allocate -> de-allocate -> available cycles over keep-alive HTTP, then runs the same three
-// transactions in raw SQL (bench/ceiling.sql, with pgbench where installed, else with `pg`) at the same
-// concurrency, prints one table and checks every invariant in SQL.
-// Usage: npm run bench -- [--servers 10000] [--clients 8,32] [--seconds 10] [--instances 1,2] [--compare-fleet] [--profile DIR]
-// (--instances: service processes behind the driver, which spreads its clients over them as a load balancer would.)
-// (--profile writes the service's CPU profile, node --cpu-prof, into DIR when it stops.)
+// Benchmark of the allocation engine against the work it does, in one run (docs/benchmarks.md).
+// Loads a fleet through the admin command line's import, starts the built service as its own process and
+// drives allocate -> de-allocate -> available cycles over keep-alive HTTP, each cycle in a pool and for a
+// client picked at random (or all in one pool: the hot pool). It then runs the same three transactions in raw
+// SQL at the same concurrency on the service's schema (bench/ceiling.sql) and on a minimal schema of their own
+// (bench/minimal-schema.sql, bench/ceiling-minimal.sql: no triggers, no foreign keys), with pgbench where
+// installed, else with `pg`; then a launch burst (50 callers ordering 20-200 servers until 1,000 are taken).
+// Prints the tables, with the service's and PostgreSQL's CPU, and checks every invariant in SQL.
+// Usage: npm run bench -- [--servers 10000] [--clients 8,32] [--seconds 10] [--instances 1,2] [--pinned]
+//   [--compare-fleet] [--profile DIR]
+// (--instances: service processes behind the driver, which spreads its clients over them as a load balancer would;
+// --pinned: each driver client keeps one client and walks the pools in turn, as before;
+// --profile writes the service's CPU profile, node --cpu-prof, into DIR when it stops.)
 const { execFileSync, spawn } = require('node:child_process');
 const { mkdtempSync, readFileSync, writeFileSync } = require('node:fs');
 const http = require('node:http');
@@ -14,7 +19,9 @@ const { join } = require('node:path');
 const { parseArgs } = require('node:util');
 const { run, withScratchDatabase } = require('./scratch-database');
 const { runCeiling } = require('./ceiling');
+const { pgCpuMeter } = require('./pg-cpu');
 const { fleetFile, FLEET } = require('./fleet');
+const { Client } = require('pg');
 
 const { values: options } = parseArgs({
   options: {
@@ -22,6 +29,7 @@ const { values: options } = parseArgs({
     clients: { type: 'string', default: '8,32' },
     seconds: { type: 'string', default: '10' },
     instances: { type: 'string', default: '1' },
+    pinned: { type: 'boolean', default: false },
     'compare-fleet': { type: 'boolean', default: false },
     profile: { type: 'string' },
   },
@@ -115,30 +123,45 @@ function call(agent, base, key, method, path, body) {
   });
 }
 
+const random = (n) => Math.floor(Math.random() * n);
+
+function percentile(values, q) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+/** Counts failures by command, status and code. */
+class Failures extends Map {
+  add(what, answer) {
+    const key = `${what} ${answer.status} ${answer.body?.code ?? ''}`.trim();
+    this.set(key, (this.get(key) ?? 0) + 1);
+  }
+  toString() {
+    return [...this].map(([k, v]) => `${k}×${v}`).join(' ') || '0';
+  }
+}
+
 /**
- * `concurrency` workers, each cycling one client's servers through allocate -> de-allocate -> available,
- * worker w on service w mod N (connection-level balancing).
+ * `concurrency` workers cycling servers through allocate -> de-allocate -> available, worker w on service
+ * w mod N (connection-level balancing). Each cycle picks its pool among `pools` and its client at random
+ * (with --pinned, worker w keeps client w and walks the pools in turn).
  */
-async function driveServices(services, key, concurrency) {
+async function driveServices(services, key, concurrency, pools, pgCpu) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies = [];
-  const failures = new Map();
+  const failures = new Failures();
   let cycles = 0;
   const cpuOfAll = () => services.reduce((sum, s) => sum + cpuSeconds(s.pid), 0);
   const cpuBefore = cpuOfAll();
+  const pgBefore = pgCpu();
   const started = process.hrtime.bigint();
   const deadline = Date.now() + SECONDS * 1000;
-  const fail = (what, answer) =>
-    failures.set(
-      `${what} ${answer.status} ${answer.body?.code ?? ''}`,
-      (failures.get(`${what} ${answer.status} ${answer.body?.code ?? ''}`) ?? 0) + 1,
-    );
   await Promise.all(
     Array.from({ length: concurrency }, async (_, worker) => {
-      const clientId = 1 + (worker % FLEET.clients);
       const service = services[worker % services.length];
       for (let n = worker; Date.now() < deadline; n++) {
-        const pool = n % FLEET.pools;
+        const clientId = 1 + (options.pinned ? worker % FLEET.clients : random(FLEET.clients));
+        const pool = options.pinned ? pools[n % pools.length] : pools[random(pools.length)];
         const body = {
           locationId: FLEET.locationId,
           instanceTypeId: FLEET.firstPool + pool,
@@ -150,7 +173,7 @@ async function driveServices(services, key, concurrency) {
         const allocated = await call(agent, service.url, key, 'POST', '/api/server/allocate', body);
         latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
         if (allocated.status !== 200) {
-          fail('allocate', allocated);
+          failures.add('allocate', allocated);
           continue;
         }
         const serverId = allocated.body.server.id;
@@ -162,12 +185,12 @@ async function driveServices(services, key, concurrency) {
           `/api/client/${clientId}/server/${serverId}/allocate`,
         );
         if (released.status !== 200) {
-          fail('deallocate', released);
+          failures.add('deallocate', released);
           continue;
         }
         const available = await call(agent, service.url, key, 'POST', `/api/server/${serverId}/available`);
         if (available.status !== 200) {
-          fail('available', available);
+          failures.add('available', available);
           continue;
         }
         cycles++;
@@ -176,18 +199,85 @@ async function driveServices(services, key, concurrency) {
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const cpu = cpuOfAll() - cpuBefore;
+  const pg = pgCpu();
   agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
   return {
     cycles,
     seconds,
     cyclesPerSecond: cycles / seconds,
-    p50: at(0.5),
-    p99: at(0.99),
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
     cpuMsPerCommand: (cpu * 1000) / (cycles * 3 || 1),
+    pgMsPerCycle: pg === null ? null : ((pg - pgBefore) * 1000) / (cycles || 1),
     failures,
   };
+}
+
+const BURST = { callers: 50, fewest: 20, most: 200, perOrder: 10, servers: 1000 };
+
+/**
+ * The launch burst: BURST.callers callers at once, each wanting 20-200 servers of a pool picked at random and
+ * ordering them up to 10 at a time, until BURST.servers are taken: the time to the last server, each order's
+ * latency, and what failed.
+ */
+async function launchBurst(service, key) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: BURST.callers });
+  const latencies = [];
+  const failures = new Failures();
+  let ordered = 0;
+  let taken = 0;
+  const started = process.hrtime.bigint();
+  const deadline = Date.now() + 120_000;
+  await Promise.all(
+    Array.from({ length: BURST.callers }, async (_, caller) => {
+      const clientId = 1 + (caller % FLEET.clients);
+      const instanceTypeId = FLEET.firstPool + random(FLEET.pools);
+      let wanted = BURST.fewest + random(BURST.most - BURST.fewest + 1);
+      while (wanted > 0 && ordered < BURST.servers && Date.now() < deadline) {
+        const amount = Math.min(BURST.perOrder, wanted, BURST.servers - ordered);
+        ordered += amount;
+        wanted -= amount;
+        const t0 = process.hrtime.bigint();
+        const answer = await call(agent, service.url, key, 'POST', '/api/server/allocate/batch', {
+          locationId: FLEET.locationId,
+          instanceTypeId,
+          clientId,
+          contractId: `BENCH-${clientId}`,
+          overflow: true,
+          amount,
+        });
+        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        if (answer.status === 200) taken += answer.body.amount;
+        else {
+          failures.add('allocate/batch', answer);
+          ordered -= amount;
+        }
+      }
+    }),
+  );
+  agent.destroy();
+  return {
+    orders: latencies.length,
+    taken,
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    failures,
+  };
+}
+
+/** The scenarios: every pool at random, and one hot pool. */
+const SCENARIOS = [
+  { name: 'random pools', pools: Array.from({ length: FLEET.pools }, (_, i) => i) },
+  { name: 'hot pool', pools: [0] },
+];
+
+async function ceilingOf(url, pgCpu, schema, concurrency, pools) {
+  const before = pgCpu();
+  const result = await runCeiling(url, { schema, concurrency, seconds: SECONDS, pools: pools.length });
+  const after = pgCpu();
+  const cycles = result.cyclesPerSecond * SECONDS;
+  return { ...result, pgMsPerCycle: after === null ? null : ((after - before) * 1000) / (cycles || 1) };
 }
 
 async function measure(servers) {
@@ -195,6 +285,8 @@ async function measure(servers) {
     const file = join(mkdtempSync(join(tmpdir(), 'bm-bench-')), 'fleet.json');
     writeFileSync(file, JSON.stringify(fleetFile(servers)));
     admin(env, 'inventory', 'import', file);
+    await runSql(url, readFileSync(join(__dirname, 'minimal-schema.sql'), 'utf8'));
+    const pgCpu = await pgCpuMeter(url);
     const { secret } = admin(
       env,
       'api-key',
@@ -208,24 +300,33 @@ async function measure(servers) {
     for (const instances of INSTANCES) {
       const services = await Promise.all(Array.from({ length: instances }, () => startService(env)));
       try {
-        for (const concurrency of CONCURRENCIES) {
-          await driveServices(services, secret, concurrency).then(
-            () => undefined,
-            () => undefined,
-          ); // warm-up is not measured
-          const result = await driveServices(services, secret, concurrency);
-          rows.push({ servers, instances, concurrency, service: result });
+        for (const scenario of SCENARIOS) {
+          for (const concurrency of CONCURRENCIES) {
+            // The warm-up is not measured.
+            await driveServices(services, secret, concurrency, scenario.pools, pgCpu).catch(() => undefined);
+            const service = await driveServices(services, secret, concurrency, scenario.pools, pgCpu);
+            rows.push({ scenario, servers, instances, concurrency, service });
+          }
         }
       } finally {
         await Promise.all(services.map((s) => s.stop()));
       }
     }
-    const ceilings = new Map();
-    for (const concurrency of CONCURRENCIES) ceilings.set(concurrency, await runCeiling(url, concurrency, SECONDS));
-    for (const row of rows) row.ceiling = ceilings.get(row.concurrency);
+    for (const row of rows) {
+      row.ceiling = await ceilingOf(url, pgCpu, 'service', row.concurrency, row.scenario.pools);
+      row.minimal = await ceilingOf(url, pgCpu, 'minimal', row.concurrency, row.scenario.pools);
+    }
+    const service = await startService(env);
+    const burst = await launchBurst(service, secret).finally(() => service.stop());
     const violations = checkInvariants(env);
-    return { rows, violations };
+    return { rows, burst: { servers, ...burst }, violations };
   });
+}
+
+async function runSql(url, text) {
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  await db.query(text).finally(() => db.end());
 }
 
 /** The invariants in SQL (`admin db check`): rows that break a rule, by rule. */
@@ -236,39 +337,71 @@ function checkInvariants(env) {
     .map(([name, rows]) => `${name}: ${rows.length}`);
 }
 
-function table(rows) {
-  const header = [
-    'servers',
-    'instances',
-    'clients',
-    'cycles/s',
-    'ceiling cycles/s',
-    'ratio',
-    'alloc p50 ms',
-    'alloc p99 ms',
-    'ceiling ms/cycle',
-    'p50/ceiling',
-    'CPU ms/command',
-    'failures',
-  ];
-  const lines = rows.map(({ servers, instances, concurrency, service: s, ceiling: c }) =>
+function printTable(header, lines) {
+  const cells = lines.map((l) => l.map(String));
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((l) => l[i].length)));
+  console.log([header, ...cells].map((l) => l.map((v, i) => v.padStart(widths[i])).join('  ')).join('\n'));
+}
+
+const ms = (value) => (value === null || value === undefined ? 'n/a' : value.toFixed(2));
+
+function cyclesTable(rows) {
+  printTable(
     [
+      'scenario',
+      'servers',
+      'instances',
+      'clients',
+      'cycles/s',
+      'ceiling',
+      'minimal',
+      'ratio',
+      'ratio/minimal',
+      'ceiling/minimal',
+      'alloc p50 ms',
+      'alloc p99 ms',
+      'CPU ms/command',
+      'PG ms/cycle',
+      'ceiling PG ms/cycle',
+      'minimal PG ms/cycle',
+      'failures',
+    ],
+    rows.map(({ scenario, servers, instances, concurrency, service: s, ceiling: c, minimal: m }) => [
+      scenario.name,
       servers,
       instances,
       concurrency,
       s.cyclesPerSecond.toFixed(0),
       c.cyclesPerSecond.toFixed(0),
+      m.cyclesPerSecond.toFixed(0),
       (s.cyclesPerSecond / c.cyclesPerSecond).toFixed(2),
+      (s.cyclesPerSecond / m.cyclesPerSecond).toFixed(2),
+      (c.cyclesPerSecond / m.cyclesPerSecond).toFixed(2),
       s.p50.toFixed(1),
       s.p99.toFixed(1),
-      c.latencyMs.toFixed(1),
-      (s.p50 / c.latencyMs).toFixed(2),
       s.cpuMsPerCommand.toFixed(2),
-      [...s.failures].map(([k, v]) => `${k}×${v}`).join(' ') || '0',
-    ].map(String),
+      ms(s.pgMsPerCycle),
+      ms(c.pgMsPerCycle),
+      ms(m.pgMsPerCycle),
+      s.failures.toString(),
+    ]),
   );
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  return [header, ...lines].map((l) => l.map((v, i) => v.padStart(widths[i])).join('  ')).join('\n');
+}
+
+function burstTable(bursts) {
+  printTable(
+    ['launch burst', 'servers', 'orders', 'taken', 'time to last server s', 'order p50 ms', 'order p99 ms', 'failures'],
+    bursts.map((b) => [
+      `${BURST.callers} callers`,
+      b.servers,
+      b.orders,
+      b.taken,
+      b.seconds.toFixed(2),
+      b.p50.toFixed(1),
+      b.p99.toFixed(1),
+      b.failures.toString(),
+    ]),
+  );
 }
 
 async function main() {
@@ -276,12 +409,21 @@ async function main() {
   const results = [];
   for (const servers of fleets) results.push(await measure(servers));
   const rows = results.flatMap((r) => r.rows);
-  console.log(`ceiling driver: ${rows[0].ceiling.driver}; ${SECONDS} s per measurement`);
-  console.log(table(rows));
+  console.log(
+    `ceiling driver: ${rows[0].ceiling.driver}; ${SECONDS} s per measurement; ${options.pinned ? 'pinned' : 'random'} clients`,
+  );
+  cyclesTable(rows);
+  burstTable(results.map((r) => r.burst));
   if (options['compare-fleet']) {
     for (const concurrency of CONCURRENCIES) {
       const [small, large] = fleets.map((servers) =>
-        rows.find((r) => r.servers === servers && r.concurrency === concurrency && r.instances === INSTANCES[0]),
+        rows.find(
+          (r) =>
+            r.servers === servers &&
+            r.concurrency === concurrency &&
+            r.instances === INSTANCES[0] &&
+            r.scenario === SCENARIOS[0],
+        ),
       );
       console.log(
         `allocate p50 at ${large.servers} / at ${small.servers} servers, ${concurrency} clients: ${(large.service.p50 / small.service.p50).toFixed(2)}`,

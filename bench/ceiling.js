@@ -1,24 +1,25 @@
-// The raw-SQL ceiling: bench/ceiling.sql at a given concurrency, with pgbench where it is installed,
-// else with one `pg` connection per client running the same file (pgbench's \set and \gset understood).
+// The raw-SQL ceilings: bench/ceiling.sql (the service's schema) or bench/ceiling-minimal.sql (the minimal
+// schema of bench/minimal-schema.sql) at a given concurrency, with pgbench where it is installed, else with one
+// `pg` connection per client running the same file (pgbench's \set and \gset understood).
 const { execFileSync, spawnSync } = require('node:child_process');
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { Client } = require('pg');
 const { FLEET } = require('./fleet');
 
-const SCRIPT = join(__dirname, 'ceiling.sql');
-const VARIABLES = {
-  pools: FLEET.pools,
+const SCRIPTS = { service: join(__dirname, 'ceiling.sql'), minimal: join(__dirname, 'ceiling-minimal.sql') };
+const variables = (pools) => ({
+  pools,
   clients: FLEET.clients,
   first_pool: FLEET.firstPool,
   location: FLEET.locationId,
-};
+});
 
 function hasPgbench() {
   return spawnSync('pgbench', ['--version']).status === 0;
 }
 
-function withPgbench(url, concurrency, seconds) {
+function withPgbench(url, concurrency, seconds, script, vars) {
   const u = new URL(url);
   const args = [
     '-n',
@@ -29,8 +30,8 @@ function withPgbench(url, concurrency, seconds) {
     '-T',
     String(seconds),
     '-f',
-    SCRIPT,
-    ...Object.entries(VARIABLES).flatMap(([k, v]) => ['-D', `${k}=${v}`]),
+    script,
+    ...Object.entries(vars).flatMap(([k, v]) => ['-D', `${k}=${v}`]),
     '-h',
     u.hostname,
     '-p',
@@ -88,8 +89,8 @@ function evaluate(expression, vars) {
   return value(expression);
 }
 
-async function withPg(url, concurrency, seconds) {
-  const steps = parseScript(readFileSync(SCRIPT, 'utf8'));
+async function withPg(url, concurrency, seconds, script, variables) {
+  const steps = parseScript(readFileSync(script, 'utf8'));
   const deadline = Date.now() + seconds * 1000;
   let cycles = 0;
   let busyMs = 0;
@@ -101,7 +102,7 @@ async function withPg(url, concurrency, seconds) {
       await db.connect();
       try {
         while (Date.now() < deadline) {
-          const vars = { ...VARIABLES };
+          const vars = { ...variables };
           const t0 = Date.now();
           for (const step of steps) {
             if (step.set) {
@@ -126,8 +127,10 @@ async function withPg(url, concurrency, seconds) {
   return { driver: 'pg', cyclesPerSecond: cycles / seconds, latencyMs: busyMs / cycles };
 }
 
-async function runCeiling(url, concurrency, seconds) {
-  return hasPgbench() ? withPgbench(url, concurrency, seconds) : withPg(url, concurrency, seconds);
+/** Cycles/s of `schema`'s script (service or minimal) over `pools` pools (1: the hot pool). */
+async function runCeiling(url, { schema, concurrency, seconds, pools = FLEET.pools }) {
+  const run = hasPgbench() ? withPgbench : withPg;
+  return run(url, concurrency, seconds, SCRIPTS[schema], variables(pools));
 }
 
 module.exports = { runCeiling };

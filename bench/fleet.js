@@ -1,7 +1,7 @@
 // The benchmark fleet as an inventory file for the admin import: one location, 10 pools, N servers
-// spread over them and over 40 racks per pool, and 10 clients each with a contract committing in
+// spread over them and over 40 racks per pool, and 50 clients each with a contract committing in
 // every pool (together half of each pool).
-const FLEET = { locationId: 1, firstPool: 100, pools: 10, clients: 10, onDemandLimit: 1000 };
+const FLEET = { locationId: 1, firstPool: 100, pools: 10, clients: 50, onDemandLimit: 1000 };
 
 function fleetFile(servers) {
   const perPool = Math.floor(servers / FLEET.pools);

@@ -15,8 +15,8 @@ $$;
 CREATE OR REPLACE FUNCTION "deliver_to_hooks"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO "HookDelivery" ("hookId", "eventId", "serverId", "sequence")
-  SELECT h."id", e."id", e."serverId", e."sequence"
-  FROM new_events e JOIN "Hook" h ON h."enabled" AND (cardinality(h."eventTypes") = 0 OR e."type" = ANY(h."eventTypes"));
+  SELECT h."id", NEW."id", NEW."serverId", NEW."sequence"
+  FROM "Hook" h WHERE h."enabled" AND (cardinality(h."eventTypes") = 0 OR NEW."type" = ANY(h."eventTypes"));
   RETURN NULL;
 END $$;
-CREATE OR REPLACE TRIGGER "OutboxEvent_deliveries" AFTER INSERT ON "OutboxEvent" REFERENCING NEW TABLE AS new_events FOR EACH STATEMENT EXECUTE FUNCTION "deliver_to_hooks"();
+CREATE OR REPLACE TRIGGER "OutboxEvent_delivered" AFTER INSERT ON "OutboxEvent" FOR EACH ROW EXECUTE FUNCTION "deliver_to_hooks"();

@@ -1,17 +1,67 @@
--- The figures of each pool (PoolCounter), kept by the database in the transaction of every write of a
--- server, so that a quota decision reads one row however large the fleet. One column per server status
--- (libs/lifecycle SERVER_STATUSES; test/db/server-statuses.spec.ts checks they agree).
+-- The figures of each pool, kept by the database in the transaction of every write of a server, so that a
+-- quota decision reads a few rows however large the fleet. One column per server status (libs/lifecycle
+-- SERVER_STATUSES; test/db/server-statuses.spec.ts checks they agree).
+--
+-- A pool's figures are the sum of its rows in PoolCounter (the view PoolFigures). Row 0 is the pool's lock:
+-- allocations lock it (lock_pools), and a transaction that holds it counts there. The other writers count in
+-- one of the rows 1-8, chosen by their session, so that releasing a server never waits for an allocation in
+-- its pool, nor two releases for each other (docs/benchmarks.md has the figures of the alternatives).
+-- Rows 1-8 may go below zero; their sum cannot, and `admin db check` compares it with a recount.
 
--- Every pool has its counter row from the start: allocations lock it.
+-- Every pool has its rows from the start: allocations lock row 0.
 CREATE OR REPLACE FUNCTION "create_pool_counter"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO "PoolCounter" ("instanceTypeId") VALUES (NEW."id");
+  INSERT INTO "PoolCounter" ("instanceTypeId", "shard") SELECT NEW."id", shard FROM generate_series(0, 8) AS shard;
   RETURN NULL;
 END $$;
 CREATE OR REPLACE TRIGGER "InstanceType_pool_counter" AFTER INSERT ON "InstanceType" FOR EACH ROW EXECUTE FUNCTION "create_pool_counter"();
 
--- Servers by status and pool: +1 for each row as it is now, -1 for each row as it was (statement-level
--- triggers, so that a bulk import updates each pool's row once).
+CREATE OR REPLACE VIEW "PoolFigures" AS
+  SELECT "instanceTypeId",
+    sum("available")::int AS "available", sum("allocated")::int AS "allocated", sum("baselining")::int AS "baselining",
+    sum("isolated")::int AS "isolated", sum("quarantined")::int AS "quarantined", sum("retired")::int AS "retired",
+    sum("committedInUse")::int AS "committedInUse", sum("onDemandInUse")::int AS "onDemandInUse"
+  FROM "PoolCounter" GROUP BY "instanceTypeId";
+
+-- Locks the pools, in one order (by id), before any client's or commitment's row: the order every writer
+-- follows. Until the transaction ends, its counts go to the rows it holds.
+CREATE OR REPLACE FUNCTION "lock_pools"(p_pools int[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM set_config('allocator.pools_locked', 'on', true);
+  PERFORM 1 FROM "PoolCounter" pc WHERE pc."instanceTypeId" = ANY(p_pools) AND pc."shard" = 0 ORDER BY pc."instanceTypeId" FOR UPDATE;
+END $$;
+
+-- The row of a pool this transaction counts in.
+CREATE OR REPLACE FUNCTION "counter_shard"() RETURNS smallint LANGUAGE sql STABLE AS $$
+  SELECT CASE WHEN current_setting('allocator.pools_locked', true) = 'on' THEN 0 ELSE 1 + pg_backend_pid() % 8 END::smallint
+$$;
+
+-- For a transaction about to change many servers in one statement (the import): its updates are counted
+-- per statement rather than per row (a row updated N times in one transaction costs O(N²)).
+CREATE OR REPLACE FUNCTION "count_in_bulk"() RETURNS void LANGUAGE sql AS $$
+  SELECT set_config('allocator.counting', 'bulk', true);
+$$;
+
+-- A server that changes status or pool: -1 where it was, +1 where it is (per row: the commands change one
+-- server, or an order's few).
+CREATE OR REPLACE FUNCTION "count_server_change"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE "PoolCounter" pc SET
+    "available" = pc."available" + (pc."instanceTypeId" = NEW."instanceTypeId" AND NEW."status" = 'available')::int - (pc."instanceTypeId" = OLD."instanceTypeId" AND OLD."status" = 'available')::int,
+    "allocated" = pc."allocated" + (pc."instanceTypeId" = NEW."instanceTypeId" AND NEW."status" = 'allocated')::int - (pc."instanceTypeId" = OLD."instanceTypeId" AND OLD."status" = 'allocated')::int,
+    "baselining" = pc."baselining" + (pc."instanceTypeId" = NEW."instanceTypeId" AND NEW."status" = 'baselining')::int - (pc."instanceTypeId" = OLD."instanceTypeId" AND OLD."status" = 'baselining')::int,
+    "isolated" = pc."isolated" + (pc."instanceTypeId" = NEW."instanceTypeId" AND NEW."status" = 'isolated')::int - (pc."instanceTypeId" = OLD."instanceTypeId" AND OLD."status" = 'isolated')::int,
+    "quarantined" = pc."quarantined" + (pc."instanceTypeId" = NEW."instanceTypeId" AND NEW."status" = 'quarantined')::int - (pc."instanceTypeId" = OLD."instanceTypeId" AND OLD."status" = 'quarantined')::int,
+    "retired" = pc."retired" + (pc."instanceTypeId" = NEW."instanceTypeId" AND NEW."status" = 'retired')::int - (pc."instanceTypeId" = OLD."instanceTypeId" AND OLD."status" = 'retired')::int
+  WHERE pc."instanceTypeId" IN (OLD."instanceTypeId", NEW."instanceTypeId") AND pc."shard" = "counter_shard"();
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER "Server_count_changed" AFTER UPDATE OF "status", "instanceTypeId" ON "Server" FOR EACH ROW
+  WHEN ((OLD."status", OLD."instanceTypeId") IS DISTINCT FROM (NEW."status", NEW."instanceTypeId") AND current_setting('allocator.counting', true) IS DISTINCT FROM 'bulk')
+  EXECUTE FUNCTION "count_server_change"();
+
+-- Servers written in bulk (inserted, deleted, or updated after count_in_bulk): +1 for each row as it is now,
+-- -1 for each row as it was, each pool's row updated once per statement.
 CREATE OR REPLACE FUNCTION "count_servers"() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   pools int[];
@@ -37,9 +87,11 @@ BEGIN
       coalesce(sum(delta) FILTER (WHERE status = 'quarantined'), 0) AS quarantined, coalesce(sum(delta) FILTER (WHERE status = 'retired'), 0) AS retired
     FROM unnest(pools, statuses, deltas) AS change(pool, status, delta) GROUP BY pool
   ) d
-  WHERE pc."instanceTypeId" = d.pool AND (d.available, d.allocated, d.baselining, d.isolated, d.quarantined, d.retired) <> (0, 0, 0, 0, 0, 0);
+  WHERE pc."instanceTypeId" = d.pool AND pc."shard" = "counter_shard"()
+    AND (d.available, d.allocated, d.baselining, d.isolated, d.quarantined, d.retired) <> (0, 0, 0, 0, 0, 0);
   RETURN NULL;
 END $$;
 CREATE OR REPLACE TRIGGER "Server_count_inserted" AFTER INSERT ON "Server" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "count_servers"();
-CREATE OR REPLACE TRIGGER "Server_count_updated" AFTER UPDATE ON "Server" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "count_servers"();
+CREATE OR REPLACE TRIGGER "Server_count_updated" AFTER UPDATE ON "Server" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
+  WHEN (current_setting('allocator.counting', true) = 'bulk') EXECUTE FUNCTION "count_servers"();
 CREATE OR REPLACE TRIGGER "Server_count_deleted" AFTER DELETE ON "Server" REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "count_servers"();

@@ -10,7 +10,7 @@ RETURNS TABLE (committed int, reserved int) LANGUAGE sql STABLE AS $$
 $$;
 
 -- Whether a request's references exist, and the figures of the pool, the client and the contract, in one
--- round trip. With p_lock it first locks the pool's counter, then the client (the order every writer
+-- round trip. With p_lock it first locks the pool (lock_pools), then the client (the order every writer
 -- follows), so that the figures stay true until the caller's transaction commits.
 CREATE OR REPLACE FUNCTION "quota_figures"(p_location int, p_instance_type int, p_client int, p_contract text, p_now timestamp, p_lock boolean)
 RETURNS TABLE (
@@ -20,7 +20,7 @@ LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 BEGIN
   IF p_lock THEN
-    PERFORM 1 FROM "PoolCounter" pc WHERE pc."instanceTypeId" = p_instance_type FOR UPDATE;
+    PERFORM "lock_pools"(ARRAY[p_instance_type]);
     PERFORM 1 FROM "Client" cl WHERE cl."id" = p_client FOR NO KEY UPDATE;
   END IF;
   RETURN QUERY SELECT
@@ -34,5 +34,5 @@ BEGIN
   LEFT JOIN "Client" cl ON cl."id" = p_client
   LEFT JOIN "Contract" k ON k."contractId" = p_contract
   LEFT JOIN "ContractCommitment" cc ON cc."contractId" = p_contract AND cc."instanceTypeId" = p_instance_type
-  LEFT JOIN "PoolCounter" pc ON pc."instanceTypeId" = p_instance_type;
+  LEFT JOIN "PoolFigures" pc ON pc."instanceTypeId" = p_instance_type;
 END $$;

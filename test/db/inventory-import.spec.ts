@@ -136,9 +136,7 @@ describe('inventory import', () => {
       const imported = importer.import(file); // ...the import holds the pool and waits for the server...
       await other.untilAnotherWaits();
       // ...and the command now wants the pool: PostgreSQL rolls one of the two back (the first to wait, the import).
-      await other
-        .run(`SELECT 1 FROM "PoolCounter" WHERE "instanceTypeId" = 229 FOR UPDATE`)
-        .then(other.commit, other.rollback);
+      await other.run(`SELECT "lock_pools"(ARRAY[229])`).then(other.commit, other.rollback);
       await imported;
     } finally {
       await other.close();

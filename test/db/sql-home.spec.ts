@@ -50,7 +50,10 @@ describe('the database code has one home: prisma/sql/', () => {
     // The same database with its code dropped and defined anew from prisma/sql/ alone.
     await run(
       fromSources.url,
-      `DO $$ DECLARE f regprocedure; BEGIN
+      `DO $$ DECLARE f regprocedure; v text; BEGIN
+        FOR v IN SELECT format('%I', viewname) FROM pg_views WHERE schemaname = 'public' LOOP
+          EXECUTE 'DROP VIEW ' || v || ' CASCADE';
+        END LOOP;
         FOR f IN SELECT p.oid::regprocedure FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' LOOP
           EXECUTE 'DROP FUNCTION ' || f::text || ' CASCADE';
         END LOOP;

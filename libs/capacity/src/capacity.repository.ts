@@ -76,7 +76,7 @@ const POOLS = {
   text: `SELECT it."locationId", it."id" AS "instanceTypeId", it."name" AS "instanceTypeName",
     pc."available", pc."allocated", pc."baselining", pc."isolated", pc."quarantined", pc."retired",
     k."committed", pc."committedInUse", k."reserved", pc."onDemandInUse", count(*) OVER ()::int AS total
-  FROM "InstanceType" it JOIN "PoolCounter" pc ON pc."instanceTypeId" = it."id"
+  FROM "InstanceType" it JOIN "PoolFigures" pc ON pc."instanceTypeId" = it."id"
   CROSS JOIN LATERAL "pool_commitments"(it."id", $3::timestamp) k
   WHERE ($1::int IS NULL OR it."locationId" = $1) AND ($2::int IS NULL OR it."id" = $2)
   ORDER BY it."locationId", it."id" OFFSET $4 LIMIT $5`,
@@ -84,7 +84,7 @@ const POOLS = {
 
 const SERVERS_BY_POOL = {
   name: 'capacity-servers-by-pool',
-  text: `SELECT it."locationId", pc.* FROM "PoolCounter" pc JOIN "InstanceType" it ON it."id" = pc."instanceTypeId"`,
+  text: `SELECT it."locationId", pc.* FROM "PoolFigures" pc JOIN "InstanceType" it ON it."id" = pc."instanceTypeId"`,
 };
 
 const COMMITMENTS_OF_CLIENT = {

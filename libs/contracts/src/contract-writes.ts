@@ -76,11 +76,10 @@ export async function writeContract(
   return after;
 }
 
-/** The counters of the pools, in one order (by id), before any commitment row: the allocations' order. */
+/** The pools, in one order (by id), before any commitment row: the allocations' order (lock_pools). */
 export async function lockPools(tx: TransactionClient, pools: { instanceTypeId: number }[]): Promise<void> {
   const ids = [...new Set(pools.map((p) => p.instanceTypeId))].sort((a, b) => a - b);
-  if (ids.length)
-    await tx.$queryRaw`SELECT 1 FROM "PoolCounter" WHERE "instanceTypeId" = ANY(${ids}::int[]) ORDER BY "instanceTypeId" FOR UPDATE`;
+  if (ids.length) await tx.$executeRaw`SELECT "lock_pools"(${ids}::int[])`;
 }
 
 /**

@@ -129,7 +129,7 @@ export class InventoryImporter {
    * Two statements per batch of servers. A server that exists keeps its lifecycle (status,
    * allocation): that belongs to the server commands; the import updates what describes it. Only new
    * servers are inserted, with the status the file gives them (never proposing a lifecycle for an
-   * existing one, which its CHECKs would refuse).
+   * existing one, which its CHECKs would refuse), and the pool counters follow per statement (count_in_bulk).
    */
   private async upsertServers(
     tx: TransactionClient,
@@ -137,6 +137,7 @@ export class InventoryImporter {
     progress: (message: string) => void,
     actor: Actor,
   ): Promise<void> {
+    await tx.$executeRaw`SELECT "count_in_bulk"()`;
     for (let start = 0; start < servers.length; start += SERVER_BATCH) {
       const batch = servers.slice(start, start + SERVER_BATCH);
       const column = <T>(pick: (s: ServerRecord) => T) => batch.map(pick);

@@ -68,13 +68,14 @@ export async function invariantViolations(
                         WHERE cc."instanceTypeId" = it."id"
                           AND e."occurredAt" >= COALESCE((SELECT MAX(a."startedAt") FROM "Allocation" a WHERE a."instanceTypeId" = it."id"), '-infinity'))`,
     poolCounterDrift: await q`
-      SELECT pc.*, recount.* FROM "PoolCounter" pc JOIN LATERAL (SELECT ${STATUS_RECOUNTS},
+      SELECT pc.*, recount.* FROM "PoolFigures" pc JOIN LATERAL (SELECT ${STATUS_RECOUNTS},
         (SELECT COUNT(*)::int FROM "Allocation" a WHERE a."instanceTypeId" = pc."instanceTypeId" AND a."endedAt" IS NULL AND a."quota" = 'COMMITTED') AS "committedInUse_recounted",
         (SELECT COUNT(*)::int FROM "Allocation" a WHERE a."instanceTypeId" = pc."instanceTypeId" AND a."endedAt" IS NULL AND a."quota" = 'ON_DEMAND') AS "onDemandInUse_recounted"
       ) recount ON TRUE
       WHERE ${COUNTER_COLUMNS.map((c) => `pc."${c}" IS DISTINCT FROM recount."${c}_recounted"`).join(' OR ')}`,
     poolWithoutCounter: await q`
-      SELECT it."id" FROM "InstanceType" it LEFT JOIN "PoolCounter" pc ON pc."instanceTypeId" = it."id" WHERE pc."instanceTypeId" IS NULL`,
+      SELECT it."id" FROM "InstanceType" it LEFT JOIN "PoolCounter" pc ON pc."instanceTypeId" = it."id"
+      GROUP BY it."id" HAVING array_agg(pc."shard" ORDER BY pc."shard") IS DISTINCT FROM ARRAY[0, 1, 2, 3, 4, 5, 6, 7, 8]::smallint[]`,
     clientCounterDrift: await q`
       SELECT c."id", c."onDemandInUse", COUNT(a."id")::int AS recounted
       FROM "Client" c LEFT JOIN "Allocation" a ON a."clientId" = c."id" AND a."quota" = 'ON_DEMAND' AND a."endedAt" IS NULL
