@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { EXAMPLE_INVENTORY, runAdminOn } from '../support/admin-testbed';
 import { OwnPostgres, startOwnPostgres } from '../support/own-postgres';
 import { ServiceProcess, startService } from '../support/processes';
@@ -5,6 +6,12 @@ import { ServiceProcess, startService } from '../support/processes';
 const TIMEOUTS = { DATABASE_CONNECT_TIMEOUT: '1s', DATABASE_QUERY_TIMEOUT: '1s', REQUEST_TIMEOUT: '3s' };
 /** Every answer comes within the request timeout, and a little to travel. */
 const LONGEST_WAIT_MS = 3500;
+
+async function withClient<T>(url: string, work: (c: Client) => Promise<T>): Promise<T> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  return work(c).finally(() => c.end());
+}
 
 /** The service in front of a database that freezes, stops and comes back; and the service itself told to stop. */
 describe('Faults', () => {
@@ -117,6 +124,38 @@ describe('Faults', () => {
     expect(log.match(/Database unavailable/g)).toHaveLength(1);
     expect(log).toMatch(/Database back after \d+\.\d s/);
     expect(log).not.toMatch(/at .*\.js:\d+/); // no stack per request
+  });
+
+  it('answers a write refused as by a standby (25006, as for a moment after a failover) 503 with Retry-After, and decides again once writes are taken', async () => {
+    const readOnly = (on: boolean) =>
+      withClient(db.url, (c) =>
+        c
+          .query(`ALTER SYSTEM SET default_transaction_read_only = ${on}`)
+          .then(() => c.query('SELECT pg_reload_conf()')),
+      );
+    const allocate = () =>
+      call('POST', '/api/server/allocate', { locationId: 28, instanceTypeId: 229, clientId: 32345 });
+    await readOnly(true);
+    let refused;
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      refused = await allocate();
+    } finally {
+      await readOnly(false);
+    }
+    expect([refused.status, refused.body.code, Number(refused.retryAfter) > 0]).toEqual([
+      503,
+      'DATABASE_UNAVAILABLE',
+      true,
+    ]);
+    const started = Date.now();
+    let again = await allocate();
+    while (again.status === 503 && Date.now() - started < 5000) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      again = await allocate();
+    }
+    expect(again.body.code).not.toBe('DATABASE_UNAVAILABLE'); // decided again: allocated, or refused by its quota
+    expect(again.status).toBeLessThan(500);
   });
 
   it('on SIGTERM, answers every request it accepted (none with a 500) and exits 0', async () => {

@@ -1,7 +1,11 @@
 import { Logger } from '@nestjs/common';
 
-/** PostgreSQL error classes and socket errors that mean "the database cannot be reached or is shutting down". */
+/**
+ * PostgreSQL error classes and socket errors that mean "the database cannot be reached, is shutting down, or is
+ * not the primary" (25006: a write reached a standby, as for a moment after a failover).
+ */
 const UNAVAILABLE_CODES = new Set([
+  '25006',
   '57P01',
   '57P02',
   '57P03',

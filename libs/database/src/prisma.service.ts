@@ -15,6 +15,12 @@ export interface DatabaseLimits {
 
 export const DEFAULT_DATABASE_LIMITS: DatabaseLimits = { connectTimeoutMs: 3000, queryTimeoutMs: 5000 };
 
+/** Resolves when the database takes writes: a primary, not a standby (after a failover the old primary may answer). */
+async function writablePrimary(pool: Pool): Promise<void> {
+  const { rows } = await pool.query<{ standby: boolean }>('SELECT pg_is_in_recovery() AS standby');
+  if (rows[0].standby) throw new Error('the database is a standby: it takes no writes');
+}
+
 /**
  * The only way into PostgreSQL: repositories take it (or a transaction client of it). Built by DatabaseModule.
  * `sql` runs plain statements on the same connections, for the hot path (see SqlPool).
@@ -30,6 +36,9 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
       max: poolSize,
       connectionTimeoutMillis: limits.connectTimeoutMs,
       query_timeout: limits.queryTimeoutMs,
+      // A database host that dies without a word is noticed on idle connections too.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: limits.connectTimeoutMs,
       // Sessions in UTC, so that now() in SQL writes the same UTC wall time Prisma writes; statements and
       // transactions left idle are ended by the server too.
       options: `-c TimeZone=UTC -c statement_timeout=${limits.queryTimeoutMs} -c idle_in_transaction_session_timeout=${limits.queryTimeoutMs * 6}`,
@@ -39,7 +48,7 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     super({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
     this.pool = pool;
     this.sql = new SqlPool(pool);
-    this.outage = new DatabaseOutage(() => pool.query('SELECT 1'));
+    this.outage = new DatabaseOutage(() => writablePrimary(pool));
   }
 
   /** Connections of the pool now: in use, idle, and callers waiting for one. */
