@@ -2,7 +2,7 @@ export { DEFAULT_DATABASE_LIMITS, PrismaService, type DatabaseLimits } from './p
 export { DatabaseOutage, isDatabaseUnavailable } from './database-outage';
 export { DatabaseModule } from './database.module';
 export { DATABASE_URL } from './database-url.token';
-export { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database';
+export { freePort, startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database';
 export { applyMigrations, diffSchemas } from './migrations/migrator';
 export { MIGRATIONS_DIR, PROJECT_ROOT, SCHEMA_FILE } from './project-paths';
 export { Prisma } from './generated/prisma/client';
