@@ -217,10 +217,11 @@ const BURST = { callers: 50, fewest: 20, most: 200, perOrder: 10, servers: 1000 
 
 /**
  * The launch burst: BURST.callers callers at once, each wanting 20-200 servers of a pool picked at random and
- * ordering them up to 10 at a time, until BURST.servers are taken: the time to the last server, each order's
+ * ordering them up to 10 at a time, until `target` are taken (BURST.servers, or a tenth of a smaller fleet, which
+ * could not give 1,000 without breaking its reserve): the time to the last server, each order's
  * latency, and what failed.
  */
-async function launchBurst(service, key) {
+async function launchBurst(service, key, target) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: BURST.callers });
   const latencies = [];
   const failures = new Failures();
@@ -233,8 +234,8 @@ async function launchBurst(service, key) {
       const clientId = 1 + (caller % FLEET.clients);
       const instanceTypeId = FLEET.firstPool + random(FLEET.pools);
       let wanted = BURST.fewest + random(BURST.most - BURST.fewest + 1);
-      while (wanted > 0 && ordered < BURST.servers && Date.now() < deadline) {
-        const amount = Math.min(BURST.perOrder, wanted, BURST.servers - ordered);
+      while (wanted > 0 && ordered < target && Date.now() < deadline) {
+        const amount = Math.min(BURST.perOrder, wanted, target - ordered);
         ordered += amount;
         wanted -= amount;
         const t0 = process.hrtime.bigint();
@@ -317,7 +318,8 @@ async function measure(servers) {
       row.minimal = await ceilingOf(url, pgCpu, 'minimal', row.concurrency, row.scenario.pools);
     }
     const service = await startService(env);
-    const burst = await launchBurst(service, secret).finally(() => service.stop());
+    const target = Math.min(BURST.servers, Math.floor(servers / 10));
+    const burst = await launchBurst(service, secret, target).finally(() => service.stop());
     const violations = checkInvariants(env);
     return { rows, burst: { servers, ...burst }, violations };
   });
