@@ -313,10 +313,17 @@ async function measure(servers) {
         await Promise.all(services.map((s) => s.stop()));
       }
     }
-    for (const row of rows) {
-      row.ceiling = await ceilingOf(url, pgCpu, 'service', row.concurrency, row.scenario.pools);
-      row.minimal = await ceilingOf(url, pgCpu, 'minimal', row.concurrency, row.scenario.pools);
+    // The ceilings once per scenario and concurrency, whatever the number of service processes.
+    const ceilings = new Map();
+    for (const { scenario, concurrency } of rows) {
+      const key = `${scenario.name} ${concurrency}`;
+      if (ceilings.has(key)) continue;
+      ceilings.set(key, {
+        ceiling: await ceilingOf(url, pgCpu, 'service', concurrency, scenario.pools),
+        minimal: await ceilingOf(url, pgCpu, 'minimal', concurrency, scenario.pools),
+      });
     }
+    for (const row of rows) Object.assign(row, ceilings.get(`${row.scenario.name} ${row.concurrency}`));
     const service = await startService(env);
     const target = Math.min(BURST.servers, Math.floor(servers / 10));
     const burst = await launchBurst(service, secret, target).finally(() => service.stop());

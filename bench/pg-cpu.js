@@ -21,8 +21,6 @@ async function postmasterOf(url) {
   try {
     const { rows } = await db.query('SELECT pg_backend_pid() AS pid');
     return stat(rows[0].pid).ppid;
-  } catch {
-    return null;
   } finally {
     await db.end();
   }

@@ -74,10 +74,6 @@ export class HaCluster {
     return `postgresql://postgres@127.0.0.1:${node.pgPort}/postgres`;
   }
 
-  output(): string {
-    return this.log;
-  }
-
   static async start(): Promise<HaCluster> {
     const missing = missingHaTools();
     if (missing) throw new Error(missing);
@@ -133,7 +129,7 @@ export class HaCluster {
       this.nodes.push(node);
       this.startNode(node);
       // The first node bootstraps alone; the others then copy it.
-      if (name === 'node1') await this.waitForLeader(60_000);
+      if (name === 'node1') await this.leader();
     }
     await this.waitForSyncStandby(90_000);
     this.haproxyPort = await freePort();
@@ -192,7 +188,8 @@ export class HaCluster {
     return [];
   }
 
-  async waitForLeader(ms: number): Promise<HaNode> {
+  /** The leader, once one runs. */
+  async leader(ms = 60_000): Promise<HaNode> {
     return until('a leader', ms, async () => {
       const leader = (await this.members()).find((m) => m.role === 'leader' && m.state === 'running');
       return leader && this.nodes.find((n) => n.name === leader.name);
@@ -219,10 +216,6 @@ export class HaCluster {
     });
   }
 
-  async leader(): Promise<HaNode> {
-    return this.waitForLeader(60_000);
-  }
-
   /** A planned switchover to the synchronous standby (Patroni picks it). */
   switchover(): void {
     execFileSync('patronictl', ['-c', join(HA_DIR, 'patroni.yml'), 'switchover', '--force'], {
@@ -233,24 +226,29 @@ export class HaCluster {
 
   /** The node's host dies: kill -9 of its Patroni, its postmaster and every child of it. */
   killHost(node: HaNode): void {
-    const postmaster = postmasterPid(node);
     if (node.process?.pid) killGroup(node.process.pid);
-    if (postmaster) {
-      for (const child of childrenOf(postmaster)) killQuietly(child);
-      killQuietly(postmaster);
-    }
+    killPostgres(node);
   }
 
   /** Stops (or resumes) the WAL receiver of a standby: its replication falls behind while stopped. */
   async pauseWalReceiver(node: HaNode, paused: boolean): Promise<void> {
-    const receivers = await pidsOf(this.nodeUrl(node), 'SELECT pid FROM pg_stat_wal_receiver');
-    for (const pid of receivers) killQuietly(pid, paused ? 'SIGSTOP' : 'SIGCONT');
+    await this.signalProcesses(node, 'SELECT pid FROM pg_stat_wal_receiver', paused ? 'SIGSTOP' : 'SIGCONT');
   }
 
   /** Stops (or resumes) the primary's WAL senders: nothing it commits from then on reaches a standby. */
   async pauseWalSenders(primary: HaNode, paused: boolean): Promise<void> {
-    const senders = await pidsOf(this.nodeUrl(primary), 'SELECT pid FROM pg_stat_replication');
-    for (const pid of senders) killQuietly(pid, paused ? 'SIGSTOP' : 'SIGCONT');
+    await this.signalProcesses(primary, 'SELECT pid FROM pg_stat_replication', paused ? 'SIGSTOP' : 'SIGCONT');
+  }
+
+  /** Signals the processes a query on the node names (its WAL receiver, its WAL senders). */
+  private async signalProcesses(node: HaNode, query: string, signal: NodeJS.Signals): Promise<void> {
+    const client = new Client({ connectionString: this.nodeUrl(node), connectionTimeoutMillis: 2000 });
+    try {
+      await client.connect();
+      for (const { pid } of (await client.query<{ pid: number }>(query)).rows) killQuietly(pid, signal);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
   }
 
   /** Changes the cluster's dynamic configuration (Patroni's PATCH /config) and waits for a loop to apply it. */
@@ -265,7 +263,7 @@ export class HaCluster {
     await sleep(5000);
   }
 
-  async writable(url: string): Promise<boolean> {
+  private async writable(url: string): Promise<boolean> {
     const client = new Client({ connectionString: url, connectionTimeoutMillis: 1000 });
     try {
       await client.connect();
@@ -289,13 +287,7 @@ export class HaCluster {
       );
     }
     for (const child of this.processes) if (child.pid && child.exitCode === null) killGroup(child.pid, 'SIGKILL');
-    for (const node of this.nodes) {
-      const postmaster = postmasterPid(node);
-      if (postmaster) {
-        for (const child of childrenOf(postmaster)) killQuietly(child);
-        killQuietly(postmaster);
-      }
-    }
+    for (const node of this.nodes) killPostgres(node);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
@@ -316,6 +308,14 @@ function postmasterPid(node: HaNode): number | null {
   } catch {
     return null;
   }
+}
+
+/** Every PostgreSQL process of the node, by force: its postmaster and each backend (each has a session of its own). */
+function killPostgres(node: HaNode): void {
+  const postmaster = postmasterPid(node);
+  if (!postmaster) return;
+  for (const child of childrenOf(postmaster)) killQuietly(child);
+  killQuietly(postmaster);
 }
 
 function childrenOf(pid: number): number[] {
@@ -340,16 +340,5 @@ function killGroup(pid: number, signal: NodeJS.Signals = 'SIGKILL'): void {
     process.kill(-pid, signal);
   } catch {
     killQuietly(pid, signal);
-  }
-}
-
-/** The processes a query on a node names (its WAL receiver, its WAL senders). */
-async function pidsOf(url: string, query: string): Promise<number[]> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return (await client.query<{ pid: number }>(query)).rows.map((r) => r.pid);
-  } finally {
-    await client.end().catch(() => undefined);
   }
 }
