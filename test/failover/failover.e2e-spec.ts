@@ -360,6 +360,7 @@ describe('Failover: the database host is lost under traffic', () => {
       synchronous_mode_strict: false,
       maximum_lag_on_failover: 1024 * 1024 * 1024,
     });
+    await cluster.waitForAsynchronousCommits();
     const outcome = await scenario('S4 control: asynchronous', async () => {
       // The WAL senders stopped rather than the receivers: what they had sent would still reach the standbys.
       const leader = await cluster.leader();

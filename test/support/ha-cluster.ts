@@ -242,16 +242,31 @@ export class HaCluster {
 
   /** Signals the processes a query on the node names (its WAL receiver, its WAL senders). */
   private async signalProcesses(node: HaNode, query: string, signal: NodeJS.Signals): Promise<void> {
+    for (const { pid } of await this.rowsOn<{ pid: number }>(node, query)) killQuietly(pid, signal);
+  }
+
+  private async rowsOn<T>(node: HaNode, query: string): Promise<T[]> {
     const client = new Client({ connectionString: this.nodeUrl(node), connectionTimeoutMillis: 2000 });
     try {
       await client.connect();
-      for (const { pid } of (await client.query<{ pid: number }>(query)).rows) killQuietly(pid, signal);
+      return (await client.query(query)).rows as T[];
     } finally {
       await client.end().catch(() => undefined);
     }
   }
 
-  /** Changes the cluster's dynamic configuration (Patroni's PATCH /config) and waits for a loop to apply it. */
+  /** Waits until the leader commits without waiting for any standby (synchronous mode turned off). */
+  async waitForAsynchronousCommits(ms = 30_000): Promise<void> {
+    await until('commits that wait for no standby', ms, async () => {
+      const [{ names }] = await this.rowsOn<{ names: string }>(
+        await this.leader(),
+        "SELECT current_setting('synchronous_standby_names') AS names",
+      );
+      return names === '' ? true : undefined;
+    });
+  }
+
+  /** Changes the cluster's dynamic configuration (Patroni's PATCH /config); Patroni applies it in its next loop. */
   async configure(patch: Record<string, unknown>): Promise<void> {
     const leader = await this.leader();
     const response = await fetch(`http://127.0.0.1:${leader.restPort}/config`, {
@@ -260,7 +275,6 @@ export class HaCluster {
       body: JSON.stringify(patch),
     });
     if (!response.ok) throw new Error(`PATCH /config: ${response.status} ${await response.text()}`);
-    await sleep(5000);
   }
 
   private async writable(url: string): Promise<boolean> {
