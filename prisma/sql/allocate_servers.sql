@@ -25,17 +25,15 @@ DECLARE
   picked int[];
 BEGIN
   IF p_key IS NOT NULL THEN
-    PERFORM pg_advisory_xact_lock(hashtextextended('idempotency:' || p_api_key || ':' || p_key, 0));
-    DELETE FROM "IdempotencyKey" k WHERE k."apiKeyId" = p_api_key AND k."key" = p_key AND k."expiresAt" <= p_now;
-    SELECT k."requestHash", k."allocationIds" INTO earlier FROM "IdempotencyKey" k WHERE k."apiKeyId" = p_api_key AND k."key" = p_key;
-    IF FOUND AND earlier."requestHash" <> p_request_hash THEN
+    SELECT * INTO earlier FROM "earlier_request"(p_api_key, p_key, p_now);
+    IF FOUND AND earlier.request_hash <> p_request_hash THEN
       RETURN QUERY SELECT 'IDEMPOTENCY_KEY_REUSED', NULL::int, NULL::int, NULL::boolean, NULL::int, NULL::boolean, NULL::int, NULL::int,
         NULL::int, NULL::timestamp, NULL::timestamp, NULL::int, NULL::int, NULL::int, NULL::int, NULL::jsonb, NULL::jsonb, false;
       RETURN;
     ELSIF FOUND THEN
       RETURN QUERY SELECT NULL::text, NULL::int, NULL::int, NULL::boolean, NULL::int, NULL::boolean, NULL::int, NULL::int, NULL::int,
         NULL::timestamp, NULL::timestamp, NULL::int, NULL::int, NULL::int, NULL::int, to_jsonb(s), to_jsonb(al), true
-      FROM "Allocation" al JOIN "Server" s ON s."id" = al."serverId" WHERE al."id" = ANY(earlier."allocationIds") ORDER BY al."serverId";
+      FROM "Allocation" al JOIN "Server" s ON s."id" = al."serverId" WHERE al."id" = ANY(earlier.allocation_ids) ORDER BY al."serverId";
       RETURN;
     END IF;
   END IF;

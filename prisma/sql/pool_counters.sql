@@ -20,7 +20,8 @@ CREATE OR REPLACE VIEW "PoolFigures" AS
   SELECT "instanceTypeId",
     sum("available")::int AS "available", sum("allocated")::int AS "allocated", sum("baselining")::int AS "baselining",
     sum("isolated")::int AS "isolated", sum("quarantined")::int AS "quarantined", sum("retired")::int AS "retired",
-    sum("committedInUse")::int AS "committedInUse", sum("onDemandInUse")::int AS "onDemandInUse"
+    sum("committedInUse")::int AS "committedInUse", sum("onDemandInUse")::int AS "onDemandInUse",
+    sum("pendingMaintenance")::int AS "pendingMaintenance", sum("pendingRetirement")::int AS "pendingRetirement"
   FROM "PoolCounter" GROUP BY "instanceTypeId";
 
 -- Locks the pools, in one order (by id), before any client's or commitment's row: the order every writer
@@ -42,8 +43,14 @@ CREATE OR REPLACE FUNCTION "count_in_bulk"() RETURNS void LANGUAGE sql AS $$
   SELECT set_config('allocator.counting', 'bulk', true);
 $$;
 
--- A server that changes status or pool: -1 where it was, +1 where it is (per row: the commands change one
--- server, or an order's few).
+-- Whether a server counts as pending maintenance (in an open maintenance, still allocated or in Back to Baseline:
+-- it joins once released and wiped) and as pending retirement (marked to retire).
+CREATE OR REPLACE FUNCTION "pending_maintenance"(p_status "ServerStatus", p_maintenance int) RETURNS int LANGUAGE sql IMMUTABLE AS $$
+  SELECT (p_maintenance IS NOT NULL AND p_status IN ('allocated', 'baselining'))::int
+$$;
+
+-- A server that changes status, pool, maintenance or retirement mark: -1 where it was, +1 where it is (per row: the
+-- commands change one server, or an order's few).
 CREATE OR REPLACE FUNCTION "count_server_change"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   UPDATE "PoolCounter" pc SET
@@ -52,12 +59,16 @@ BEGIN
     "baselining" = pc."baselining" + (pc."instanceTypeId" = NEW."instanceTypeId" AND NEW."status" = 'baselining')::int - (pc."instanceTypeId" = OLD."instanceTypeId" AND OLD."status" = 'baselining')::int,
     "isolated" = pc."isolated" + (pc."instanceTypeId" = NEW."instanceTypeId" AND NEW."status" = 'isolated')::int - (pc."instanceTypeId" = OLD."instanceTypeId" AND OLD."status" = 'isolated')::int,
     "quarantined" = pc."quarantined" + (pc."instanceTypeId" = NEW."instanceTypeId" AND NEW."status" = 'quarantined')::int - (pc."instanceTypeId" = OLD."instanceTypeId" AND OLD."status" = 'quarantined')::int,
-    "retired" = pc."retired" + (pc."instanceTypeId" = NEW."instanceTypeId" AND NEW."status" = 'retired')::int - (pc."instanceTypeId" = OLD."instanceTypeId" AND OLD."status" = 'retired')::int
+    "retired" = pc."retired" + (pc."instanceTypeId" = NEW."instanceTypeId" AND NEW."status" = 'retired')::int - (pc."instanceTypeId" = OLD."instanceTypeId" AND OLD."status" = 'retired')::int,
+    "pendingMaintenance" = pc."pendingMaintenance" + (pc."instanceTypeId" = NEW."instanceTypeId")::int * "pending_maintenance"(NEW."status", NEW."maintenanceId")
+      - (pc."instanceTypeId" = OLD."instanceTypeId")::int * "pending_maintenance"(OLD."status", OLD."maintenanceId"),
+    "pendingRetirement" = pc."pendingRetirement" + (pc."instanceTypeId" = NEW."instanceTypeId" AND NEW."retiring")::int - (pc."instanceTypeId" = OLD."instanceTypeId" AND OLD."retiring")::int
   WHERE pc."instanceTypeId" IN (OLD."instanceTypeId", NEW."instanceTypeId") AND pc."shard" = "counter_shard"();
   RETURN NULL;
 END $$;
-CREATE OR REPLACE TRIGGER "Server_count_changed" AFTER UPDATE OF "status", "instanceTypeId" ON "Server" FOR EACH ROW
-  WHEN ((OLD."status", OLD."instanceTypeId") IS DISTINCT FROM (NEW."status", NEW."instanceTypeId") AND current_setting('allocator.counting', true) IS DISTINCT FROM 'bulk')
+CREATE OR REPLACE TRIGGER "Server_count_changed" AFTER UPDATE OF "status", "instanceTypeId", "maintenanceId", "retiring" ON "Server" FOR EACH ROW
+  WHEN ((OLD."status", OLD."instanceTypeId", OLD."maintenanceId", OLD."retiring") IS DISTINCT FROM (NEW."status", NEW."instanceTypeId", NEW."maintenanceId", NEW."retiring")
+    AND current_setting('allocator.counting', true) IS DISTINCT FROM 'bulk')
   EXECUTE FUNCTION "count_server_change"();
 
 -- Servers written in bulk (inserted, deleted, or updated after count_in_bulk): +1 for each row as it is now,
@@ -67,28 +78,34 @@ DECLARE
   pools int[];
   statuses text[];
   deltas int[];
+  pending_flags int[];
+  retiring_flags int[];
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    SELECT array_agg("instanceTypeId"), array_agg("status"::text), array_agg(1) INTO pools, statuses, deltas FROM new_rows;
+    SELECT array_agg("instanceTypeId"), array_agg("status"::text), array_agg(1), array_agg("pending_maintenance"("status", "maintenanceId")), array_agg("retiring"::int)
+      INTO pools, statuses, deltas, pending_flags, retiring_flags FROM new_rows;
   ELSIF TG_OP = 'DELETE' THEN
-    SELECT array_agg("instanceTypeId"), array_agg("status"::text), array_agg(-1) INTO pools, statuses, deltas FROM old_rows;
+    SELECT array_agg("instanceTypeId"), array_agg("status"::text), array_agg(-1), array_agg("pending_maintenance"("status", "maintenanceId")), array_agg("retiring"::int)
+      INTO pools, statuses, deltas, pending_flags, retiring_flags FROM old_rows;
   ELSE
-    SELECT array_agg(pool), array_agg(status), array_agg(delta) INTO pools, statuses, deltas FROM (
-      SELECT "instanceTypeId" AS pool, "status"::text AS status, 1 AS delta FROM new_rows
-      UNION ALL SELECT "instanceTypeId", "status"::text, -1 FROM old_rows) AS changed;
+    SELECT array_agg(pool), array_agg(status), array_agg(delta), array_agg(p), array_agg(m) INTO pools, statuses, deltas, pending_flags, retiring_flags FROM (
+      SELECT "instanceTypeId" AS pool, "status"::text AS status, 1 AS delta, "pending_maintenance"("status", "maintenanceId") AS p, "retiring"::int AS m FROM new_rows
+      UNION ALL SELECT "instanceTypeId", "status"::text, -1, "pending_maintenance"("status", "maintenanceId"), "retiring"::int FROM old_rows) AS changed;
   END IF;
   UPDATE "PoolCounter" pc SET
     "available" = pc."available" + d.available, "allocated" = pc."allocated" + d.allocated, "baselining" = pc."baselining" + d.baselining,
-    "isolated" = pc."isolated" + d.isolated, "quarantined" = pc."quarantined" + d.quarantined, "retired" = pc."retired" + d.retired
+    "isolated" = pc."isolated" + d.isolated, "quarantined" = pc."quarantined" + d.quarantined, "retired" = pc."retired" + d.retired,
+    "pendingMaintenance" = pc."pendingMaintenance" + d.pending_maintenance, "pendingRetirement" = pc."pendingRetirement" + d.pending_retirement
   FROM (
     SELECT pool,
       coalesce(sum(delta) FILTER (WHERE status = 'available'), 0) AS available, coalesce(sum(delta) FILTER (WHERE status = 'allocated'), 0) AS allocated,
       coalesce(sum(delta) FILTER (WHERE status = 'baselining'), 0) AS baselining, coalesce(sum(delta) FILTER (WHERE status = 'isolated'), 0) AS isolated,
-      coalesce(sum(delta) FILTER (WHERE status = 'quarantined'), 0) AS quarantined, coalesce(sum(delta) FILTER (WHERE status = 'retired'), 0) AS retired
-    FROM unnest(pools, statuses, deltas) AS change(pool, status, delta) GROUP BY pool
+      coalesce(sum(delta) FILTER (WHERE status = 'quarantined'), 0) AS quarantined, coalesce(sum(delta) FILTER (WHERE status = 'retired'), 0) AS retired,
+      sum(delta * pending) AS pending_maintenance, sum(delta * marked) AS pending_retirement
+    FROM unnest(pools, statuses, deltas, pending_flags, retiring_flags) AS change(pool, status, delta, pending, marked) GROUP BY pool
   ) d
   WHERE pc."instanceTypeId" = d.pool AND pc."shard" = "counter_shard"()
-    AND (d.available, d.allocated, d.baselining, d.isolated, d.quarantined, d.retired) <> (0, 0, 0, 0, 0, 0);
+    AND (d.available, d.allocated, d.baselining, d.isolated, d.quarantined, d.retired, d.pending_maintenance, d.pending_retirement) <> (0, 0, 0, 0, 0, 0, 0, 0);
   RETURN NULL;
 END $$;
 CREATE OR REPLACE TRIGGER "Server_count_inserted" AFTER INSERT ON "Server" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "count_servers"();

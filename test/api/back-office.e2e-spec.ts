@@ -59,6 +59,8 @@ describe('The staff back office', () => {
         reserved: 6,
         onDemandInUse: 0,
         onDemandHeadroom: 4,
+        pendingMaintenance: 0,
+        pendingRetirement: 0,
       });
 
       const first = await api.allocate({ ...where(p1), clientId: a, contractId: contractA }).expect(200);
@@ -363,25 +365,31 @@ describe('The staff back office', () => {
       );
     });
 
-    it('retires an idle or isolated server for good: never allocated again, counted as retired only, history kept', async () => {
+    it('retires a server for good: never allocated again, counted as retired only, history kept', async () => {
       const pool = await createPool(t.prisma, 3);
       const clientId = await createClient(t.prisma, 5);
-      const [idle, broken, busy] = pool.serverIds;
+      const [inUse, broken, idle] = pool.serverIds;
       await api.isolate(broken, { subState: 'brokenHardware', reason: 'PSU' }).expect(200);
       await api.allocate({ ...where(pool), clientId }).expect(200);
-      expect((await api.retire(busy, { reason: 'old' }).expect(200)).body.server.status).toBe('retired');
-      expect((await api.retire(idle, { reason: 'old' }).expect(409)).body.code).toBe('INVALID_STATE');
-      const { body } = await api.retire(broken, { reason: 'Motherboard failure' }).expect(200);
+      expect((await api.retire(idle, { reason: 'old' }).expect(200)).body.server.status).toBe('retired');
+      const { body: marked } = await api.retire(inUse, { reason: 'old' }).expect(200);
+      expect(marked).toMatchObject({ changed: true, server: { status: 'allocated' } });
+      const { body } = await api
+        .retire(broken, { reason: 'Motherboard failure', disposal: 'disksDestroyed' })
+        .expect(200);
       expect(body.server).toMatchObject({ status: 'retired', subState: null });
       expect((await api.retire(broken, { reason: 'again' }).expect(409)).body.code).toBe('RETIRED');
-      expect((await capacityOf(pool)).servers).toMatchObject({ available: 0, allocated: 1, retired: 2 });
+      expect(await capacityOf(pool)).toMatchObject({
+        servers: { available: 0, allocated: 1, retired: 2 },
+        pendingRetirement: 1,
+      });
       expect((await api.allocate({ ...where(pool), clientId }).expect(409)).body.code).toBe('NO_CAPACITY');
       const history = (await get(`/api/servers/${broken}/history`).expect(200)).body;
       expect(history[0]).toMatchObject({
         command: 'retire',
         from: 'isolated',
         to: 'retired',
-        reason: 'Motherboard failure',
+        reason: 'Motherboard failure (disposal: disksDestroyed)',
       });
       expect(await t.prisma.outboxEvent.count({ where: { serverId: broken, type: 'server.retired' } })).toBe(1);
       expect((await api.retire(broken, {}).expect(400)).body.code).toBe('VALIDATION_FAILED');

@@ -235,18 +235,27 @@ describe('Event hooks and delivery', () => {
     ]);
   });
 
-  it('isolates, through the watchdog, a server left in Back to Baseline too long', async () => {
+  it('isolates, through the watchdog, a server left in Back to Baseline too long since it was dispatched', async () => {
     const { clientId, serverId } = await allocatedServer();
     await api.deallocate(clientId, serverId).expect(200);
     const watchdog = t.app.get(BaselineWatchdog);
     expect(await watchdog.sweep()).not.toContain(serverId);
+    const fiveHoursAgo = new Date(Date.now() - 5 * 3600_000);
+    // Requested long ago, but still waiting for a slot: the clock has not started.
     await t.prisma.server.update({
       where: { id: serverId },
-      data: { baselineStartedAt: new Date(Date.now() - 5 * 3600_000) },
+      data: { baselineStartedAt: fiveHoursAgo, baselineDispatchedAt: null },
     });
+    expect(await watchdog.sweep()).not.toContain(serverId);
+    await t.prisma.server.update({ where: { id: serverId }, data: { baselineDispatchedAt: fiveHoursAgo } });
     expect(await watchdog.sweep()).toContain(serverId);
     const server = await t.prisma.server.findUniqueOrThrow({ where: { id: serverId } });
-    expect(server).toMatchObject({ status: 'isolated', subState: 'baselineTimeout', baselineStartedAt: null });
+    expect(server).toMatchObject({
+      status: 'isolated',
+      subState: 'baselineTimeout',
+      baselineStartedAt: null,
+      baselineDispatchedAt: null,
+    });
     const [audit] = await t.prisma.serverEvent.findMany({ where: { serverId }, orderBy: { id: 'desc' }, take: 1 });
     expect(audit).toMatchObject({
       actor: 'baseline-watchdog',

@@ -42,6 +42,17 @@ describe('The server lifecycle, state by command', () => {
     return { pool, clientId, contractId, serverId };
   }
 
+  /** An Available server beside the scene's, for a replace to take. */
+  const addSpare = (pool: Pool, serverId: number) =>
+    t.prisma.server.create({
+      data: {
+        id: serverId + 1,
+        hostname: `spare${serverId + 1}.test`,
+        locationId: pool.locationId,
+        instanceTypeId: pool.instanceTypeId,
+      },
+    });
+
   function send(command: ServerCommand, { pool, clientId, contractId, serverId }: Scene) {
     switch (command) {
       case 'allocate':
@@ -68,6 +79,8 @@ describe('The server lifecycle, state by command', () => {
         return api.unquarantine(serverId);
       case 'retire':
         return api.retire(serverId, { reason: 'table walk' });
+      case 'replace':
+        return addSpare(pool, serverId).then(() => api.replace(clientId, serverId, { subState: 'brokenHardware' }));
     }
   }
 

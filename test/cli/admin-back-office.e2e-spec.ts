@@ -133,7 +133,10 @@ describe('Admin command line: reports, clients, contracts, servers', () => {
     );
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('server257440.fra.example.net is the hostname of server 257440');
-    expect(json('server', 'retire', '257439', '--reason', 'PSU beyond repair').server.status).toBe('retired');
+    const retire = (...extra: string[]) =>
+      json('server', 'retire', '257439', '--reason', 'PSU beyond repair', ...extra);
+    expect(admin('server', 'retire', '257439', '--reason', 'x', '--disposal', 'burnt').stderr).toContain('burnt');
+    expect(retire('--disposal', 'disksDestroyed').server.status).toBe('retired');
     expect((await bed.prisma.server.findUniqueOrThrow({ where: { id: 257439 } })).status).toBe('retired');
     expect(admin('server', 'retire', '257439', '--reason', 'again').stderr).toContain('retire is not allowed');
   });

@@ -103,6 +103,14 @@ describe('openapi.json under a validating proxy (Prism)', () => {
     await dataOf(
       client.POST('/api/servers/{serverId}/retire', { ...server(157450), body: { reason: 'Out of warranty' } }),
     );
+    const { server: failing } = await dataOf(client.POST('/api/server/allocate', { body: order }));
+    await dataOf(
+      client.POST('/api/client/{clientId}/server/{serverId}/replace', {
+        ...ofClient(12345, failing.id),
+        body: { subState: 'brokenHardware', reason: 'DIMM errors' },
+        params: { ...ofClient(12345, failing.id).params, header: { 'Idempotency-Key': randomUUID() } },
+      }),
+    );
     expect(exchanges.filter((e) => e.violation)).toEqual([]);
   });
 
@@ -122,6 +130,7 @@ describe('openapi.json under a validating proxy (Prism)', () => {
       client.GET('/api/servers/{serverId}/history', { params: { path: { serverId: 157437 }, header: page(50) } }),
     );
     await dataOf(client.GET('/api/capacity', { params: { query: { locationId: 18 } } }));
+    await dataOf(client.GET('/api/capacity/baselines'));
     await dataOf(client.GET('/api/client/{clientId}/capacity', { params: { path: { clientId: 12345 } } }));
     await dataOf(
       client.GET('/api/client/{clientId}/allocations', {
@@ -181,6 +190,21 @@ describe('openapi.json under a validating proxy (Prism)', () => {
     await dataOf(client.POST('/api/hooks/{hookId}/disable', { params: { path: { hookId: hook.id } } }));
     await dataOf(client.POST('/api/hooks/{hookId}/enable', { params: { path: { hookId: hook.id } } }));
     await dataOf(client.DELETE('/api/hooks/{hookId}', { params: { path: { hookId: hook.id } } }));
+    expect(exchanges.filter((e) => e.violation)).toEqual([]);
+  });
+
+  it('passes a maintenance of a rack: planned, started, listed, described and ended', async () => {
+    const request = {
+      selector: { locationId: 8, rack: 'LA3:02:002160:0409' },
+      reason: 'PDU swap',
+      then: 'return',
+    } as const;
+    await dataOf(client.POST('/api/maintenances', { body: { ...request, dryRun: true } }));
+    const { maintenanceId } = await dataOf(client.POST('/api/maintenances', { body: { ...request, force: true } }));
+    const path = { params: { path: { maintenanceId: maintenanceId! } } };
+    await dataOf(client.GET('/api/maintenances', { params: { query: { state: 'open' }, header: page(5) } }));
+    await dataOf(client.GET('/api/maintenances/{maintenanceId}', path));
+    await dataOf(client.POST('/api/maintenances/{maintenanceId}/end', path));
     expect(exchanges.filter((e) => e.violation)).toEqual([]);
   });
 

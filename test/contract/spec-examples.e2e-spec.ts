@@ -22,6 +22,8 @@ const SCENARIO = [
   'deallocateServer',
   'markServerAvailable',
   'allocateServers',
+  // 157437 fails in use and is replaced; its ended allocation is then compensated (a billing correction).
+  'replaceServer',
   'compensateAllocation',
   'isolateServer',
   'unisolateServer',
@@ -31,6 +33,7 @@ const SCENARIO = [
   'describeServer',
   'addServers',
   'getPoolCapacity',
+  'getBaselineRuns',
   'getClientCapacity',
   'listClientAllocations',
   'listClients',
@@ -49,6 +52,11 @@ const SCENARIO = [
   'listDeliveries',
   'replayDelivery',
   'removeHook',
+  // Server 157438 (its own rack in the demo data) through a maintenance.
+  'startMaintenance',
+  'listMaintenances',
+  'getMaintenance',
+  'endMaintenance',
   'retireServer',
 ];
 

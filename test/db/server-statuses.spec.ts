@@ -72,4 +72,51 @@ describe('server statuses', () => {
     await f.prisma.sql.rows(`DELETE FROM "Server" WHERE "id" = ANY($1::int[])`, [pool.serverIds]);
     expect(byStatus(await counter())).toEqual(Object.fromEntries(SERVER_STATUSES.map((s) => [s, 0])));
   });
+
+  // The marks (in an open maintenance, marked to retire) are counted by both triggers too: on random changes of
+  // status, maintenance and mark, one by one and in bulk, the counters always equal a recount.
+  it('count servers pending maintenance or retirement, one by one and in bulk, on random changes', async () => {
+    await f.prisma.sql.rows(`ALTER TABLE "Server" DROP CONSTRAINT IF EXISTS "Server_allocation_matches_status",
+      DROP CONSTRAINT IF EXISTS "Server_substate_matches_status", DROP CONSTRAINT IF EXISTS "Server_quarantine_remembers_status",
+      DROP CONSTRAINT IF EXISTS "Server_baseline_run_matches_status", DROP CONSTRAINT IF EXISTS "Server_maintenance_never_available",
+      DROP CONSTRAINT IF EXISTS "Server_retired_not_marked", DROP CONSTRAINT IF EXISTS "Server_dispatched_while_baselining"`);
+    const pool = await createPool(f.prisma, 12);
+    const [{ id: maintenanceId }] = await f.prisma.sql.rows<{ id: number }>(
+      `INSERT INTO "Maintenance" ("reason", "then", "selector", "plan", "startedAt", "startedBy")
+       VALUES ('counting', 'return', '{}', '{}', now(), 'test') RETURNING "id"`,
+    );
+    let seed = 17;
+    const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    for (let round = 0; round < 40; round++) {
+      const bulk = round % 2 === 1;
+      const changes = pool.serverIds.map((id) => ({
+        id,
+        status: SERVER_STATUSES[random(SERVER_STATUSES.length)],
+        maintenanceId: random(2) ? maintenanceId : null,
+        retiring: random(2) === 1,
+      }));
+      await f.prisma.$transaction(async (tx) => {
+        if (bulk) await tx.$executeRaw`SELECT "count_in_bulk"()`;
+        await tx.$executeRawUnsafe(
+          `UPDATE "Server" s SET "status" = t.status::"ServerStatus", "maintenanceId" = t.maintenance, "retiring" = t.retiring
+           FROM unnest($1::int[], $2::text[], $3::int[], $4::boolean[]) AS t(id, status, maintenance, retiring) WHERE s."id" = t.id`,
+          changes.map((c) => c.id),
+          changes.map((c) => c.status),
+          changes.map((c) => c.maintenanceId),
+          changes.map((c) => c.retiring),
+        );
+      });
+      const [figures] = await f.prisma.sql.rows<{ pendingMaintenance: number; pendingRetirement: number }>(
+        `SELECT * FROM "PoolFigures" WHERE "instanceTypeId" = $1`,
+        [pool.instanceTypeId],
+      );
+      expect({ round, ...figures }).toMatchObject({
+        round,
+        pendingMaintenance: changes.filter((c) => c.maintenanceId && ['allocated', 'baselining'].includes(c.status))
+          .length,
+        pendingRetirement: changes.filter((c) => c.retiring).length,
+      });
+    }
+    expect((await invariantViolations(f.prisma, 10)).poolCounterDrift).toEqual([]);
+  });
 });

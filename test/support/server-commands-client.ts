@@ -35,6 +35,10 @@ export function serverCommands(t: TestApp, key: string) {
     quarantine: (serverId: number) => auth(t.http.post(`/api/server/${serverId}/quarantine`)),
     unquarantine: (serverId: number) => auth(t.http.delete(`/api/server/${serverId}/quarantine`)),
     retire: (serverId: number, body: object) => auth(t.http.post(`/api/servers/${serverId}/retire`)).send(body),
+    replace: (clientId: number, serverId: number, body: object, idempotencyKey?: string) => {
+      const call = auth(t.http.post(`/api/client/${clientId}/server/${serverId}/replace`)).send(body);
+      return idempotencyKey ? call.set('Idempotency-Key', idempotencyKey) : call;
+    },
   };
 }
 

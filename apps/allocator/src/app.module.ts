@@ -8,6 +8,7 @@ import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { EventsModule } from '@app/events';
 import { InventoryModule } from '@app/inventory';
+import { MaintenanceModule } from '@app/maintenance';
 import { ServerCommandsModule } from '@app/server-commands';
 import { Draining } from './health/draining';
 import { CommandMetricsInterceptor } from './metrics/count-command';
@@ -18,6 +19,7 @@ import { InventoryController } from './inventory/inventory.controller';
 import { QuotaController } from './quota/quota.controller';
 import { CapacityController } from './capacity/capacity.controller';
 import { ContractsController } from './contracts/contracts.controller';
+import { MaintenancesController } from './maintenances/maintenances.controller';
 import { ServersController } from './servers/servers.controller';
 import { ServerCommandsController } from './server-commands/server-commands.controller';
 
@@ -35,6 +37,7 @@ export class AppModule {
         ServerCommandsModule,
         CapacityModule,
         ContractsModule,
+        MaintenanceModule,
         MetricsModule,
       ],
       providers: [Draining, { provide: APP_INTERCEPTOR, useClass: CommandMetricsInterceptor }],
@@ -48,6 +51,7 @@ export class AppModule {
         CapacityController,
         ContractsController,
         HooksController,
+        MaintenancesController,
       ],
     };
   }

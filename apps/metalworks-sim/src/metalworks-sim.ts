@@ -100,7 +100,7 @@ export async function startMetalworksSim(options: MetalworksSimOptions): Promise
     if (event.type !== EventType.BaselineRequested) return;
     const timer = setTimeout(() => {
       timers.delete(timer);
-      void finishBaseline(event.serverId, event.payload.baseline?.id);
+      void finishBaseline(event.payload.server.id, event.payload.baseline?.id);
     }, options.delaySeconds * 1000);
     timers.add(timer);
   };

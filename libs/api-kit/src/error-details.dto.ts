@@ -175,3 +175,56 @@ export class RetryDetailsDto {
   @ApiProperty({ description: 'Seconds to wait (also in Retry-After)', example: 42, type: 'integer' })
   retryAfterSeconds: number;
 }
+
+export class RackNotFoundDetailsDto {
+  @ApiProperty({ description: 'The location asked for', example: 18, type: 'integer' }) locationId: number;
+  @ApiProperty({ description: 'The rack, of no server there', example: 'R12' }) rack: string;
+}
+
+export class SelectorDetailsDto {
+  @ApiProperty({
+    description: 'The selector as given',
+    type: 'object',
+    additionalProperties: true,
+    example: { locationId: 18, rack: 'R12' },
+  })
+  selector: object;
+}
+
+export class MaintenanceMembershipDto {
+  @ApiProperty({ description: 'The server', example: 157437, type: 'integer' }) serverId: number;
+  @ApiProperty({ description: 'The open maintenance it is in', example: 6, type: 'integer' }) maintenanceId: number;
+}
+
+export class InMaintenanceDetailsDto {
+  @ApiProperty({
+    description: 'Selected servers already in another open maintenance',
+    type: [MaintenanceMembershipDto],
+  })
+  servers: MaintenanceMembershipDto[];
+}
+
+export class PoolShortfallDto {
+  @ApiProperty({ description: 'Location of the pool', example: 18, type: 'integer' }) locationId: number;
+  @ApiProperty({ description: 'Instance type of the pool', example: 129, type: 'integer' }) instanceTypeId: number;
+  @ApiProperty({
+    description: 'Available servers left once the selected ones are isolated',
+    example: 2,
+    type: 'integer',
+  })
+  availableLeft: number;
+  @ApiProperty({ description: 'Unused commitments of the contracts valid now', example: 5, type: 'integer' })
+  reserved: number;
+  @ApiProperty({ description: 'Commitments left uncovered', example: 3, type: 'integer' }) shortfall: number;
+}
+
+export class GuaranteeDetailsDto {
+  @ApiProperty({ description: 'The pools whose commitments would be left uncovered', type: [PoolShortfallDto] })
+  shortfall: PoolShortfallDto[];
+}
+
+export class ServerOfClientDetailsDto {
+  @ApiProperty({ description: 'The server', example: 157437, type: 'integer' }) serverId: number;
+  @ApiProperty({ description: 'The client the request named, which does not hold it', example: 12345, type: 'integer' })
+  clientId: number;
+}

@@ -11,7 +11,7 @@ const REFUSED = (status: Status, command: ServerCommand) => ({
   serverId: 157437,
   status,
   command,
-  allowedCommands: SERVER_LIFECYCLE.filter((t) => t.from === status).map((t) => t.command),
+  allowedCommands: [...new Set(SERVER_LIFECYCLE.filter((t) => t.from === status).map((t) => t.command))],
 });
 
 /** A typical body of each code, as the service words it: the examples of the spec. */
@@ -40,6 +40,15 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorExample> = {
   [ErrorCode.API_KEY_NOT_FOUND]: { message: 'API key 3 does not exist', details: { id: 3 } },
   [ErrorCode.HOOK_NOT_FOUND]: { message: 'Hook 1 does not exist', details: { id: 1 } },
   [ErrorCode.DELIVERY_NOT_FOUND]: { message: 'Delivery 42 does not exist', details: { id: '42' } },
+  [ErrorCode.MAINTENANCE_NOT_FOUND]: { message: 'Maintenance 7 does not exist', details: { id: 7 } },
+  [ErrorCode.RACK_NOT_FOUND]: {
+    message: 'No server of location 18 is in rack R12',
+    details: { locationId: 18, rack: 'R12' },
+  },
+  [ErrorCode.NO_SERVER_SELECTED]: {
+    message: 'The selector matches no server (retired servers are never selected)',
+    details: { selector: { locationId: 18, instanceTypeId: 129 } },
+  },
   [ErrorCode.INVALID_STATE]: {
     message: 'Server 157437 is baselining: allocate is not allowed',
     details: REFUSED('baselining', 'allocate'),
@@ -77,6 +86,19 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorExample> = {
     message:
       'Server 157437 was allocated again after allocation 1017 of client 12345: that allocation can no longer be compensated',
     details: { serverId: 157437, clientId: 12345, allocationId: 1017 },
+  },
+  [ErrorCode.IN_MAINTENANCE]: {
+    message: 'Already in another open maintenance: server 157437 (maintenance 6)',
+    details: { servers: [{ serverId: 157437, maintenanceId: 6 }] },
+  },
+  [ErrorCode.NOT_HELD_BY_CLIENT]: {
+    message: 'Server 157437 is allocated to another client than 12345: nothing changed',
+    details: { serverId: 157437, clientId: 12345 },
+  },
+  [ErrorCode.GUARANTEE_AT_RISK]: {
+    message:
+      'The maintenance would leave committed capacity uncovered: pool 129 short of 3; nothing changed (force: true starts it anyway)',
+    details: { shortfall: [{ locationId: 18, instanceTypeId: 129, availableLeft: 2, reserved: 5, shortfall: 3 }] },
   },
   [ErrorCode.DELIVERY_NOT_DEAD]: {
     message: 'Delivery 42 is delivered: only dead-lettered deliveries are replayed',

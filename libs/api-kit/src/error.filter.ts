@@ -62,6 +62,8 @@ export function sendError(res: Response, error: unknown): void {
     return;
   }
   const body = withRequestId(errorBody(error));
+  const retryAfter = body.details?.retryAfterSeconds;
+  if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
   res.status(body.statusCode).json(body);
 }
 

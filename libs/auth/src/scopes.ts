@@ -9,7 +9,7 @@ export const SCOPES = {
   'inventory:read': 'read locations, instance types, servers and their history',
   'inventory:write': 'change the inventory: add, describe and retire servers',
   'metrics:read': 'read GET /metrics when METRICS_AUTH=key',
-  admin: 'manage API keys and event hooks',
+  admin: 'manage API keys, event hooks and maintenances',
 } as const;
 
 export type Scope = keyof typeof SCOPES;

@@ -17,6 +17,19 @@ export interface PoolCapacity {
   onDemandInUse: number;
   /** What on-demand may still take under the guarantee: Available servers beyond the reserve. */
   onDemandHeadroom: number;
+  /** Allocated or in Back to Baseline, and in an open maintenance: they join it once released and wiped. */
+  pendingMaintenance: number;
+  /** Marked to retire: their next Back to Baseline ends in retired. */
+  pendingRetirement: number;
+}
+
+/** The Back to Baseline runs of one location: under way in MetalWorks, and waiting for a slot. */
+export interface BaselineRuns {
+  locationId: number;
+  running: number;
+  waiting: number;
+  /** When the oldest waiting run was requested; null when none waits. */
+  oldestWaitingSince: Date | null;
 }
 
 export interface PoolFilter {
@@ -61,6 +74,8 @@ type PoolRow = ServersByStatus & {
   committedInUse: number;
   reserved: number;
   onDemandInUse: number;
+  pendingMaintenance: number;
+  pendingRetirement: number;
   total: number;
 };
 
@@ -75,7 +90,8 @@ const POOLS = {
   name: 'capacity-pools',
   text: `SELECT it."locationId", it."id" AS "instanceTypeId", it."name" AS "instanceTypeName",
     pc."available", pc."allocated", pc."baselining", pc."isolated", pc."quarantined", pc."retired",
-    k."committed", pc."committedInUse", k."reserved", pc."onDemandInUse", count(*) OVER ()::int AS total
+    k."committed", pc."committedInUse", k."reserved", pc."onDemandInUse", pc."pendingMaintenance", pc."pendingRetirement",
+    count(*) OVER ()::int AS total
   FROM "InstanceType" it JOIN "PoolFigures" pc ON pc."instanceTypeId" = it."id"
   CROSS JOIN LATERAL "pool_commitments"(it."id", $3::timestamp) k
   WHERE ($1::int IS NULL OR it."locationId" = $1) AND ($2::int IS NULL OR it."id" = $2)
@@ -85,6 +101,12 @@ const POOLS = {
 const SERVERS_BY_POOL = {
   name: 'capacity-servers-by-pool',
   text: `SELECT it."locationId", pc.* FROM "PoolFigures" pc JOIN "InstanceType" it ON it."id" = pc."instanceTypeId"`,
+};
+
+const BASELINE_RUNS = {
+  name: 'capacity-baseline-runs',
+  text: `SELECT l."id" AS "locationId", coalesce(b."running", 0) AS "running", coalesce(b."waiting", 0) AS "waiting", b."oldestWaitingSince"
+  FROM "Location" l LEFT JOIN "BaselineRuns" b ON b."locationId" = l."id" ORDER BY l."id"`,
 };
 
 const COMMITMENTS_OF_CLIENT = {
@@ -121,6 +143,8 @@ export class CapacityRepository {
         reserved: r.reserved,
         onDemandInUse: r.onDemandInUse,
         onDemandHeadroom: Math.max(r.available - r.reserved, 0),
+        pendingMaintenance: r.pendingMaintenance,
+        pendingRetirement: r.pendingRetirement,
       })),
     };
   }
@@ -131,6 +155,11 @@ export class CapacityRepository {
       SERVERS_BY_POOL,
     );
     return rows.map((r) => ({ locationId: r.locationId, instanceTypeId: r.instanceTypeId, servers: serversOf(r) }));
+  }
+
+  /** Per location, the Back to Baseline runs under way and waiting (BASELINE_MAX_IN_FLIGHT). */
+  baselineRuns(): Promise<BaselineRuns[]> {
+    return this.prisma.sql.rows<BaselineRuns>(BASELINE_RUNS);
   }
 
   private countPools(filter: PoolFilter): Promise<number> {

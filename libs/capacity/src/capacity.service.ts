@@ -8,6 +8,7 @@ import {
   CapacityRepository,
   PoolCapacity,
   PoolFilter,
+  BaselineRuns,
 } from './capacity.repository';
 
 export interface ContractCapacity {
@@ -39,6 +40,14 @@ export class CapacityService {
     private readonly capacity: CapacityRepository,
     private readonly config: AppConfig,
   ) {}
+
+  /** Per location, the Back to Baseline runs under way and waiting, and the cap they share. */
+  async baselineRuns(): Promise<(BaselineRuns & { maxInFlight: number })[]> {
+    return (await this.capacity.baselineRuns()).map((runs) => ({
+      ...runs,
+      maxInFlight: this.config.baselineMaxInFlight,
+    }));
+  }
 
   pools(filter: PoolFilter, slice: Slice, now = new Date()): Promise<Page<PoolCapacity>> {
     return this.capacity.pools(filter, now, slice);

@@ -37,6 +37,9 @@ describe('loadConfig', () => {
       },
       baselineTimeoutSeconds: 14_400,
       watchdogIntervalSeconds: 60,
+      destructiveLimit: 0,
+      baselineMaxInFlight: 200,
+      baselinePaceIntervalSeconds: 1,
       metalworksSim: { enabled: true, delaySeconds: 3, failRate: 0.1 },
     });
   });

@@ -45,6 +45,12 @@ export class AppConfig {
   /** A server in Back to Baseline longer than this is isolated with subState baselineTimeout. */
   baselineTimeoutSeconds: number;
   watchdogIntervalSeconds: number;
+  /** Allocations one API key may end per minute (de-allocate, compensate, isolate, replace); 0: no limit. */
+  destructiveLimit: number;
+  /** Back to Baseline runs under way at once per location; beyond it they wait, oldest first. */
+  baselineMaxInFlight: number;
+  /** How often waiting runs are dispatched when a slot frees. */
+  baselinePaceIntervalSeconds: number;
   metalworksSim: MetalworksSimConfig;
 }
 
@@ -192,6 +198,9 @@ export function loadConfig(env: Env, projectRoot: string): AppConfig {
     },
     baselineTimeoutSeconds: read.duration('BASELINE_TIMEOUT', '4h'),
     watchdogIntervalSeconds: read.duration('WATCHDOG_INTERVAL', '1m'),
+    destructiveLimit: read.integer('DESTRUCTIVE_LIMIT', 0, 0, 1_000_000),
+    baselineMaxInFlight: read.integer('BASELINE_MAX_IN_FLIGHT', 200, 1, 1_000_000),
+    baselinePaceIntervalSeconds: read.duration('BASELINE_PACE_INTERVAL', '1s'),
     metalworksSim: {
       enabled: read.boolean('METALWORKS_SIM', embedded),
       delaySeconds: read.duration('METALWORKS_SIM_DELAY', '3s'),

@@ -8,12 +8,12 @@ export interface Actor {
   id?: number;
 }
 
-export type AuditedEntity = 'client' | 'contract' | 'server' | 'hook';
+export type AuditedEntity = 'client' | 'contract' | 'server' | 'hook' | 'maintenance';
 
 export interface AuditRecord {
   entity: AuditedEntity;
   entityId: string;
-  /** created, updated, described, deleted, enabled, disabled, replayed. */
+  /** created, updated, described, deleted, enabled, disabled, replayed, started, ended. */
   action: string;
   actor: Actor;
   before: unknown;

@@ -7,7 +7,14 @@ export { applyMigrations, diffSchemas } from './migrations/migrator';
 export { MIGRATIONS_DIR, PROJECT_ROOT, SCHEMA_FILE } from './project-paths';
 export { Prisma } from './generated/prisma/client';
 export type * from './generated/prisma/client';
-export { AllocationEnd, DeliveryState, IsolationSubState, QuotaKind, ServerStatus } from './generated/prisma/enums';
+export {
+  AllocationEnd,
+  DeliveryState,
+  IsolationSubState,
+  MaintenanceOutcome,
+  QuotaKind,
+  ServerStatus,
+} from './generated/prisma/enums';
 export type { TransactionClient } from './transaction';
 export { openDatabase, type DatabaseLocation } from './open-database';
 export { writeNextMigration } from './migrations/new-migration';

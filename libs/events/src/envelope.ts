@@ -6,7 +6,8 @@ export interface EventEnvelope {
   id: string;
   type: EventType;
   occurredAt: string;
-  serverId: number;
+  /** Null for an event of the fleet rather than of one server (maintenance.started, maintenance.ended). */
+  serverId: number | null;
   payload: ServerEventPayload;
 }
 

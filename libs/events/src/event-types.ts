@@ -9,11 +9,16 @@ export enum EventType {
   ServerQuarantined = 'server.quarantined',
   ServerUnquarantined = 'server.unquarantined',
   ServerRetired = 'server.retired',
+  /** Marked to retire: its next Back to Baseline ends in retired. */
+  ServerRetiring = 'server.retiring',
   BaselineRequested = 'server.baseline.requested',
+  MaintenanceStarted = 'maintenance.started',
+  MaintenanceEnded = 'maintenance.ended',
 }
 
 /** Why Back to Baseline must run, in `server.baseline.requested`. */
-export type BaselineCause = 'deallocated' | 'compensated' | 'unisolated' | 'unquarantined' | 'added';
+export type BaselineCause =
+  'deallocated' | 'compensated' | 'unisolated' | 'unquarantined' | 'added' | 'retiring' | 'maintenanceEnded';
 
 export interface EventServer {
   id: number;
@@ -29,7 +34,7 @@ export interface EventAllocation {
   quota: 'COMMITTED' | 'ON_DEMAND';
   startedAt: string;
   endedAt: string | null;
-  endedBy: 'RELEASED' | 'COMPENSATED' | 'ISOLATED' | null;
+  endedBy: 'RELEASED' | 'COMPENSATED' | 'ISOLATED' | 'REPLACED' | null;
 }
 
 /** The payload of every event: the state change, who made it, and the allocation it started or ended. */

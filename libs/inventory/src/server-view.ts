@@ -14,6 +14,12 @@ export interface ServerView {
   quarantinedFrom: Server['quarantinedFrom'];
   /** The Back to Baseline under way: set exactly while the server is baselining. */
   baselineId: string | null;
+  /** When that run was let out to MetalWorks; null while it waits for a slot (BASELINE_MAX_IN_FLIGHT). */
+  baselineDispatchedAt: Date | null;
+  /** The open maintenance the server is in. */
+  maintenanceId: number | null;
+  /** Marked to retire: its next Back to Baseline ends in retired. */
+  retiring: boolean;
   allocation: AllocationView | null;
   updatedAt: Date;
 }
@@ -27,6 +33,8 @@ export interface AllocationView {
   startedAt: Date;
   endedAt: Date | null;
   endedBy: Allocation['endedBy'];
+  /** The allocation this one replaced (replace). */
+  replacesId: number | null;
 }
 
 /** What a query must include to build a ServerView. */
@@ -42,6 +50,7 @@ export function toAllocationView(a: Allocation): AllocationView {
     startedAt: a.startedAt,
     endedAt: a.endedAt,
     endedBy: a.endedBy,
+    replacesId: a.replacesId ?? null,
   };
 }
 
@@ -58,6 +67,9 @@ export function toServerView(server: Server & { currentAllocation: Allocation | 
     isolationReason: server.isolationReason,
     quarantinedFrom: server.quarantinedFrom,
     baselineId: server.baselineId,
+    baselineDispatchedAt: server.baselineDispatchedAt,
+    maintenanceId: server.maintenanceId,
+    retiring: server.retiring,
     allocation: server.currentAllocation ? toAllocationView(server.currentAllocation) : null,
     updatedAt: server.updatedAt,
   };

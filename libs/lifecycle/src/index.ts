@@ -1,10 +1,13 @@
 export {
+  CONDITIONS,
   ENTRY_STATUS,
   FINAL_STATUSES,
   SERVER_COMMANDS,
   SERVER_LIFECYCLE,
   SERVER_STATUSES,
+  restoredStatus,
   transitionFor,
+  type Condition,
   type ServerCommand,
   type Status,
   type Target,

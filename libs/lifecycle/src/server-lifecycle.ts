@@ -13,6 +13,7 @@ export const SERVER_COMMANDS = [
   'quarantine',
   'unquarantine',
   'retire',
+  'replace',
 ] as const;
 
 /** A new server enters the fleet through Back to Baseline: MetalWorks wipes and checks it before any client gets it. */
@@ -25,9 +26,18 @@ export type ServerCommand = (typeof SERVER_COMMANDS)[number];
 /** `restore`: back to the status the server was frozen in. */
 export type Target = Status | 'restore';
 
+/**
+ * What else decides where a command leads, besides the status: the server's marks (in an open maintenance, marked
+ * to retire) and what staff state with the command (its disks are destroyed).
+ */
+export const CONDITIONS = ['markedToRetire', 'inMaintenance', 'disksDestroyed'] as const;
+export type Condition = (typeof CONDITIONS)[number];
+
 export interface Transition {
   from: Status;
   command: ServerCommand;
+  /** Applies only under this condition, before the transition of the same state and command without one. */
+  when?: Condition;
   to: Target;
   /** A repeated call that finds its work done: answered 200, nothing written. */
   noop?: true;
@@ -59,12 +69,18 @@ export const SERVER_LIFECYCLE: readonly Transition[] = [
     why: 'delivery failed: the client is not billed, and the server is wiped and checked',
   },
 
-  { from: 'available', command: 'isolate', to: 'isolated', why: 'found faulty, or needed for maintenance, while idle' },
+  { from: 'available', command: 'isolate', to: 'isolated', why: 'found faulty, or taken by a maintenance, while idle' },
   {
     from: 'allocated',
     command: 'isolate',
     to: 'isolated',
     why: 'failed while in use: the allocation ends and its quota is given back',
+  },
+  {
+    from: 'allocated',
+    command: 'replace',
+    to: 'isolated',
+    why: 'failed while in use, and its client gets another server of the pool on the same quota, in the same transaction',
   },
   {
     from: 'baselining',
@@ -85,6 +101,20 @@ export const SERVER_LIFECYCLE: readonly Transition[] = [
     command: 'available',
     to: 'available',
     why: 'Back to Baseline succeeded: MetalWorks releases it to the pool',
+  },
+  {
+    from: 'baselining',
+    command: 'available',
+    when: 'markedToRetire',
+    to: 'retired',
+    why: 'wiped and checked: it leaves the fleet as it was marked to, with nothing of its last client on it',
+  },
+  {
+    from: 'baselining',
+    command: 'available',
+    when: 'inMaintenance',
+    to: 'isolated',
+    why: 'wiped and checked: it joins its maintenance instead of going back to clients',
   },
   { from: 'available', command: 'available', to: 'available', noop: true, why: 'MetalWorks repeated its call' },
 
@@ -116,7 +146,31 @@ export const SERVER_LIFECYCLE: readonly Transition[] = [
     to: 'retired',
     why: 'leaves the fleet for good while idle; its history stays',
   },
-  { from: 'isolated', command: 'retire', to: 'retired', why: 'beyond repair, or decommissioned after maintenance' },
+  {
+    from: 'allocated',
+    command: 'retire',
+    to: 'allocated',
+    why: 'marked to retire: once its client is done, Back to Baseline wipes it and it leaves the fleet',
+  },
+  {
+    from: 'baselining',
+    command: 'retire',
+    to: 'baselining',
+    why: 'marked to retire: the Back to Baseline under way ends in retired instead of Available',
+  },
+  {
+    from: 'isolated',
+    command: 'retire',
+    to: 'baselining',
+    why: "a final wipe first, so that its last client's data does not leave the fleet with it; then retired",
+  },
+  {
+    from: 'isolated',
+    command: 'retire',
+    when: 'disksDestroyed',
+    to: 'retired',
+    why: 'beyond repair and its disks destroyed (staff say so, recorded): nothing is left to wipe',
+  },
 ];
 
 /** Why a command is refused, for the commands whose refusal has a more telling code than INVALID_STATE. */
@@ -129,11 +183,23 @@ function refusalCode(from: Status, command: ServerCommand): ErrorCode {
   return ErrorCode.INVALID_STATE;
 }
 
-/** The transition `command` takes from `from`, or a DomainError (409) saying why it is not allowed. */
-export function transitionFor(from: Status, command: ServerCommand, serverId: number): Transition {
-  const transition = SERVER_LIFECYCLE.find((t) => t.from === from && t.command === command);
+/**
+ * The transition `command` takes from `from` under `conditions` (the first of the table's that applies; the order of
+ * the conditions' list decides between two), or a DomainError (409) saying why it is not allowed.
+ */
+export function transitionFor(
+  from: Status,
+  command: ServerCommand,
+  serverId: number,
+  conditions: readonly Condition[] = [],
+): Transition {
+  const candidates = SERVER_LIFECYCLE.filter((t) => t.from === from && t.command === command);
+  const transition =
+    CONDITIONS.filter((c) => conditions.includes(c))
+      .map((c) => candidates.find((t) => t.when === c))
+      .find((t) => t !== undefined) ?? candidates.find((t) => t.when === undefined);
   if (!transition) {
-    const allowed = SERVER_LIFECYCLE.filter((t) => t.from === from).map((t) => t.command);
+    const allowed = [...new Set(SERVER_LIFECYCLE.filter((t) => t.from === from).map((t) => t.command))];
     throw new DomainError(refusalCode(from, command), `Server ${serverId} is ${from}: ${command} is not allowed`, {
       serverId,
       status: from,
@@ -142,4 +208,14 @@ export function transitionFor(from: Status, command: ServerCommand, serverId: nu
     });
   }
   return transition;
+}
+
+/**
+ * Where an unquarantined server goes: back to the status it was frozen in, except that an idle (so wiped) server
+ * never goes back to clients when it is marked to retire (it is retired) or in an open maintenance (it joins it).
+ */
+export function restoredStatus(frozenIn: Status, conditions: readonly Condition[]): Status {
+  if (frozenIn !== 'available') return frozenIn;
+  if (conditions.includes('markedToRetire')) return 'retired';
+  return conditions.includes('inMaintenance') ? 'isolated' : frozenIn;
 }

@@ -59,6 +59,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly baselines = new Gauge({
+    name: 'allocator_baselines',
+    help: 'Back to Baseline runs per location: running (dispatched to MetalWorks) or waiting for a slot',
+    labelNames: ['location', 'state'],
+    registers: [this.registry],
+  });
+
   readonly databasePool = new Gauge({
     name: 'allocator_database_pool_connections',
     help: "Connections of this process's database pool: in use, idle, and callers waiting for one",

@@ -45,17 +45,22 @@ const utc = (value: unknown) => (value === null || value === undefined ? null : 
 
 /** The server with the allocation of the row; a replayed allocation that has ended since is no longer the server's. */
 function takenOf(row: AllocateRow): Taken[number] {
-  const json = row.server!;
+  return takenFromJson(row.server!, row.allocation!);
+}
+
+/** A server and an allocation of it as an SQL function gives them (to_jsonb): with Dates, the allocation current or not. */
+export function takenFromJson(json: Record<string, unknown>, allocationJson: Record<string, unknown>): Taken[number] {
   const allocation = {
-    ...row.allocation!,
-    startedAt: utc(row.allocation!.startedAt),
-    endedAt: utc(row.allocation!.endedAt),
+    ...allocationJson,
+    startedAt: utc(allocationJson.startedAt),
+    endedAt: utc(allocationJson.endedAt),
   } as Allocation;
   const server = {
     ...json,
     createdAt: utc(json.createdAt),
     updatedAt: utc(json.updatedAt),
     baselineStartedAt: utc(json.baselineStartedAt),
+    baselineDispatchedAt: utc(json.baselineDispatchedAt),
   } as Server;
   return {
     server: { ...server, currentAllocation: server.currentAllocationId === allocation.id ? allocation : null },

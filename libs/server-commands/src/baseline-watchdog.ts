@@ -8,7 +8,8 @@ const SWEEP_LIMIT = 100;
 
 /**
  * Isolates servers left in Back to Baseline too long (subState baselineTimeout), through the same
- * lifecycle table as any command. Every service process runs it; the row lock makes them agree.
+ * lifecycle table as any command. The clock starts when the run was dispatched to MetalWorks, not while it waited
+ * for a slot (BaselinePacer). Every service process runs it; the row lock makes them agree.
  */
 @Injectable()
 export class BaselineWatchdog implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -37,9 +38,9 @@ export class BaselineWatchdog implements OnApplicationBootstrap, OnApplicationSh
   async sweep(now = new Date()): Promise<number[]> {
     const startedBefore = new Date(now.getTime() - this.config.baselineTimeoutSeconds * 1000);
     const overdue = await this.prisma.server.findMany({
-      where: { status: 'baselining', baselineStartedAt: { lt: startedBefore } },
+      where: { status: 'baselining', baselineDispatchedAt: { lt: startedBefore } },
       select: { id: true },
-      orderBy: { baselineStartedAt: 'asc' },
+      orderBy: { baselineDispatchedAt: 'asc' },
       take: SWEEP_LIMIT,
     });
     const isolated: number[] = [];

@@ -3,8 +3,9 @@ import { Injectable } from '@nestjs/common';
 import { Allocation, AllocationEnd, isTransientConflict, IsolationSubState, PrismaService } from '@app/database';
 import { ErrorCode, NotFoundError } from '@app/errors';
 import { BaselineCause, EventType } from '@app/events';
-import { ServerCommand, Status, transitionFor } from '@app/lifecycle';
+import { Condition, restoredStatus, ServerCommand, Status, Transition, transitionFor } from '@app/lifecycle';
 import { CommandResult, commandResult } from './command-result';
+import { DestructiveLimit } from './destructive-limit';
 import {
   Actor,
   ClientAllocation,
@@ -41,8 +42,29 @@ export interface AlreadyDone {
 export type Planner = (
   server: LockedServer,
   now: Date,
-  named: { clientAllocation: ClientAllocation | null },
+  named: {
+    clientAllocation: ClientAllocation | null;
+    /** Where the lifecycle table sends the command from this server (409 when nowhere). */
+    destination: () => Status;
+  },
 ) => ChangePlan | AlreadyDone;
+
+export interface RunOptions {
+  /** The client the command names (de-allocate, compensate), 404 when it does not exist. */
+  clientId?: number;
+  /** Read the named client's latest allocation of the server for the planner (compensate needs it). */
+  withClientAllocation?: boolean;
+  /** What staff state with the command (its disks are destroyed), besides the server's own marks. */
+  conditions?: Condition[];
+}
+
+/** The server's marks that decide, with its status, where a command leads (libs/lifecycle). */
+export function conditionsOf(server: Pick<LockedServer, 'retiring' | 'maintenanceId'>): Condition[] {
+  return [
+    ...(server.retiring ? (['markedToRetire'] as const) : []),
+    ...(server.maintenanceId !== null ? (['inMaintenance'] as const) : []),
+  ];
+}
 
 /** The allocation a plan ends, and how: the one it names, else the server's current one. */
 function endingOf(server: LockedServer, plan: ChangePlan): { allocation: Allocation; as: AllocationEnd } | undefined {
@@ -79,18 +101,17 @@ export class CommandRunner {
   constructor(
     private readonly prisma: PrismaService,
     private readonly states: ServerStateRepository,
+    private readonly destructiveLimit: DestructiveLimit,
   ) {}
 
-  /** `clientId`: the client the command names (de-allocate, compensate), 404 when it does not exist. */
   async run(
     serverId: number,
     command: ServerCommand,
     actor: Actor,
     plan: Planner,
-    clientId?: number,
-    /** Read the named client's latest allocation of the server for the planner (compensate needs it). */
-    withClientAllocation = false,
+    { clientId, withClientAllocation = false, conditions: stated = [] }: RunOptions = {},
   ): Promise<CommandResult> {
+    let slotTaken = false;
     for (let attempt = 1; ; attempt++) {
       const { server, clientExists, clientAllocation } = await this.states.read(
         this.prisma.sql,
@@ -101,13 +122,15 @@ export class CommandRunner {
       if (!clientExists) throw new NotFoundError(ErrorCode.CLIENT_NOT_FOUND, 'Client', clientId!);
       if (!server) throw new NotFoundError(ErrorCode.SERVER_NOT_FOUND, 'Server', serverId);
       const now = new Date();
-      const planned = plan(server, now, { clientAllocation });
+      const conditions = [...conditionsOf(server), ...stated];
+      const transitionOf = () => transitionFor(server.status, command, serverId, conditions);
+      const destinationOf = (to: Transition['to']) =>
+        to === 'restore' ? restoredStatus(server.quarantinedFrom as Status, conditions) : to;
+      const planned = plan(server, now, { clientAllocation, destination: () => destinationOf(transitionOf().to) });
       // Another client's allocation is not this caller's to see.
       if ('alreadyDone' in planned)
         return commandResult(command, false, planned.alreadyDone, visibleTo(server, clientId), null);
-      const transition = planned.keepsStatus
-        ? { from: server.status, command, to: server.status }
-        : transitionFor(server.status, command, serverId);
+      const transition = planned.keepsStatus ? { from: server.status, command, to: server.status } : transitionOf();
       if ('noop' in transition && transition.noop)
         return commandResult(
           command,
@@ -116,9 +139,14 @@ export class CommandRunner {
           server,
           null,
         );
-      const to: Status = transition.to === 'restore' ? (server.quarantinedFrom as Status) : transition.to;
+      const to = destinationOf(transition.to);
       const baselineId = baselineRunOf(server, to);
 
+      const ending = endingOf(server, planned);
+      if (ending && ending.allocation.endedAt === null && !slotTaken) {
+        await this.destructiveLimit.takeSlot(actor, now);
+        slotTaken = true;
+      }
       const change: StateChange = {
         command,
         from: server.status,
@@ -129,7 +157,7 @@ export class CommandRunner {
         subState: planned.subState,
         reason: planned.reason,
         operationUuid: planned.operationUuid,
-        endAllocation: endingOf(server, planned),
+        endAllocation: ending,
         events: planned.events.map((type) => ({
           type,
           extra:

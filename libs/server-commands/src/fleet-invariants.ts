@@ -5,8 +5,17 @@ import { SERVER_STATUSES } from '@app/lifecycle';
 const LAST_CHANGE = (entity: 'client' | 'contract', id: string) =>
   `COALESCE((SELECT MAX(e."occurredAt") FROM "AuditEntry" e WHERE e."entity" = '${entity}' AND e."entityId" = ${id}), '-infinity')`;
 
-/** The counter columns of PoolCounter: one per server status (libs/lifecycle), and open allocations per quota. */
-const COUNTER_COLUMNS = [...SERVER_STATUSES, 'committedInUse', 'onDemandInUse'];
+/**
+ * The counter columns of PoolCounter: one per server status (libs/lifecycle), open allocations per quota, and the
+ * servers pending a maintenance or a retirement.
+ */
+const COUNTER_COLUMNS = [
+  ...SERVER_STATUSES,
+  'committedInUse',
+  'onDemandInUse',
+  'pendingMaintenance',
+  'pendingRetirement',
+];
 const STATUS_RECOUNTS = SERVER_STATUSES.map(
   (status) =>
     `(SELECT COUNT(*)::int FROM "Server" s WHERE s."instanceTypeId" = pc."instanceTypeId" AND s."status" = '${status}') AS "${status}_recounted"`,
@@ -70,7 +79,10 @@ export async function invariantViolations(
     poolCounterDrift: await q`
       SELECT pc.*, recount.* FROM "PoolFigures" pc JOIN LATERAL (SELECT ${STATUS_RECOUNTS},
         (SELECT COUNT(*)::int FROM "Allocation" a WHERE a."instanceTypeId" = pc."instanceTypeId" AND a."endedAt" IS NULL AND a."quota" = 'COMMITTED') AS "committedInUse_recounted",
-        (SELECT COUNT(*)::int FROM "Allocation" a WHERE a."instanceTypeId" = pc."instanceTypeId" AND a."endedAt" IS NULL AND a."quota" = 'ON_DEMAND') AS "onDemandInUse_recounted"
+        (SELECT COUNT(*)::int FROM "Allocation" a WHERE a."instanceTypeId" = pc."instanceTypeId" AND a."endedAt" IS NULL AND a."quota" = 'ON_DEMAND') AS "onDemandInUse_recounted",
+        (SELECT COUNT(*)::int FROM "Server" s WHERE s."instanceTypeId" = pc."instanceTypeId" AND s."maintenanceId" IS NOT NULL
+          AND s."status" IN ('allocated', 'baselining')) AS "pendingMaintenance_recounted",
+        (SELECT COUNT(*)::int FROM "Server" s WHERE s."instanceTypeId" = pc."instanceTypeId" AND s."retiring") AS "pendingRetirement_recounted"
       ) recount ON TRUE
       WHERE ${COUNTER_COLUMNS.map((c) => `pc."${c}" IS DISTINCT FROM recount."${c}_recounted"`).join(' OR ')}`,
     poolWithoutCounter: await q`
@@ -85,6 +97,12 @@ export async function invariantViolations(
       FROM "ContractCommitment" cc LEFT JOIN "Allocation" a
         ON a."contractId" = cc."contractId" AND a."instanceTypeId" = cc."instanceTypeId" AND a."quota" = 'COMMITTED' AND a."endedAt" IS NULL
       GROUP BY cc."contractId", cc."instanceTypeId", cc."inUse" HAVING cc."inUse" <> COUNT(a."id")`,
+    availableInMaintenance: await q`
+      SELECT s."id", s."maintenanceId" FROM "Server" s WHERE s."maintenanceId" IS NOT NULL AND s."status" = 'available'`,
+    maintenanceServerOutsideIt: await q`
+      SELECT s."id", s."maintenanceId" FROM "Server" s JOIN "Maintenance" m ON m."id" = s."maintenanceId"
+      WHERE m."endedAt" IS NOT NULL OR NOT EXISTS (SELECT 1 FROM "MaintenanceServer" ms WHERE ms."maintenanceId" = m."id" AND ms."serverId" = s."id")`,
+    retiredStillMarkedToRetire: await q`SELECT s."id" FROM "Server" s WHERE s."retiring" AND s."status" = 'retired'`,
     auditChainBroken: await q`
       SELECT * FROM (
         SELECT "serverId", "id", "fromStatus", LAG("toStatus") OVER (PARTITION BY "serverId" ORDER BY "id") AS previous FROM "ServerEvent"
@@ -104,5 +122,8 @@ export const NO_VIOLATIONS = {
   poolWithoutCounter: [],
   clientCounterDrift: [],
   commitmentCounterDrift: [],
+  availableInMaintenance: [],
+  maintenanceServerOutsideIt: [],
+  retiredStillMarkedToRetire: [],
   auditChainBroken: [],
 };

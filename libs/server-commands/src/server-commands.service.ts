@@ -7,6 +7,24 @@ import { CommandResult } from './command-result';
 import { ChangePlan, CommandRunner } from './command-runner';
 import { Actor, LockedServer } from './server-state.repository';
 
+export interface RetireRequest {
+  reason: string;
+  /** `wiped` (the default): a final Back to Baseline first when it is isolated; `disksDestroyed`: staff state so. */
+  disposal?: 'wiped' | 'disksDestroyed';
+}
+
+/** A server of an open maintenance that would go back to clients is isolated in it instead. */
+function intoMaintenance(server: LockedServer, message: string): ChangePlan {
+  const reason = `in maintenance ${server.maintenanceId}`;
+  return {
+    set: { subState: 'maintenance', isolationReason: reason, baselineStartedAt: null },
+    subState: 'maintenance',
+    reason,
+    events: [EventType.ServerIsolated],
+    message,
+  };
+}
+
 export interface IsolateRequest {
   subState: IsolationSubState;
   reason?: string | null;
@@ -51,7 +69,7 @@ export class ServerCommandsService {
               baselineCause: 'deallocated',
               message: `Server ${serverId} de-allocated from client ${clientId}; Back to Baseline requested`,
             },
-      clientId,
+      { clientId },
     );
   }
 
@@ -98,8 +116,7 @@ export class ServerCommandsService {
           message: `Allocation ${latest.id} of server ${serverId} to client ${clientId} (ended ${latest.endedBy}) compensated: not billed; the server stays ${server.status}`,
         };
       },
-      clientId,
-      true,
+      { clientId, withClientAllocation: true },
     );
   }
 
@@ -108,12 +125,12 @@ export class ServerCommandsService {
   }
 
   /** The watchdog's isolate: re-checked under the row lock, so a baseline that just ended is left alone. */
-  isolateStaleBaseline(serverId: number, startedBefore: Date, actor: Actor): Promise<CommandResult> {
+  isolateStaleBaseline(serverId: number, dispatchedBefore: Date, actor: Actor): Promise<CommandResult> {
     return this.runner.run(serverId, 'isolate', actor, (server) =>
-      server.status === 'baselining' && server.baselineStartedAt && server.baselineStartedAt < startedBefore
+      server.status === 'baselining' && server.baselineDispatchedAt && server.baselineDispatchedAt < dispatchedBefore
         ? isolationPlan(server, {
             subState: 'baselineTimeout',
-            reason: `Back to Baseline did not finish within the allowed time (started ${server.baselineStartedAt.toISOString()})`,
+            reason: `Back to Baseline did not finish within the allowed time (dispatched ${server.baselineDispatchedAt.toISOString()})`,
           })
         : { alreadyDone: `Server ${serverId} is no longer in an overdue Back to Baseline` },
     );
@@ -131,7 +148,8 @@ export class ServerCommandsService {
   /**
    * Back to Baseline succeeded. `baselineId` names the run that succeeded: a run that is no longer the
    * server's current one (a late or repeated callback, a replayed delivery) changes nothing, so that no server
-   * reaches a client unwiped. Seed 003 sends no id; REQUIRE_BASELINE_ID makes it mandatory.
+   * reaches a client unwiped. Seed 003 sends no id; REQUIRE_BASELINE_ID makes it mandatory. A server marked to
+   * retire is retired now; one of an open maintenance joins it (isolated) instead of going back to clients.
    */
   markAvailable(serverId: number, baselineId: string | undefined, actor: Actor): Promise<CommandResult> {
     if (!baselineId && this.config.requireBaselineId) {
@@ -140,7 +158,7 @@ export class ServerCommandsService {
         'is required (REQUIRE_BASELINE_ID): the id of the Back to Baseline run that succeeded',
       );
     }
-    return this.runner.run(serverId, 'available', actor, (server) => {
+    return this.runner.run(serverId, 'available', actor, (server, _, { destination }) => {
       if (server.status === 'baselining' && baselineId && baselineId !== server.baselineId) {
         throw new DomainError(
           ErrorCode.STALE_BASELINE,
@@ -148,6 +166,16 @@ export class ServerCommandsService {
           { serverId, baselineId, currentBaselineId: server.baselineId },
         );
       }
+      const to = destination();
+      if (to === 'retired') {
+        return {
+          set: { baselineStartedAt: null, retiring: false },
+          reason: 'wiped after it was marked to retire',
+          events: [EventType.ServerRetired],
+          message: `Server ${serverId} wiped and retired, as it was marked to`,
+        };
+      }
+      if (to === 'isolated') return intoMaintenance(server, `Server ${serverId} wiped: it joins maintenance`);
       return {
         set: { baselineStartedAt: null },
         events: [EventType.ServerAvailable],
@@ -164,19 +192,67 @@ export class ServerCommandsService {
     }));
   }
 
-  /** The server leaves the fleet for good; its allocations, audit trail and events stay. */
-  retire(serverId: number, reason: string, actor: Actor): Promise<CommandResult> {
-    return this.runner.run(serverId, 'retire', actor, () => ({
-      set: { subState: null, isolationReason: null, baselineStartedAt: null },
-      reason,
-      events: [EventType.ServerRetired],
-      message: `Server ${serverId} retired: ${reason}`,
-    }));
+  /**
+   * The server leaves the fleet for good, never with a client's data on it: at once when it is idle (Available, or
+   * isolated with its disks destroyed); after a final Back to Baseline when it is isolated; and marked to retire
+   * when it is allocated or in Back to Baseline, so that de-allocate or compensate sends it through Back to Baseline
+   * and on to retired. Its allocations, audit trail and events stay.
+   */
+  retire(serverId: number, request: RetireRequest, actor: Actor): Promise<CommandResult> {
+    const { reason, disposal = 'wiped' } = request;
+    const conditions = disposal === 'disksDestroyed' ? (['disksDestroyed'] as const) : [];
+    return this.runner.run(
+      serverId,
+      'retire',
+      actor,
+      (server, now, { destination }) => {
+        const to = destination();
+        const recorded = disposal === 'disksDestroyed' ? `${reason} (disposal: disksDestroyed)` : reason;
+        if (to === 'retired') {
+          return {
+            set: { subState: null, isolationReason: null, baselineStartedAt: null, retiring: false },
+            reason: recorded,
+            events: [EventType.ServerRetired],
+            message: `Server ${serverId} retired: ${reason}`,
+          };
+        }
+        if (server.retiring && server.status !== 'isolated')
+          return { alreadyDone: `Server ${serverId} is marked to retire already` };
+        if (to === 'baselining' && server.status === 'isolated') {
+          return {
+            set: { subState: null, isolationReason: null, baselineStartedAt: now, retiring: true },
+            reason: recorded,
+            events: [EventType.ServerRetiring, EventType.BaselineRequested],
+            baselineCause: 'retiring',
+            message: `Server ${serverId} marked to retire: Back to Baseline requested, it is retired once wiped`,
+          };
+        }
+        return {
+          set: { retiring: true },
+          reason: recorded,
+          events: [EventType.ServerRetiring],
+          message: `Server ${serverId} marked to retire: it is retired once ${server.status === 'allocated' ? 'released and ' : ''}wiped`,
+        };
+      },
+      { conditions: [...conditions] },
+    );
   }
 
   liftQuarantine(serverId: number, actor: Actor): Promise<CommandResult> {
-    return this.runner.run(serverId, 'unquarantine', actor, (server, now) => {
-      const rewipe = server.quarantinedFrom === 'baselining';
+    return this.runner.run(serverId, 'unquarantine', actor, (server, now, { destination }) => {
+      const to = destination();
+      if (to === 'isolated') {
+        const joined = intoMaintenance(server, `Quarantine of server ${serverId} lifted: it joins maintenance`);
+        return { ...joined, set: { ...joined.set, quarantinedFrom: null }, events: [EventType.ServerUnquarantined] };
+      }
+      if (to === 'retired') {
+        return {
+          set: { quarantinedFrom: null, retiring: false },
+          events: [EventType.ServerUnquarantined, EventType.ServerRetired],
+          message: `Quarantine of server ${serverId} lifted: it was idle and marked to retire, so it is retired`,
+        };
+      }
+      const rewipe = to === 'baselining';
       // A frozen Back to Baseline starts again as a new run (its request was superseded by the quarantine),
       // with its own clock, so that the watchdog does not count the quarantine.
       return {

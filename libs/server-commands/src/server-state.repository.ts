@@ -16,6 +16,7 @@ export interface ServerFields {
   baselineStartedAt?: Date | null;
   baselineId?: string | null;
   currentAllocationId?: number | null;
+  retiring?: boolean;
 }
 
 export interface StateChange {
@@ -47,6 +48,7 @@ export const ALLOCATION_COLUMNS = (a: string) =>
     'startedAt',
     'endedAt',
     'endedBy',
+    'replacesId',
   ]
     .map((c) => `${a}."${c}" AS "a_${c}"`)
     .join(', ');
@@ -97,7 +99,9 @@ const APPLY_CHANGE = {
   name: 'apply-change',
   text: `WITH server AS (
   UPDATE "Server" SET "status" = $3::"ServerStatus", "subState" = $4::"IsolationSubState", "isolationReason" = $5, "quarantinedFrom" = $6::"ServerStatus",
-    "baselineStartedAt" = $7::timestamp, "baselineId" = $20::uuid, "currentAllocationId" = $8, "version" = "version" + 1, "updatedAt" = $11::timestamp
+    "baselineStartedAt" = $7::timestamp, "baselineId" = $20::uuid, "currentAllocationId" = $8, "retiring" = $22,
+    -- A run keeps its dispatch while it goes on; a new run waits for a slot (baseline_pacing.sql).
+    "baselineDispatchedAt" = CASE WHEN $3::"ServerStatus" = 'baselining' AND "baselineId" = $20::uuid THEN "baselineDispatchedAt" END, "version" = "version" + 1, "updatedAt" = $11::timestamp
   WHERE "id" = $1 AND "version" = $2
   RETURNING *
 ), ended AS (
@@ -185,6 +189,7 @@ export class ServerStateRepository {
       change.events.map((e) => JSON.stringify(e.extra ?? {})),
       fields.baselineId,
       change.actor.id ?? null,
+      fields.retiring,
     ]);
     if (!row) return null;
     return {
@@ -195,6 +200,7 @@ export class ServerStateRepository {
 }
 
 function pick(server: LockedServer): Required<ServerFields> {
-  const { subState, isolationReason, quarantinedFrom, baselineStartedAt, baselineId, currentAllocationId } = server;
-  return { subState, isolationReason, quarantinedFrom, baselineStartedAt, baselineId, currentAllocationId };
+  const { subState, isolationReason, quarantinedFrom, baselineStartedAt, baselineId, currentAllocationId, retiring } =
+    server;
+  return { subState, isolationReason, quarantinedFrom, baselineStartedAt, baselineId, currentAllocationId, retiring };
 }

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { ServerDescriptions } from '@app/inventory';
 import { NewServer, standaloneServerCommands } from '@app/server-commands';
 import { AdminContext } from '../admin-context';
@@ -81,12 +81,19 @@ export function serverCommands(context: AdminContext): Command {
 
   server
     .command('retire')
-    .description('The server leaves the fleet for good (from Available or isolated only)')
+    .description(
+      'The server leaves the fleet for good: at once when Available; after a final wipe when isolated; marked to retire when in use',
+    )
     .argument('<id>', 'server id', positiveInt)
     .requiredOption('--reason <reason>', 'why')
-    .action((id: number, options: { reason: string }) =>
+    .addOption(
+      new Option('--disposal <disposal>', 'wiped, or disksDestroyed: an isolated server is retired without a wipe')
+        .choices(['wiped', 'disksDestroyed'])
+        .default('wiped'),
+    )
+    .action((id: number, options: { reason: string; disposal: 'wiped' | 'disksDestroyed' }) =>
       context.run(async ({ prisma, actor, config }) => {
-        const result = await standaloneServerCommands(prisma, config).commands.retire(id, options.reason, actor);
+        const result = await standaloneServerCommands(prisma, config).commands.retire(id, options, actor);
         return { data: result, text: result.message };
       }),
     );

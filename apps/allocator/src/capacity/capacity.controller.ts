@@ -13,6 +13,7 @@ import { RequireScopes } from '@app/auth';
 import { CapacityService } from '@app/capacity';
 import {
   AllocationQueryDto,
+  BaselineRunsDto,
   BilledAllocationDto,
   CapacityQueryDto,
   ClientCapacityDto,
@@ -38,6 +39,17 @@ export class CapacityController {
   @ApiErrors(BAD_REQUEST)
   async getPoolCapacity(@Query() query: CapacityQueryDto, @RangedData() range: RangedRequest) {
     return range.answer(await this.capacity.pools(query, range));
+  }
+
+  @Get('capacity/baselines')
+  @RequireScopes(
+    'Back to Baseline runs per location',
+    'Per location, the runs under way in MetalWorks (`running`, at most `maxInFlight`: BASELINE_MAX_IN_FLIGHT) and those waiting for a slot (`waiting`, dispatched oldest first, with `oldestWaitingSince`).',
+    'inventory:read',
+  )
+  @ApiOkResponse({ type: [BaselineRunsDto] })
+  getBaselineRuns() {
+    return this.capacity.baselineRuns();
   }
 
   @Get('client/:clientId/capacity')

@@ -37,6 +37,32 @@ export class PoolCapacityDto {
     example: 5,
   })
   onDemandHeadroom: number;
+  @ApiProperty({
+    description:
+      'Allocated or in Back to Baseline, and in an open maintenance: never allocated again before it ends, they join it once released and wiped',
+    example: 0,
+  })
+  pendingMaintenance: number;
+  @ApiProperty({
+    description: 'Marked to retire: their next Back to Baseline ends in retired instead of Available',
+    example: 0,
+  })
+  pendingRetirement: number;
+}
+
+export class BaselineRunsDto {
+  @ApiProperty({ description: 'The location', example: 18 }) locationId: number;
+  @ApiProperty({ description: 'Runs under way in MetalWorks (dispatched)', example: 12 }) running: number;
+  @ApiProperty({ description: 'Runs waiting for a slot', example: 0 }) waiting: number;
+  @ApiProperty({
+    description: 'When the oldest waiting run was requested; null when none waits',
+    nullable: true,
+    type: Date,
+    example: null,
+  })
+  oldestWaitingSince: Date | null;
+  @ApiProperty({ description: 'Runs allowed under way at once per location (BASELINE_MAX_IN_FLIGHT)', example: 200 })
+  maxInFlight: number;
 }
 
 export class ContractPoolCapacityDto {

@@ -70,6 +70,13 @@ export class AllocationResponseDto {
     example: null,
   })
   endedBy: AllocationEnd | null;
+  @ApiProperty({
+    description: 'The allocation this one replaced (its server failed in use: replace); null otherwise',
+    example: null,
+    nullable: true,
+    type: 'integer',
+  })
+  replacesId: number | null;
 }
 
 export class ServerResponseDto {
@@ -115,6 +122,26 @@ export class ServerResponseDto {
     example: null,
   })
   baselineId: string | null;
+  @ApiProperty({
+    description:
+      'When the Back to Baseline under way was let out to MetalWorks (BASELINE_MAX_IN_FLIGHT per location); null while it waits for a slot, and outside Back to Baseline',
+    nullable: true,
+    type: Date,
+    example: null,
+  })
+  baselineDispatchedAt: Date | null;
+  @ApiProperty({
+    description: 'The open maintenance the server is in: never allocated until it ends',
+    nullable: true,
+    type: 'integer',
+    example: null,
+  })
+  maintenanceId: number | null;
+  @ApiProperty({
+    description: 'Marked to retire: its next Back to Baseline ends in retired instead of Available',
+    example: false,
+  })
+  retiring: boolean;
   @ApiProperty({
     description: 'The allocation holding the server, if any',
     type: AllocationResponseDto,

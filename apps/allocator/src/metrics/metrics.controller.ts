@@ -62,7 +62,11 @@ export class MetricsController {
   }
 
   private async readDatabaseFigures(): Promise<void> {
-    const [pools, backlog] = await Promise.all([this.capacity.serversByPool(), this.deliveries.backlog()]);
+    const [pools, backlog, baselines] = await Promise.all([
+      this.capacity.serversByPool(),
+      this.deliveries.backlog(),
+      this.capacity.baselineRuns(),
+    ]);
     this.metrics.servers.reset();
     for (const p of pools) {
       for (const status of SERVER_STATUSES) {
@@ -71,6 +75,11 @@ export class MetricsController {
           p.servers[status],
         );
       }
+    }
+    this.metrics.baselines.reset();
+    for (const b of baselines) {
+      this.metrics.baselines.set({ location: String(b.locationId), state: 'running' }, b.running);
+      this.metrics.baselines.set({ location: String(b.locationId), state: 'waiting' }, b.waiting);
     }
     this.metrics.pendingDeliveries.set(backlog.pending);
     this.metrics.oldestPendingAge.set(backlog.oldestSeconds);

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, HttpCode, HttpStatus, Param, Post } from '@ne
 import { ApiBody, ApiHeader, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, BAD_REQUEST, PositiveIntPipe } from '@app/api-kit';
 import { type ApiKeyPrincipal, CurrentPrincipal, RequireScopes } from '@app/auth';
-import { AllocateServers, ServerCommandsService } from '@app/server-commands';
+import { AllocateServers, ReplaceServer, ServerCommandsService } from '@app/server-commands';
 import { CountCommand } from '../metrics/count-command';
 import {
   AllocateBatchDto,
@@ -11,6 +11,7 @@ import {
   CommandResultDto,
   IsolateServerDto,
   MarkAvailableDto,
+  ReplaceResultDto,
 } from './server-commands.dto';
 import { IDEMPOTENCY_KEY_HEADER, IdempotencyKey } from './idempotency-key.decorator';
 
@@ -23,6 +24,10 @@ const IDEMPOTENCY_KEY = {
   required: false,
   description:
     'Optional; leave empty to allocate anew. A unique value per intended allocation (a UUID, say): a repeat with the same key and body from the same API key answers the same allocation (kept 24 h by default); the same key with another body is 422. Keys of different API keys never meet.',
+};
+/** The commands that end an allocation: DESTRUCTIVE_LIMIT counts them per API key and minute. */
+const DESTRUCTIVE = {
+  429: 'Too many failed authentications from this address, or this API key ended DESTRUCTIVE_LIMIT allocations this minute (code TOO_MANY_REQUESTS; nothing changed); see Retry-After',
 };
 const ALLOCATE_ERRORS = {
   ...BAD_REQUEST,
@@ -39,6 +44,7 @@ export class ServerCommandsController {
   constructor(
     private readonly allocator: AllocateServers,
     private readonly commands: ServerCommandsService,
+    private readonly replacer: ReplaceServer,
   ) {}
 
   @Post('server/allocate')
@@ -98,7 +104,12 @@ export class ServerCommandsController {
       'Successful operation. Returned in case of success, but also when the server was already de-allocated.',
     type: CommandResultDto,
   })
-  @ApiErrors({ ...BAD_REQUEST, 404: 'No such client or server (CLIENT_NOT_FOUND, SERVER_NOT_FOUND)', 409: QUARANTINED })
+  @ApiErrors({
+    ...BAD_REQUEST,
+    404: 'No such client or server (CLIENT_NOT_FOUND, SERVER_NOT_FOUND)',
+    409: QUARANTINED,
+    ...DESTRUCTIVE,
+  })
   @CountCommand('deallocate')
   deallocateServer(
     @Param('clientId', PositiveIntPipe) clientId: number,
@@ -121,6 +132,7 @@ export class ServerCommandsController {
     ...BAD_REQUEST,
     404: 'No such client or server (CLIENT_NOT_FOUND, SERVER_NOT_FOUND)',
     409: `The server was allocated again since (ALLOCATION_SUPERSEDED), or ${QUARANTINED}`,
+    ...DESTRUCTIVE,
   })
   @CountCommand('compensate')
   compensateAllocation(
@@ -129,6 +141,36 @@ export class ServerCommandsController {
     @CurrentPrincipal() caller: ApiKeyPrincipal,
   ) {
     return this.commands.compensate(clientId, serverId, caller);
+  }
+
+  @Post('client/:clientId/server/:serverId/replace')
+  @HttpCode(HttpStatus.OK)
+  @RequireScopes(
+    "Replace a client's broken server",
+    "In one transaction: isolates the client's allocated server with the given reason (its allocation ends `REPLACED`) and allocates another server of the same pool to the same client, on the same quota and contract (`replacesId` links the allocations). The client's count does not change, so the replacement may take any Available server of the pool, the reserve included; when none is Available it is 409 `NO_CAPACITY` and nothing changed. Send an `Idempotency-Key` to make retries safe.",
+    'server:allocate',
+    'server:isolate',
+  )
+  @ApiParam(CLIENT_ID)
+  @ApiParam(SERVER_ID)
+  @ApiHeader(IDEMPOTENCY_KEY)
+  @ApiOkResponse({ description: 'The broken server, isolated, and the one in its place', type: ReplaceResultDto })
+  @ApiErrors({
+    ...BAD_REQUEST,
+    404: 'No such client or server (CLIENT_NOT_FOUND, SERVER_NOT_FOUND)',
+    409: `No server of the pool is Available (NO_CAPACITY); the server is held by another client (NOT_HELD_BY_CLIENT) or not allocated (INVALID_STATE), or ${QUARANTINED}`,
+    422: 'The Idempotency-Key was used for a different request (code IDEMPOTENCY_KEY_REUSED)',
+    ...DESTRUCTIVE,
+  })
+  @CountCommand('replace')
+  replaceServer(
+    @Param('clientId', PositiveIntPipe) clientId: number,
+    @Param('serverId', PositiveIntPipe) serverId: number,
+    @Body() body: IsolateServerDto,
+    @CurrentPrincipal() caller: ApiKeyPrincipal,
+    @IdempotencyKey() idempotencyKey?: string,
+  ) {
+    return this.replacer.replace(clientId, serverId, body, caller, idempotencyKey);
   }
 
   @Post('server/:serverId/isolate')
@@ -140,7 +182,7 @@ export class ServerCommandsController {
   )
   @ApiParam(SERVER_ID)
   @ApiOkResponse({ description: 'Successful operation', type: CommandResultDto })
-  @ApiErrors({ ...BAD_REQUEST, ...SERVER_NOT_FOUND, 409: QUARANTINED })
+  @ApiErrors({ ...BAD_REQUEST, ...SERVER_NOT_FOUND, 409: QUARANTINED, ...DESTRUCTIVE })
   @CountCommand('isolate')
   isolateServer(
     @Param('serverId', PositiveIntPipe) serverId: number,

@@ -139,6 +139,21 @@ export class CommandResultDto {
   allocation: AllocationResponseDto | null;
 }
 
+export class ReplacementDto {
+  @ApiProperty({ description: 'The server allocated in place of the broken one', type: ServerResponseDto })
+  server: ServerResponseDto;
+  @ApiProperty({
+    description: 'Its allocation: same client, pool, quota and contract, `replacesId` naming the one that ended',
+    type: AllocationResponseDto,
+  })
+  allocation: AllocationResponseDto;
+}
+
+export class ReplaceResultDto extends CommandResultDto {
+  @ApiProperty({ description: 'The server that took its place, and its allocation', type: ReplacementDto })
+  replacement: ReplacementDto;
+}
+
 export class ChargedDto {
   @ApiProperty({ description: "Servers charged to the contract's committed quota", example: 2 }) committed: number;
   @ApiProperty({ description: "Servers charged to the client's on-demand quota", example: 1 }) onDemand: number;

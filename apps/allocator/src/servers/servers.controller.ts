@@ -60,7 +60,7 @@ export class ServersController {
   @HttpCode(HttpStatus.OK)
   @RequireScopes(
     'Retire a server',
-    'The server leaves the fleet for good: status `retired`, from Available or isolated only (de-allocate or isolate it first). A retired server is never allocated, counts in no capacity figure but `retired`, and keeps its history. Audit row and `server.retired` event.',
+    'The server leaves the fleet for good, never with a client\'s data on it. Available: `retired` at once. Isolated: a final Back to Baseline, then `retired` (or at once with `disposal: "disksDestroyed"`, recorded). Allocated or in Back to Baseline: marked to retire (`server.retiring`); de-allocate or compensate then sends it through Back to Baseline and on to `retired` instead of Available. A repeat is a no-op. A retired server is never allocated, counts in no capacity figure but `retired`, and keeps its history. Audit row and events.',
     'inventory:write',
   )
   @ApiParam(SERVER_ID)
@@ -68,7 +68,7 @@ export class ServersController {
   @ApiErrors({
     ...BAD_REQUEST,
     404: 'No such server (code SERVER_NOT_FOUND)',
-    409: 'The server is allocated, in Back to Baseline, quarantined (INVALID_STATE, QUARANTINED) or retired already (RETIRED)',
+    409: 'The server is quarantined (QUARANTINED) or retired already (RETIRED)',
   })
   @CountCommand('retire')
   retireServer(
@@ -76,6 +76,6 @@ export class ServersController {
     @Body() body: RetireServerDto,
     @CurrentPrincipal() caller: ApiKeyPrincipal,
   ) {
-    return this.commands.retire(serverId, body.reason, caller);
+    return this.commands.retire(serverId, body, caller);
   }
 }

@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsIn,
   IsOptional,
   IsString,
   Length,
@@ -126,4 +127,13 @@ export class RetireServerDto {
   @IsString()
   @Length(1, 1000)
   reason: string;
+
+  @ApiPropertyOptional({
+    description:
+      'How its disks leave the fleet: `wiped` (default), through a final Back to Baseline when it is isolated; `disksDestroyed`, staff state that they are destroyed, so an isolated server is retired at once. Recorded in its history.',
+    enum: ['wiped', 'disksDestroyed'],
+  })
+  @IsOptional()
+  @IsIn(['wiped', 'disksDestroyed'])
+  disposal?: 'wiped' | 'disksDestroyed';
 }

@@ -197,7 +197,7 @@ export interface paths {
         put?: never;
         /**
          * Retire a server
-         * @description The server leaves the fleet for good: status `retired`, from Available or isolated only (de-allocate or isolate it first). A retired server is never allocated, counts in no capacity figure but `retired`, and keeps its history. Audit row and `server.retired` event.
+         * @description The server leaves the fleet for good, never with a client's data on it. Available: `retired` at once. Isolated: a final Back to Baseline, then `retired` (or at once with `disposal: "disksDestroyed"`, recorded). Allocated or in Back to Baseline: marked to retire (`server.retiring`); de-allocate or compensate then sends it through Back to Baseline and on to `retired` instead of Available. A repeat is a no-op. A retired server is never allocated, counts in no capacity figure but `retired`, and keeps its history. Audit row and events.
          *
          *     **Required scopes:** `inventory:write`
          */
@@ -291,6 +291,28 @@ export interface paths {
          *     **Required scopes:** `server:compensate`
          */
         delete: operations["compensateAllocation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/client/{clientId}/server/{serverId}/replace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace a client's broken server
+         * @description In one transaction: isolates the client's allocated server with the given reason (its allocation ends `REPLACED`) and allocates another server of the same pool to the same client, on the same quota and contract (`replacesId` links the allocations). The client's count does not change, so the replacement may take any Available server of the pool, the reserve included; when none is Available it is 409 `NO_CAPACITY` and nothing changed. Send an `Idempotency-Key` to make retries safe.
+         *
+         *     **Required scopes:** `server:allocate`, `server:isolate`
+         */
+        post: operations["replaceServer"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -410,6 +432,28 @@ export interface paths {
          *     **Required scopes:** `inventory:read`
          */
         get: operations["getPoolCapacity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/capacity/baselines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Back to Baseline runs per location
+         * @description Per location, the runs under way in MetalWorks (`running`, at most `maxInFlight`: BASELINE_MAX_IN_FLIGHT) and those waiting for a slot (`waiting`, dispatched oldest first, with `oldestWaitingSince`).
+         *
+         *     **Required scopes:** `inventory:read`
+         */
+        get: operations["getBaselineRuns"];
         put?: never;
         post?: never;
         delete?: never;
@@ -750,6 +794,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/maintenances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List maintenances
+         * @description Newest first; `state` keeps the open or the ended ones.
+         *
+         *     **Required scopes:** `admin`
+         */
+        get: operations["listMaintenances"];
+        put?: never;
+        /**
+         * Start a maintenance (or plan one)
+         * @description Takes the selected servers out of service in one transaction: Available ones are isolated (`maintenance`) at once; one in Back to Baseline joins when it succeeds; an allocated one joins after de-allocate or compensate and Back to Baseline; isolated and quarantined ones join as they are. None of them is allocated until the maintenance ends. The answer is the plan, with the guarantee check per pool: the Available servers left against the unused commitments of the contracts valid now. A shortfall is 409 `GUARANTEE_AT_RISK` (nothing changed) unless `force: true`; `dryRun: true` answers the plan, shortfall or not, and writes nothing. Audited; `maintenance.started` and the servers' own events.
+         *
+         *     **Required scopes:** `admin`
+         */
+        post: operations["startMaintenance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/maintenances/{maintenanceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Describe a maintenance
+         * @description The maintenance, its plan, and each of its servers with where it is now.
+         *
+         *     **Required scopes:** `admin`
+         */
+        get: operations["getMaintenance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/maintenances/{maintenanceId}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End a maintenance
+         * @description Each server still in it leaves it: an isolated one goes through Back to Baseline, to Available (`then: return`) or to `retired` once wiped (`then: retire`); one still allocated, in Back to Baseline or quarantined stays as it is (marked to retire with `then: retire`). A server never returns to clients, or leaves the fleet, unwiped. A repeat is a no-op. Audited; `maintenance.ended` and the servers' own events.
+         *
+         *     **Required scopes:** `admin`
+         */
+        post: operations["endMaintenance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -866,6 +982,30 @@ export interface components {
              */
             instanceTypeId: number;
         };
+        RackNotFoundDetailsDto: {
+            /**
+             * @description The location asked for
+             * @example 18
+             */
+            locationId: number;
+            /**
+             * @description The rack, of no server there
+             * @example R12
+             */
+            rack: string;
+        };
+        SelectorDetailsDto: {
+            /**
+             * @description The selector as given
+             * @example {
+             *       "locationId": 18,
+             *       "rack": "R12"
+             *     }
+             */
+            selector: {
+                [key: string]: unknown;
+            };
+        };
         /**
          * @description Its status
          * @enum {string}
@@ -875,7 +1015,7 @@ export interface components {
          * @description The command refused
          * @enum {string}
          */
-        ServerCommand: "allocate" | "deallocate" | "compensate" | "isolate" | "unisolate" | "available" | "quarantine" | "unquarantine" | "retire";
+        ServerCommand: "allocate" | "deallocate" | "compensate" | "isolate" | "unisolate" | "available" | "quarantine" | "unquarantine" | "retire" | "replace";
         TransitionRefusedDetailsDto: {
             /**
              * @description The server
@@ -937,6 +1077,65 @@ export interface components {
              * @example 1017
              */
             allocationId: number;
+        };
+        MaintenanceMembershipDto: {
+            /**
+             * @description The server
+             * @example 157437
+             */
+            serverId: number;
+            /**
+             * @description The open maintenance it is in
+             * @example 6
+             */
+            maintenanceId: number;
+        };
+        InMaintenanceDetailsDto: {
+            /** @description Selected servers already in another open maintenance */
+            servers: components["schemas"]["MaintenanceMembershipDto"][];
+        };
+        ServerOfClientDetailsDto: {
+            /**
+             * @description The server
+             * @example 157437
+             */
+            serverId: number;
+            /**
+             * @description The client the request named, which does not hold it
+             * @example 12345
+             */
+            clientId: number;
+        };
+        PoolShortfallDto: {
+            /**
+             * @description Location of the pool
+             * @example 18
+             */
+            locationId: number;
+            /**
+             * @description Instance type of the pool
+             * @example 129
+             */
+            instanceTypeId: number;
+            /**
+             * @description Available servers left once the selected ones are isolated
+             * @example 2
+             */
+            availableLeft: number;
+            /**
+             * @description Unused commitments of the contracts valid now
+             * @example 5
+             */
+            reserved: number;
+            /**
+             * @description Commitments left uncovered
+             * @example 3
+             */
+            shortfall: number;
+        };
+        GuaranteeDetailsDto: {
+            /** @description The pools whose commitments would be left uncovered */
+            shortfall: components["schemas"]["PoolShortfallDto"][];
         };
         /**
          * @description State of the delivery
@@ -1192,7 +1391,7 @@ export interface components {
          * @description How it ended
          * @enum {string}
          */
-        AllocationEnd: "RELEASED" | "COMPENSATED" | "ISOLATED";
+        AllocationEnd: "RELEASED" | "COMPENSATED" | "ISOLATED" | "REPLACED";
         AllocationResponseDto: {
             /**
              * @description Allocation id
@@ -1236,7 +1435,12 @@ export interface components {
              * @example null
              * @enum {unknown}
              */
-            endedBy: "RELEASED" | "COMPENSATED" | "ISOLATED" | null;
+            endedBy: "RELEASED" | "COMPENSATED" | "ISOLATED" | "REPLACED" | null;
+            /**
+             * @description The allocation this one replaced (its server failed in use: replace); null otherwise
+             * @example null
+             */
+            replacesId: number | null;
         };
         ServerResponseDto: {
             /**
@@ -1297,6 +1501,22 @@ export interface components {
              * @example null
              */
             baselineId: string | null;
+            /**
+             * Format: date-time
+             * @description When the Back to Baseline under way was let out to MetalWorks (BASELINE_MAX_IN_FLIGHT per location); null while it waits for a slot, and outside Back to Baseline
+             * @example null
+             */
+            baselineDispatchedAt: string | null;
+            /**
+             * @description The open maintenance the server is in: never allocated until it ends
+             * @example null
+             */
+            maintenanceId: number | null;
+            /**
+             * @description Marked to retire: its next Back to Baseline ends in retired instead of Available
+             * @example false
+             */
+            retiring: boolean;
             /** @description The allocation holding the server, if any */
             allocation: {
                 /**
@@ -1341,7 +1561,12 @@ export interface components {
                  * @example null
                  * @enum {unknown}
                  */
-                endedBy: "RELEASED" | "COMPENSATED" | "ISOLATED" | null;
+                endedBy: "RELEASED" | "COMPENSATED" | "ISOLATED" | "REPLACED" | null;
+                /**
+                 * @description The allocation this one replaced (its server failed in use: replace); null otherwise
+                 * @example null
+                 */
+                replacesId: number | null;
             } | null;
             /**
              * Format: date-time
@@ -1354,7 +1579,7 @@ export interface components {
          * @description Type of the event
          * @enum {string}
          */
-        EventType: "server.allocated" | "server.deallocated" | "server.compensated" | "server.isolated" | "server.unisolated" | "server.available" | "server.quarantined" | "server.unquarantined" | "server.retired" | "server.baseline.requested";
+        EventType: "server.allocated" | "server.deallocated" | "server.compensated" | "server.isolated" | "server.unisolated" | "server.available" | "server.quarantined" | "server.unquarantined" | "server.retired" | "server.retiring" | "server.baseline.requested" | "maintenance.started" | "maintenance.ended";
         HistoryDeliveryDto: {
             /**
              * @description Hook
@@ -1522,6 +1747,11 @@ export interface components {
              * @example Motherboard failure, out of warranty
              */
             reason: string;
+            /**
+             * @description How its disks leave the fleet: `wiped` (default), through a final Back to Baseline when it is isolated; `disksDestroyed`, staff state that they are destroyed, so an isolated server is retired at once. Recorded in its history.
+             * @enum {string}
+             */
+            disposal?: "wiped" | "disksDestroyed";
         };
         CommandResultDto: {
             /**
@@ -1529,7 +1759,7 @@ export interface components {
              * @example allocate
              * @enum {string}
              */
-            command: "allocate" | "deallocate" | "compensate" | "isolate" | "unisolate" | "available" | "quarantine" | "unquarantine" | "retire";
+            command: "allocate" | "deallocate" | "compensate" | "isolate" | "unisolate" | "available" | "quarantine" | "unquarantine" | "retire" | "replace";
             /**
              * @description False when the call found its work already done (a repeat): nothing was written
              * @example true
@@ -1586,7 +1816,12 @@ export interface components {
                  * @example null
                  * @enum {unknown}
                  */
-                endedBy: "RELEASED" | "COMPENSATED" | "ISOLATED" | null;
+                endedBy: "RELEASED" | "COMPENSATED" | "ISOLATED" | "REPLACED" | null;
+                /**
+                 * @description The allocation this one replaced (its server failed in use: replace); null otherwise
+                 * @example null
+                 */
+                replacesId: number | null;
             } | null;
         };
         AllocateServerDto: {
@@ -1712,6 +1947,85 @@ export interface components {
              * @example Failed to IPMI boot
              */
             reason?: string;
+        };
+        ReplacementDto: {
+            /** @description The server allocated in place of the broken one */
+            server: components["schemas"]["ServerResponseDto"];
+            /** @description Its allocation: same client, pool, quota and contract, `replacesId` naming the one that ended */
+            allocation: components["schemas"]["AllocationResponseDto"];
+        };
+        ReplaceResultDto: {
+            /**
+             * @description The command
+             * @example allocate
+             * @enum {string}
+             */
+            command: "allocate" | "deallocate" | "compensate" | "isolate" | "unisolate" | "available" | "quarantine" | "unquarantine" | "retire" | "replace";
+            /**
+             * @description False when the call found its work already done (a repeat): nothing was written
+             * @example true
+             */
+            changed: boolean;
+            /**
+             * @description What happened, for people
+             * @example Server 157437 allocated to client 12345, charged to the committed quota of contract MY-CONTRACT-123
+             */
+            message: string;
+            /** @description The server after the command */
+            server: components["schemas"]["ServerResponseDto"];
+            /** @description The allocation the command started or ended (allocate: which quota was charged) */
+            allocation: {
+                /**
+                 * @description Allocation id
+                 * @example 4711
+                 */
+                id: number;
+                /**
+                 * @description Allocated server
+                 * @example 157437
+                 */
+                serverId: number;
+                /**
+                 * @description Client holding the server
+                 * @example 12345
+                 */
+                clientId: number;
+                /**
+                 * @description Contract charged, null for on-demand
+                 * @example MY-CONTRACT-123
+                 */
+                contractId: string | null;
+                /**
+                 * @description Quota the allocation is charged to
+                 * @example COMMITTED
+                 */
+                quota: components["schemas"]["QuotaKind"];
+                /**
+                 * Format: date-time
+                 * @description When the allocation started
+                 * @example 2026-11-23T09:30:00.000Z
+                 */
+                startedAt: string;
+                /**
+                 * Format: date-time
+                 * @description When it ended; null while the client holds the server
+                 * @example null
+                 */
+                endedAt: string | null;
+                /**
+                 * @description How it ended
+                 * @example null
+                 * @enum {unknown}
+                 */
+                endedBy: "RELEASED" | "COMPENSATED" | "ISOLATED" | "REPLACED" | null;
+                /**
+                 * @description The allocation this one replaced (its server failed in use: replace); null otherwise
+                 * @example null
+                 */
+                replacesId: number | null;
+            } | null;
+            /** @description The server that took its place, and its allocation */
+            replacement: components["schemas"]["ReplacementDto"];
         };
         MarkAvailableDto: {
             /**
@@ -1929,6 +2243,44 @@ export interface components {
              * @example 5
              */
             onDemandHeadroom: number;
+            /**
+             * @description Allocated or in Back to Baseline, and in an open maintenance: never allocated again before it ends, they join it once released and wiped
+             * @example 0
+             */
+            pendingMaintenance: number;
+            /**
+             * @description Marked to retire: their next Back to Baseline ends in retired instead of Available
+             * @example 0
+             */
+            pendingRetirement: number;
+        };
+        BaselineRunsDto: {
+            /**
+             * @description The location
+             * @example 18
+             */
+            locationId: number;
+            /**
+             * @description Runs under way in MetalWorks (dispatched)
+             * @example 12
+             */
+            running: number;
+            /**
+             * @description Runs waiting for a slot
+             * @example 0
+             */
+            waiting: number;
+            /**
+             * Format: date-time
+             * @description When the oldest waiting run was requested; null when none waits
+             * @example null
+             */
+            oldestWaitingSince: string | null;
+            /**
+             * @description Runs allowed under way at once per location (BASELINE_MAX_IN_FLIGHT)
+             * @example 200
+             */
+            maxInFlight: number;
         };
         ContractPoolCapacityDto: {
             /**
@@ -2059,7 +2411,7 @@ export interface components {
              * @example null
              * @enum {unknown}
              */
-            endedBy: "RELEASED" | "COMPENSATED" | "ISOLATED" | null;
+            endedBy: "RELEASED" | "COMPENSATED" | "ISOLATED" | "REPLACED" | null;
             /**
              * @description False for a compensated allocation: listed, never billed
              * @example true
@@ -2434,6 +2786,396 @@ export interface components {
              */
             replayed: string;
         };
+        MaintenanceSelectorDto: {
+            /**
+             * @description These servers (alone: no other field)
+             * @example [
+             *       101,
+             *       102
+             *     ]
+             */
+            serverIds?: number[];
+            /**
+             * @description The location: alone (all of it), with a rack, or with an instance type (one pool)
+             * @example 18
+             */
+            locationId?: number;
+            /**
+             * @description A rack of the location
+             * @example R12
+             */
+            rack?: string;
+            /**
+             * @description An instance type of the location: its pool
+             * @example 129
+             */
+            instanceTypeId?: number;
+        };
+        StartMaintenanceDto: {
+            /**
+             * @description Which servers: `{serverIds}`, `{locationId, rack}`, `{locationId, instanceTypeId}` or `{locationId}`; retired servers are never selected
+             * @example {
+             *       "locationId": 18,
+             *       "rack": "AMS1:02:002161:0409"
+             *     }
+             */
+            selector: components["schemas"]["MaintenanceSelectorDto"];
+            /**
+             * @description Why: shown in each server's history
+             * @example PDU firmware, rack R12
+             */
+            reason: string;
+            /**
+             * @description When it ends: `return` (wiped, back to clients) or `retire` (wiped, out of the fleet)
+             * @example return
+             * @enum {string}
+             */
+            then: "return" | "retire";
+            /** @description Answer the plan and write nothing (default false) */
+            dryRun?: boolean;
+            /** @description Start it even when the guarantee check finds a shortfall (a staff decision, recorded; default false) */
+            force?: boolean;
+        };
+        PlannedServerDto: {
+            /**
+             * @description The server
+             * @example 101
+             */
+            id: number;
+            /**
+             * @description Its hostname
+             * @example srv-101.ams1
+             */
+            hostname: string;
+            /**
+             * @description Its location
+             * @example 18
+             */
+            locationId: number;
+            /**
+             * @description Its instance type (with the location: its pool)
+             * @example 129
+             */
+            instanceTypeId: number;
+            /**
+             * @description Its rack
+             * @example R12
+             */
+            rack: string | null;
+            /**
+             * @description Its status when the plan was made
+             * @example available
+             * @enum {string}
+             */
+            status: "available" | "allocated" | "baselining" | "isolated" | "quarantined" | "retired";
+            /**
+             * @description `isolatedNow` (it was Available); `afterBaseline` (joins when its Back to Baseline succeeds); `afterRelease` (joins after de-allocate or compensate and Back to Baseline); `joinsAsItIs` (isolated or quarantined)
+             * @example isolatedNow
+             * @enum {string}
+             */
+            then: "isolatedNow" | "afterBaseline" | "afterRelease" | "joinsAsItIs";
+        };
+        PoolCheckDto: {
+            /**
+             * @description Location of the pool
+             * @example 18
+             */
+            locationId: number;
+            /**
+             * @description Instance type of the pool
+             * @example 129
+             */
+            instanceTypeId: number;
+            /**
+             * @description Servers of the pool selected
+             * @example 4
+             */
+            selected: number;
+            /**
+             * @description Available servers of the pool now
+             * @example 10
+             */
+            available: number;
+            /**
+             * @description Of the selected, those Available: isolated at once
+             * @example 3
+             */
+            isolatedNow: number;
+            /**
+             * @description Available servers left once they are
+             * @example 7
+             */
+            availableLeft: number;
+            /**
+             * @description Unused commitments of the contracts valid now
+             * @example 5
+             */
+            reserved: number;
+            /**
+             * @description Commitments left uncovered: reserved − availableLeft, at least 0
+             * @example 0
+             */
+            shortfall: number;
+        };
+        MaintenancePlanDto: {
+            /**
+             * @description The maintenance; null for a dry run
+             * @example 7
+             */
+            maintenanceId: number | null;
+            /**
+             * @description False for a dry run, and for a repeat of the request that started it
+             * @example true
+             */
+            changed: boolean;
+            /**
+             * @description A dry run: the plan only, nothing written
+             * @example false
+             */
+            dryRun: boolean;
+            /**
+             * @description Started with a shortfall (force)
+             * @example false
+             */
+            forced: boolean;
+            /**
+             * @description What happened, in words
+             * @example Maintenance 7 started: 4 servers, 3 isolated at once, the others as they are released and wiped
+             */
+            message: string;
+            /** @description Per selected server, what happens to it */
+            servers: components["schemas"]["PlannedServerDto"][];
+            /** @description The guarantee check, per pool */
+            pools: components["schemas"]["PoolCheckDto"][];
+        };
+        MaintenanceSummaryDto: {
+            /**
+             * @description The maintenance
+             * @example 7
+             */
+            id: number;
+            /**
+             * @description Why, as given when it started
+             * @example PDU firmware, rack R12
+             */
+            reason: string;
+            /**
+             * @description What becomes of its servers when it ends: `return` or `retire`
+             * @example return
+             * @enum {string}
+             */
+            then: "return" | "retire";
+            /**
+             * @description The selection as given
+             * @example {
+             *       "locationId": 18,
+             *       "rack": "R12"
+             *     }
+             */
+            selector: Record<string, never>;
+            /**
+             * @description Started with a shortfall (force)
+             * @example false
+             */
+            forced: boolean;
+            /** @description The plan at the start, with the guarantee check */
+            plan: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description When it started
+             * @example 2026-12-01T10:00:00.000Z
+             */
+            startedAt: string;
+            /**
+             * @description Who started it (API key name)
+             * @example staff-alice
+             */
+            startedBy: string;
+            /**
+             * @description The API key that started it
+             * @example 3
+             */
+            startedByKeyId: number | null;
+            /**
+             * Format: date-time
+             * @description When it ended; null while open
+             * @example null
+             */
+            endedAt: string | null;
+            /**
+             * @description Who ended it; null while open
+             * @example null
+             */
+            endedBy: string | null;
+            /**
+             * @description Servers it took
+             * @example 4
+             */
+            servers: number;
+        };
+        MaintenanceMemberDto: {
+            /**
+             * @description The server
+             * @example 101
+             */
+            id: number;
+            /**
+             * @description Its hostname
+             * @example srv-101.ams1
+             */
+            hostname: string;
+            /**
+             * @description Its location
+             * @example 18
+             */
+            locationId: number;
+            /**
+             * @description Its instance type
+             * @example 129
+             */
+            instanceTypeId: number;
+            /**
+             * @description Its rack
+             * @example R12
+             */
+            rack: string | null;
+            /**
+             * @description Its status when the maintenance took it
+             * @example allocated
+             * @enum {string}
+             */
+            joinedAs: "available" | "allocated" | "baselining" | "isolated" | "quarantined" | "retired";
+            /**
+             * @description Its status now
+             * @example isolated
+             * @enum {string}
+             */
+            status: "available" | "allocated" | "baselining" | "isolated" | "quarantined" | "retired";
+            /**
+             * @description Its isolation sub-state, when isolated
+             * @example maintenance
+             */
+            subState: string | null;
+            /**
+             * @description Still in this maintenance
+             * @example true
+             */
+            inMaintenance: boolean;
+            /**
+             * @description Marked to retire
+             * @example false
+             */
+            retiring: boolean;
+        };
+        MaintenanceDetailDto: {
+            /**
+             * @description The maintenance
+             * @example 7
+             */
+            id: number;
+            /**
+             * @description Why, as given when it started
+             * @example PDU firmware, rack R12
+             */
+            reason: string;
+            /**
+             * @description What becomes of its servers when it ends: `return` or `retire`
+             * @example return
+             * @enum {string}
+             */
+            then: "return" | "retire";
+            /**
+             * @description The selection as given
+             * @example {
+             *       "locationId": 18,
+             *       "rack": "R12"
+             *     }
+             */
+            selector: Record<string, never>;
+            /**
+             * @description Started with a shortfall (force)
+             * @example false
+             */
+            forced: boolean;
+            /** @description The plan at the start, with the guarantee check */
+            plan: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description When it started
+             * @example 2026-12-01T10:00:00.000Z
+             */
+            startedAt: string;
+            /**
+             * @description Who started it (API key name)
+             * @example staff-alice
+             */
+            startedBy: string;
+            /**
+             * @description The API key that started it
+             * @example 3
+             */
+            startedByKeyId: number | null;
+            /**
+             * Format: date-time
+             * @description When it ended; null while open
+             * @example null
+             */
+            endedAt: string | null;
+            /**
+             * @description Who ended it; null while open
+             * @example null
+             */
+            endedBy: string | null;
+            /** @description The servers it took, and where each is now */
+            servers: components["schemas"]["MaintenanceMemberDto"][];
+        };
+        EndedServerDto: {
+            /**
+             * @description The server
+             * @example 101
+             */
+            id: number;
+            /**
+             * @description Its status before the end
+             * @example isolated
+             * @enum {string}
+             */
+            from: "available" | "allocated" | "baselining" | "isolated" | "quarantined" | "retired";
+            /**
+             * @description Its status after
+             * @example baselining
+             * @enum {string}
+             */
+            to: "available" | "allocated" | "baselining" | "isolated" | "quarantined" | "retired";
+            /**
+             * @description Marked to retire (then: retire)
+             * @example false
+             */
+            retiring: boolean;
+        };
+        MaintenanceEndedDto: {
+            /**
+             * @description The maintenance
+             * @example 7
+             */
+            maintenanceId: number;
+            /**
+             * @description False when it had ended already
+             * @example true
+             */
+            changed: boolean;
+            /**
+             * @description What happened, in words
+             * @example Maintenance 7 ended: 3 servers sent through Back to Baseline, 1 left as they are
+             */
+            message: string;
+            /** @description Each server that left it, and where it went */
+            servers: components["schemas"]["EndedServerDto"][];
+        };
         /** @description The answer with code VALIDATION_FAILED (HTTP 400) */
         ValidationFailedError: {
             /**
@@ -2658,6 +3400,63 @@ export interface components {
             /** @description The request's id (X-Request-Id, given or made): every log line of the request carries it */
             requestId?: string;
         };
+        /** @description The answer with code MAINTENANCE_NOT_FOUND (HTTP 404) */
+        MaintenanceNotFoundError: {
+            /**
+             * @description HTTP status, repeated for convenience
+             * @enum {integer}
+             */
+            statusCode: 404;
+            /**
+             * @description Stable machine-readable code
+             * @enum {string}
+             */
+            code: "MAINTENANCE_NOT_FOUND";
+            /** @description What went wrong, for people */
+            message: string;
+            /** @description Facts behind the error */
+            details: components["schemas"]["NotFoundDetailsDto"];
+            /** @description The request's id (X-Request-Id, given or made): every log line of the request carries it */
+            requestId?: string;
+        };
+        /** @description The answer with code RACK_NOT_FOUND (HTTP 404) */
+        RackNotFoundError: {
+            /**
+             * @description HTTP status, repeated for convenience
+             * @enum {integer}
+             */
+            statusCode: 404;
+            /**
+             * @description Stable machine-readable code
+             * @enum {string}
+             */
+            code: "RACK_NOT_FOUND";
+            /** @description What went wrong, for people */
+            message: string;
+            /** @description Facts behind the error */
+            details: components["schemas"]["RackNotFoundDetailsDto"];
+            /** @description The request's id (X-Request-Id, given or made): every log line of the request carries it */
+            requestId?: string;
+        };
+        /** @description The answer with code NO_SERVER_SELECTED (HTTP 400) */
+        NoServerSelectedError: {
+            /**
+             * @description HTTP status, repeated for convenience
+             * @enum {integer}
+             */
+            statusCode: 400;
+            /**
+             * @description Stable machine-readable code
+             * @enum {string}
+             */
+            code: "NO_SERVER_SELECTED";
+            /** @description What went wrong, for people */
+            message: string;
+            /** @description Facts behind the error */
+            details: components["schemas"]["SelectorDetailsDto"];
+            /** @description The request's id (X-Request-Id, given or made): every log line of the request carries it */
+            requestId?: string;
+        };
         /** @description The answer with code INVALID_STATE (HTTP 409) */
         InvalidStateError: {
             /**
@@ -2807,6 +3606,63 @@ export interface components {
             message: string;
             /** @description Facts behind the error */
             details: components["schemas"]["AllocationSupersededDetailsDto"];
+            /** @description The request's id (X-Request-Id, given or made): every log line of the request carries it */
+            requestId?: string;
+        };
+        /** @description The answer with code IN_MAINTENANCE (HTTP 409) */
+        InMaintenanceError: {
+            /**
+             * @description HTTP status, repeated for convenience
+             * @enum {integer}
+             */
+            statusCode: 409;
+            /**
+             * @description Stable machine-readable code
+             * @enum {string}
+             */
+            code: "IN_MAINTENANCE";
+            /** @description What went wrong, for people */
+            message: string;
+            /** @description Facts behind the error */
+            details: components["schemas"]["InMaintenanceDetailsDto"];
+            /** @description The request's id (X-Request-Id, given or made): every log line of the request carries it */
+            requestId?: string;
+        };
+        /** @description The answer with code NOT_HELD_BY_CLIENT (HTTP 409) */
+        NotHeldByClientError: {
+            /**
+             * @description HTTP status, repeated for convenience
+             * @enum {integer}
+             */
+            statusCode: 409;
+            /**
+             * @description Stable machine-readable code
+             * @enum {string}
+             */
+            code: "NOT_HELD_BY_CLIENT";
+            /** @description What went wrong, for people */
+            message: string;
+            /** @description Facts behind the error */
+            details: components["schemas"]["ServerOfClientDetailsDto"];
+            /** @description The request's id (X-Request-Id, given or made): every log line of the request carries it */
+            requestId?: string;
+        };
+        /** @description The answer with code GUARANTEE_AT_RISK (HTTP 409) */
+        GuaranteeAtRiskError: {
+            /**
+             * @description HTTP status, repeated for convenience
+             * @enum {integer}
+             */
+            statusCode: 409;
+            /**
+             * @description Stable machine-readable code
+             * @enum {string}
+             */
+            code: "GUARANTEE_AT_RISK";
+            /** @description What went wrong, for people */
+            message: string;
+            /** @description Facts behind the error */
+            details: components["schemas"]["GuaranteeDetailsDto"];
             /** @description The request's id (X-Request-Id, given or made): every log line of the request carries it */
             requestId?: string;
         };
@@ -3068,12 +3924,14 @@ export interface components {
             /** @description The request's id (X-Request-Id, given or made): every log line of the request carries it */
             requestId?: string;
         };
+        /** @description Any answer with HTTP 400: `code` tells which */
+        Http400Error: components["schemas"]["ValidationFailedError"] | components["schemas"]["NoServerSelectedError"];
         /** @description Any answer with HTTP 403: `code` tells which */
         Http403Error: components["schemas"]["ForbiddenError"] | components["schemas"]["ContractOfAnotherClientError"];
         /** @description Any answer with HTTP 404: `code` tells which */
-        Http404Error: components["schemas"]["RouteNotFoundError"] | components["schemas"]["ServerNotFoundError"] | components["schemas"]["ClientNotFoundError"] | components["schemas"]["LocationNotFoundError"] | components["schemas"]["InstanceTypeNotFoundError"] | components["schemas"]["ContractNotFoundError"] | components["schemas"]["ApiKeyNotFoundError"] | components["schemas"]["HookNotFoundError"] | components["schemas"]["DeliveryNotFoundError"];
+        Http404Error: components["schemas"]["RouteNotFoundError"] | components["schemas"]["ServerNotFoundError"] | components["schemas"]["ClientNotFoundError"] | components["schemas"]["LocationNotFoundError"] | components["schemas"]["InstanceTypeNotFoundError"] | components["schemas"]["ContractNotFoundError"] | components["schemas"]["ApiKeyNotFoundError"] | components["schemas"]["HookNotFoundError"] | components["schemas"]["DeliveryNotFoundError"] | components["schemas"]["MaintenanceNotFoundError"] | components["schemas"]["RackNotFoundError"];
         /** @description Any answer with HTTP 409: `code` tells which */
-        Http409Error: components["schemas"]["InvalidStateError"] | components["schemas"]["QuarantinedError"] | components["schemas"]["RetiredError"] | components["schemas"]["NotIsolatedError"] | components["schemas"]["NotQuarantinedError"] | components["schemas"]["NotBaseliningError"] | components["schemas"]["StaleBaselineError"] | components["schemas"]["AllocationSupersededError"] | components["schemas"]["DeliveryNotDeadError"] | components["schemas"]["QuotaExceededError"] | components["schemas"]["NoCapacityError"] | components["schemas"]["ContractNotActiveError"] | components["schemas"]["ContractExistsError"] | components["schemas"]["HostnameInUseError"];
+        Http409Error: components["schemas"]["InvalidStateError"] | components["schemas"]["QuarantinedError"] | components["schemas"]["RetiredError"] | components["schemas"]["NotIsolatedError"] | components["schemas"]["NotQuarantinedError"] | components["schemas"]["NotBaseliningError"] | components["schemas"]["StaleBaselineError"] | components["schemas"]["AllocationSupersededError"] | components["schemas"]["InMaintenanceError"] | components["schemas"]["NotHeldByClientError"] | components["schemas"]["GuaranteeAtRiskError"] | components["schemas"]["DeliveryNotDeadError"] | components["schemas"]["QuotaExceededError"] | components["schemas"]["NoCapacityError"] | components["schemas"]["ContractNotActiveError"] | components["schemas"]["ContractExistsError"] | components["schemas"]["HostnameInUseError"];
         /** @description Any answer with HTTP 503: `code` tells which */
         Http503Error: components["schemas"]["DatabaseUnavailableError"] | components["schemas"]["RequestTimeoutError"];
     };
@@ -3208,7 +4066,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -3385,7 +4243,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -3587,7 +4445,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -3761,7 +4619,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -3933,7 +4791,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -4129,7 +4987,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -4345,7 +5203,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -4541,7 +5399,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -4603,7 +5461,7 @@ export interface operations {
                     "application/json": components["schemas"]["Http404Error"];
                 };
             };
-            /** @description The server is allocated, in Back to Baseline, quarantined (INVALID_STATE, QUARANTINED) or retired already (RETIRED) */
+            /** @description The server is quarantined (QUARANTINED) or retired already (RETIRED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4612,16 +5470,15 @@ export interface operations {
                     /**
                      * @example {
                      *       "statusCode": 409,
-                     *       "code": "INVALID_STATE",
-                     *       "message": "Server 157437 is baselining: allocate is not allowed",
+                     *       "code": "QUARANTINED",
+                     *       "message": "Server 157437 is quarantined: deallocate is not allowed",
                      *       "details": {
                      *         "serverId": 157437,
-                     *         "status": "baselining",
-                     *         "command": "allocate",
+                     *         "status": "quarantined",
+                     *         "command": "deallocate",
                      *         "allowedCommands": [
-                     *           "isolate",
-                     *           "available",
-                     *           "quarantine"
+                     *           "quarantine",
+                     *           "unquarantine"
                      *         ]
                      *       }
                      *     }
@@ -4763,7 +5620,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -5005,7 +5862,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -5245,7 +6102,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -5364,7 +6221,11 @@ export interface operations {
                     "application/json": components["schemas"]["UnsupportedMediaTypeError"];
                 };
             };
-            /** @description Too many failed authentications from this address (code TOO_MANY_REQUESTS); see Retry-After */
+            /**
+             * @description Too many failed authentications from this address, or this API key ended DESTRUCTIVE_LIMIT allocations this minute (code TOO_MANY_REQUESTS; nothing changed); see Retry-After
+             *
+             *     Too many failed authentications from this address (code TOO_MANY_REQUESTS); see Retry-After
+             */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5464,7 +6325,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -5579,7 +6440,256 @@ export interface operations {
                     "application/json": components["schemas"]["UnsupportedMediaTypeError"];
                 };
             };
-            /** @description Too many failed authentications from this address (code TOO_MANY_REQUESTS); see Retry-After */
+            /**
+             * @description Too many failed authentications from this address, or this API key ended DESTRUCTIVE_LIMIT allocations this minute (code TOO_MANY_REQUESTS; nothing changed); see Retry-After
+             *
+             *     Too many failed authentications from this address (code TOO_MANY_REQUESTS); see Retry-After
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "Too many failed authentications from this address; retry in 42 s",
+                     *       "details": {
+                     *         "retryAfterSeconds": 42
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TooManyRequestsError"];
+                };
+            };
+            /** @description Unexpected failure (code INTERNAL_ERROR) with an errorId that finds it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 500,
+                     *       "code": "INTERNAL_ERROR",
+                     *       "message": "Unexpected failure; the errorId finds it in the service logs",
+                     *       "errorId": "3b0b2c1e-7d1c-4d43-9b6e-2f2a0a1f4c55"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description The database is unavailable (DATABASE_UNAVAILABLE) or the request took longer than REQUEST_TIMEOUT (REQUEST_TIMEOUT); see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "The database is unavailable; retry in 2 s"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Http503Error"];
+                };
+            };
+        };
+    };
+    replaceServer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; leave empty to allocate anew. A unique value per intended allocation (a UUID, say): a repeat with the same key and body from the same API key answers the same allocation (kept 24 h by default); the same key with another body is 422. Keys of different API keys never meet. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description ID of the client */
+                clientId: number;
+                /** @description ID of the server */
+                serverId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IsolateServerDto"];
+            };
+        };
+        responses: {
+            /** @description The broken server, isolated, and the one in its place */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplaceResultDto"];
+                };
+            };
+            /** @description Invalid input (code VALIDATION_FAILED): `details.fields` lists each field and what was wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "locationId must be an integer number",
+                     *       "details": {
+                     *         "fields": [
+                     *           {
+                     *             "field": "locationId",
+                     *             "problems": [
+                     *               "locationId must be an integer number"
+                     *             ]
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Http400Error"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "Missing X-Api-Key header"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description The key lacks a required scope (code FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This API key lacks the scope server:allocate",
+                     *       "details": {
+                     *         "requiredScopes": [
+                     *           "server:allocate"
+                     *         ],
+                     *         "missingScopes": [
+                     *           "server:allocate"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Http403Error"];
+                };
+            };
+            /** @description No such client or server (CLIENT_NOT_FOUND, SERVER_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "CLIENT_NOT_FOUND",
+                     *       "message": "Client 12 does not exist",
+                     *       "details": {
+                     *         "id": 12
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Http404Error"];
+                };
+            };
+            /** @description No server of the pool is Available (NO_CAPACITY); the server is held by another client (NOT_HELD_BY_CLIENT) or not allocated (INVALID_STATE), or The server is quarantined (code QUARANTINED) or retired (code RETIRED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 409,
+                     *       "code": "NO_CAPACITY",
+                     *       "message": "No server can be allocated: the 3 Available servers are reserved for 3 committed servers not yet taken",
+                     *       "details": {
+                     *         "available": 3,
+                     *         "reserved": 3,
+                     *         "requested": 1
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Http409Error"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT_BYTES (code PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "request entity too large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                };
+            };
+            /** @description The body is not UTF-8 JSON (code UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "The body must be application/json (got text/plain)"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request (code IDEMPOTENCY_KEY_REUSED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 422,
+                     *       "code": "IDEMPOTENCY_KEY_REUSED",
+                     *       "message": "Idempotency-Key retry-1 was used for a different request",
+                     *       "details": {
+                     *         "idempotencyKey": "retry-1"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["IdempotencyKeyReusedError"];
+                };
+            };
+            /**
+             * @description Too many failed authentications from this address, or this API key ended DESTRUCTIVE_LIMIT allocations this minute (code TOO_MANY_REQUESTS; nothing changed); see Retry-After
+             *
+             *     Too many failed authentications from this address (code TOO_MANY_REQUESTS); see Retry-After
+             */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5681,7 +6791,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -5800,7 +6910,11 @@ export interface operations {
                     "application/json": components["schemas"]["UnsupportedMediaTypeError"];
                 };
             };
-            /** @description Too many failed authentications from this address (code TOO_MANY_REQUESTS); see Retry-After */
+            /**
+             * @description Too many failed authentications from this address, or this API key ended DESTRUCTIVE_LIMIT allocations this minute (code TOO_MANY_REQUESTS; nothing changed); see Retry-After
+             *
+             *     Too many failed authentications from this address (code TOO_MANY_REQUESTS); see Retry-After
+             */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5898,7 +7012,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -6122,7 +7236,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -6203,7 +7317,9 @@ export interface operations {
                      *           "deallocate",
                      *           "compensate",
                      *           "isolate",
-                     *           "quarantine"
+                     *           "replace",
+                     *           "quarantine",
+                     *           "retire"
                      *         ]
                      *       }
                      *     }
@@ -6341,7 +7457,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -6555,7 +7671,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -6776,7 +7892,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -6974,7 +8090,150 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "Missing X-Api-Key header"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description The key lacks a required scope (code FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This API key lacks the scope server:allocate",
+                     *       "details": {
+                     *         "requiredScopes": [
+                     *           "server:allocate"
+                     *         ],
+                     *         "missingScopes": [
+                     *           "server:allocate"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Http403Error"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT_BYTES (code PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "request entity too large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                };
+            };
+            /** @description The body is not UTF-8 JSON (code UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "The body must be application/json (got text/plain)"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+                };
+            };
+            /** @description Too many failed authentications from this address (code TOO_MANY_REQUESTS); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "Too many failed authentications from this address; retry in 42 s",
+                     *       "details": {
+                     *         "retryAfterSeconds": 42
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TooManyRequestsError"];
+                };
+            };
+            /** @description Unexpected failure (code INTERNAL_ERROR) with an errorId that finds it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 500,
+                     *       "code": "INTERNAL_ERROR",
+                     *       "message": "Unexpected failure; the errorId finds it in the service logs",
+                     *       "errorId": "3b0b2c1e-7d1c-4d43-9b6e-2f2a0a1f4c55"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description The database is unavailable (DATABASE_UNAVAILABLE) or the request took longer than REQUEST_TIMEOUT (REQUEST_TIMEOUT); see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "The database is unavailable; retry in 2 s"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Http503Error"];
+                };
+            };
+        };
+    };
+    getBaselineRuns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BaselineRunsDto"][];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -7146,7 +8405,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -7349,7 +8608,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -7542,7 +8801,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -7714,7 +8973,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -7919,7 +9178,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -8096,7 +9355,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -8292,7 +9551,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -8465,7 +9724,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -8675,7 +9934,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -8870,7 +10129,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -9066,7 +10325,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -9401,7 +10660,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -9573,7 +10832,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -9764,7 +11023,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -9955,7 +11214,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -10153,7 +11412,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -10326,7 +11585,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["ValidationFailedError"];
+                    "application/json": components["schemas"]["Http400Error"];
                 };
             };
             /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
@@ -10405,6 +11664,781 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["Http409Error"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT_BYTES (code PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "request entity too large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                };
+            };
+            /** @description The body is not UTF-8 JSON (code UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "The body must be application/json (got text/plain)"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+                };
+            };
+            /** @description Too many failed authentications from this address (code TOO_MANY_REQUESTS); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "Too many failed authentications from this address; retry in 42 s",
+                     *       "details": {
+                     *         "retryAfterSeconds": 42
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TooManyRequestsError"];
+                };
+            };
+            /** @description Unexpected failure (code INTERNAL_ERROR) with an errorId that finds it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 500,
+                     *       "code": "INTERNAL_ERROR",
+                     *       "message": "Unexpected failure; the errorId finds it in the service logs",
+                     *       "errorId": "3b0b2c1e-7d1c-4d43-9b6e-2f2a0a1f4c55"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description The database is unavailable (DATABASE_UNAVAILABLE) or the request took longer than REQUEST_TIMEOUT (REQUEST_TIMEOUT); see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "The database is unavailable; retry in 2 s"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Http503Error"];
+                };
+            };
+        };
+    };
+    listMaintenances: {
+        parameters: {
+            query?: {
+                /** @description Only open or only ended maintenances */
+                state?: "open" | "ended";
+            };
+            header?: {
+                /** @description Range to return, `start=0,results=25` when absent; results at most 1000 */
+                "RANGED-DATA"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The range returned and the total, e.g. `start=0,results=25,total=60` */
+                    "RANGED-DATA"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceSummaryDto"][];
+                };
+            };
+            /** @description Invalid input (code VALIDATION_FAILED): `details.fields` lists each field and what was wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "locationId must be an integer number",
+                     *       "details": {
+                     *         "fields": [
+                     *           {
+                     *             "field": "locationId",
+                     *             "problems": [
+                     *               "locationId must be an integer number"
+                     *             ]
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Http400Error"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "Missing X-Api-Key header"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description The key lacks a required scope (code FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This API key lacks the scope server:allocate",
+                     *       "details": {
+                     *         "requiredScopes": [
+                     *           "server:allocate"
+                     *         ],
+                     *         "missingScopes": [
+                     *           "server:allocate"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Http403Error"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT_BYTES (code PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "request entity too large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                };
+            };
+            /** @description The body is not UTF-8 JSON (code UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "The body must be application/json (got text/plain)"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+                };
+            };
+            /** @description Too many failed authentications from this address (code TOO_MANY_REQUESTS); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "Too many failed authentications from this address; retry in 42 s",
+                     *       "details": {
+                     *         "retryAfterSeconds": 42
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TooManyRequestsError"];
+                };
+            };
+            /** @description Unexpected failure (code INTERNAL_ERROR) with an errorId that finds it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 500,
+                     *       "code": "INTERNAL_ERROR",
+                     *       "message": "Unexpected failure; the errorId finds it in the service logs",
+                     *       "errorId": "3b0b2c1e-7d1c-4d43-9b6e-2f2a0a1f4c55"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description The database is unavailable (DATABASE_UNAVAILABLE) or the request took longer than REQUEST_TIMEOUT (REQUEST_TIMEOUT); see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "The database is unavailable; retry in 2 s"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Http503Error"];
+                };
+            };
+        };
+    };
+    startMaintenance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartMaintenanceDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenancePlanDto"];
+                };
+            };
+            /** @description Invalid input (code VALIDATION_FAILED): `details.fields` lists each field and what was wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "locationId must be an integer number",
+                     *       "details": {
+                     *         "fields": [
+                     *           {
+                     *             "field": "locationId",
+                     *             "problems": [
+                     *               "locationId must be an integer number"
+                     *             ]
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Http400Error"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "Missing X-Api-Key header"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description The key lacks a required scope (code FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This API key lacks the scope server:allocate",
+                     *       "details": {
+                     *         "requiredScopes": [
+                     *           "server:allocate"
+                     *         ],
+                     *         "missingScopes": [
+                     *           "server:allocate"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Http403Error"];
+                };
+            };
+            /** @description A server, location, instance type or rack of the selector does not exist (SERVER_NOT_FOUND, LOCATION_NOT_FOUND, INSTANCE_TYPE_NOT_FOUND, RACK_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "SERVER_NOT_FOUND",
+                     *       "message": "Server 157437 does not exist",
+                     *       "details": {
+                     *         "id": 157437
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Http404Error"];
+                };
+            };
+            /** @description A server is in another open maintenance (IN_MAINTENANCE), or the guarantee check found a shortfall (GUARANTEE_AT_RISK) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 409,
+                     *       "code": "IN_MAINTENANCE",
+                     *       "message": "Already in another open maintenance: server 157437 (maintenance 6)",
+                     *       "details": {
+                     *         "servers": [
+                     *           {
+                     *             "serverId": 157437,
+                     *             "maintenanceId": 6
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Http409Error"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT_BYTES (code PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "request entity too large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                };
+            };
+            /** @description The body is not UTF-8 JSON (code UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "The body must be application/json (got text/plain)"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+                };
+            };
+            /** @description Too many failed authentications from this address (code TOO_MANY_REQUESTS); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "Too many failed authentications from this address; retry in 42 s",
+                     *       "details": {
+                     *         "retryAfterSeconds": 42
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TooManyRequestsError"];
+                };
+            };
+            /** @description Unexpected failure (code INTERNAL_ERROR) with an errorId that finds it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 500,
+                     *       "code": "INTERNAL_ERROR",
+                     *       "message": "Unexpected failure; the errorId finds it in the service logs",
+                     *       "errorId": "3b0b2c1e-7d1c-4d43-9b6e-2f2a0a1f4c55"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description The database is unavailable (DATABASE_UNAVAILABLE) or the request took longer than REQUEST_TIMEOUT (REQUEST_TIMEOUT); see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "The database is unavailable; retry in 2 s"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Http503Error"];
+                };
+            };
+        };
+    };
+    getMaintenance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the maintenance */
+                maintenanceId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceDetailDto"];
+                };
+            };
+            /** @description Invalid input (code VALIDATION_FAILED): `details.fields` lists each field and what was wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "locationId must be an integer number",
+                     *       "details": {
+                     *         "fields": [
+                     *           {
+                     *             "field": "locationId",
+                     *             "problems": [
+                     *               "locationId must be an integer number"
+                     *             ]
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Http400Error"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "Missing X-Api-Key header"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description The key lacks a required scope (code FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This API key lacks the scope server:allocate",
+                     *       "details": {
+                     *         "requiredScopes": [
+                     *           "server:allocate"
+                     *         ],
+                     *         "missingScopes": [
+                     *           "server:allocate"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Http403Error"];
+                };
+            };
+            /** @description No such maintenance (code MAINTENANCE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "MAINTENANCE_NOT_FOUND",
+                     *       "message": "Maintenance 7 does not exist",
+                     *       "details": {
+                     *         "id": 7
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Http404Error"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT_BYTES (code PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "request entity too large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                };
+            };
+            /** @description The body is not UTF-8 JSON (code UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "The body must be application/json (got text/plain)"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+                };
+            };
+            /** @description Too many failed authentications from this address (code TOO_MANY_REQUESTS); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "Too many failed authentications from this address; retry in 42 s",
+                     *       "details": {
+                     *         "retryAfterSeconds": 42
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TooManyRequestsError"];
+                };
+            };
+            /** @description Unexpected failure (code INTERNAL_ERROR) with an errorId that finds it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 500,
+                     *       "code": "INTERNAL_ERROR",
+                     *       "message": "Unexpected failure; the errorId finds it in the service logs",
+                     *       "errorId": "3b0b2c1e-7d1c-4d43-9b6e-2f2a0a1f4c55"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description The database is unavailable (DATABASE_UNAVAILABLE) or the request took longer than REQUEST_TIMEOUT (REQUEST_TIMEOUT); see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "The database is unavailable; retry in 2 s"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Http503Error"];
+                };
+            };
+        };
+    };
+    endMaintenance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the maintenance */
+                maintenanceId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceEndedDto"];
+                };
+            };
+            /** @description Invalid input (code VALIDATION_FAILED): `details.fields` lists each field and what was wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 400,
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "locationId must be an integer number",
+                     *       "details": {
+                     *         "fields": [
+                     *           {
+                     *             "field": "locationId",
+                     *             "problems": [
+                     *               "locationId must be an integer number"
+                     *             ]
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Http400Error"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "Missing X-Api-Key header"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description The key lacks a required scope (code FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This API key lacks the scope server:allocate",
+                     *       "details": {
+                     *         "requiredScopes": [
+                     *           "server:allocate"
+                     *         ],
+                     *         "missingScopes": [
+                     *           "server:allocate"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Http403Error"];
+                };
+            };
+            /** @description No such maintenance (code MAINTENANCE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 404,
+                     *       "code": "MAINTENANCE_NOT_FOUND",
+                     *       "message": "Maintenance 7 does not exist",
+                     *       "details": {
+                     *         "id": 7
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Http404Error"];
                 };
             };
             /** @description The body is larger than BODY_LIMIT_BYTES (code PAYLOAD_TOO_LARGE) */

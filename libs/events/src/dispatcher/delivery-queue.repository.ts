@@ -33,6 +33,7 @@ export interface AttemptResult {
  * process died) makes the delivery eligible again: at least once.
  * A Back to Baseline request whose run is no longer the server's current one (the run ended, or a newer
  * one started) is never sent, replayed or not: it is marked superseded instead (a wipe is asked for by its own run only).
+ * A request whose run waits for a slot (baseline_pacing.sql) waits with it.
  */
 const CLAIM = {
   name: 'claim-deliveries',
@@ -50,6 +51,9 @@ const CLAIM = {
     JOIN "Hook" h ON h."id" = c."hookId" AND h."enabled"
     WHERE c."state" = 'pending' AND c."nextAttemptAt" <= now() AND (c."leaseUntil" IS NULL OR c."leaseUntil" < now())
       AND c."id" NOT IN (SELECT "id" FROM superseded)
+      AND NOT EXISTS (
+        SELECT 1 FROM "OutboxEvent" e JOIN "Server" s ON s."id" = e."serverId"
+        WHERE e."id" = c."eventId" AND e."type" = '${EventType.BaselineRequested}' AND s."baselineDispatchedAt" IS NULL)
       AND NOT EXISTS (
         SELECT 1 FROM "HookDelivery" earlier
         WHERE earlier."hookId" = c."hookId" AND earlier."serverId" = c."serverId" AND earlier."state" = 'pending' AND earlier."sequence" < c."sequence")

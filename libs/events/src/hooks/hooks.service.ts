@@ -22,7 +22,7 @@ export interface DeliveryView {
   hookName: string;
   eventId: string;
   eventType: string;
-  serverId: number;
+  serverId: number | null;
   state: DeliveryState;
   attempts: number;
   nextAttemptAt: Date;
