@@ -27,6 +27,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['apps/console/src/**'],
+    languageOptions: { globals: globals.browser },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -20,6 +20,7 @@ module.exports = {
     kind('contract', ['<rootDir>/test/contract/**/*.e2e-spec.ts', '<rootDir>/test/contract/**/*.spec.ts']),
     kind('cli', ['<rootDir>/test/cli/**/*.e2e-spec.ts']),
     kind('processes', ['<rootDir>/test/processes/**/*.e2e-spec.ts']),
+    kind('browser', ['<rootDir>/test/browser/**/*.e2e-spec.ts']),
   ],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',

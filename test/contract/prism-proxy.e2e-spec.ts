@@ -131,6 +131,7 @@ describe('openapi.json under a validating proxy (Prism)', () => {
     );
     await dataOf(client.GET('/api/capacity', { params: { query: { locationId: 18 } } }));
     await dataOf(client.GET('/api/capacity/baselines'));
+    await dataOf(client.GET('/api/session'));
     await dataOf(client.GET('/api/client/{clientId}/capacity', { params: { path: { clientId: 12345 } } }));
     await dataOf(
       client.GET('/api/client/{clientId}/allocations', {
@@ -187,6 +188,7 @@ describe('openapi.json under a validating proxy (Prism)', () => {
     await dataOf(client.POST('/api/hooks/deliveries/{deliveryId}/replay', { params: { path: { deliveryId: id } } }));
     await receiver.until((received) => received.length === 1);
     await dataOf(client.GET('/api/hooks'));
+    await dataOf(client.GET('/api/hooks/deliveries/health'));
     await dataOf(client.POST('/api/hooks/{hookId}/disable', { params: { path: { hookId: hook.id } } }));
     await dataOf(client.POST('/api/hooks/{hookId}/enable', { params: { path: { hookId: hook.id } } }));
     await dataOf(client.DELETE('/api/hooks/{hookId}', { params: { path: { hookId: hook.id } } }));

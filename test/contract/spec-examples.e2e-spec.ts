@@ -32,6 +32,7 @@ const SCENARIO = [
   'liftServerQuarantine',
   'describeServer',
   'addServers',
+  'getSession',
   'getPoolCapacity',
   'getBaselineRuns',
   'getClientCapacity',
@@ -50,6 +51,7 @@ const SCENARIO = [
   'disableHook',
   'enableHook',
   'listDeliveries',
+  'deliveryHealth',
   'replayDelivery',
   'removeHook',
   // Server 157438 (its own rack in the demo data) through a maintenance.

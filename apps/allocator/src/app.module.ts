@@ -20,6 +20,7 @@ import { QuotaController } from './quota/quota.controller';
 import { CapacityController } from './capacity/capacity.controller';
 import { ContractsController } from './contracts/contracts.controller';
 import { MaintenancesController } from './maintenances/maintenances.controller';
+import { SessionController } from './session/session.controller';
 import { ServersController } from './servers/servers.controller';
 import { ServerCommandsController } from './server-commands/server-commands.controller';
 
@@ -52,6 +53,7 @@ export class AppModule {
         ContractsController,
         HooksController,
         MaintenancesController,
+        SessionController,
       ],
     };
   }

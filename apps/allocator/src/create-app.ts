@@ -1,7 +1,9 @@
 import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { SwaggerModule } from '@nestjs/swagger';
+import express from 'express';
 import helmet from 'helmet';
+import { join } from 'node:path';
 import {
   accessLog,
   DATABASE_OUTAGE,
@@ -12,7 +14,7 @@ import {
   requestTimeout,
   ServiceLogger,
 } from '@app/api-kit';
-import { PrismaService } from '@app/database';
+import { PrismaService, PROJECT_ROOT } from '@app/database';
 import { authenticateFirst, FailedAuthLimiter } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { Metrics } from '@app/metrics';
@@ -21,6 +23,9 @@ import { httpMetrics } from './metrics/http-metrics';
 import { buildOpenApiDocument } from './openapi';
 
 export const DOCS_PATH = 'docs';
+/** The staff console (apps/console), built by Vite into dist/console. */
+export const CONSOLE_PATH = 'console';
+const CONSOLE_DIR = join(PROJECT_ROOT, 'dist', 'console');
 
 /** Far deeper than any body of this API nests; bounds what parsing a body may cost. */
 const MAX_JSON_DEPTH = 64;
@@ -59,6 +64,14 @@ export async function createApp(
   app.use(jsonBody({ limit: config.bodyLimitBytes, maxDepth: MAX_JSON_DEPTH }));
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalPipes(createValidationPipe());
+  // Hashed assets never change under their name; the page itself is looked at again each time.
+  app.use(
+    `/${CONSOLE_PATH}`,
+    express.static(CONSOLE_DIR, {
+      setHeaders: (res, path) =>
+        res.setHeader('Cache-Control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
+    }),
+  );
   SwaggerModule.setup(DOCS_PATH, app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: `${DOCS_PATH}-json`,
     swaggerOptions: { persistAuthorization: true },

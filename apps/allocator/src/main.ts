@@ -3,7 +3,7 @@ import { levelsFrom, ServiceLogger } from '@app/api-kit';
 import { ALL_SCOPES } from '@app/auth';
 import { ConfigError, loadConfig } from '@app/config';
 import { PROJECT_ROOT } from '@app/database';
-import { DOCS_PATH } from './create-app';
+import { CONSOLE_PATH, DOCS_PATH } from './create-app';
 import { startAllocator } from './start-allocator';
 
 async function main(): Promise<void> {
@@ -22,7 +22,9 @@ async function main(): Promise<void> {
   }
   const bound =
     allocator.boundTo === '0.0.0.0' || allocator.boundTo === '::' ? ` (every interface, ${allocator.boundTo})` : '';
-  log.log(`Listening on ${allocator.url}${bound}; Swagger UI at ${allocator.url}/${DOCS_PATH}`);
+  log.log(
+    `Listening on ${allocator.url}${bound}; staff console at ${allocator.url}/${CONSOLE_PATH}/, Swagger UI at ${allocator.url}/${DOCS_PATH}`,
+  );
   // The embedded PostgreSQL is a child process: stop it cleanly with the service.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void allocator.stop().then(() => process.exit(0)));

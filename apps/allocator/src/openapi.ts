@@ -10,6 +10,9 @@ Every \`/api\` route needs an \`${API_KEY_HEADER}\` header; each route names the
 Errors always have the body \`{ statusCode, code, message, details? }\` with a stable \`code\`.
 Lists page with the \`RANGED-DATA\` header (\`start=0,results=25\`); the answer repeats it with the total.
 
+Staff who would rather see the fleet, the triage queue and each server's story than raw JSON: the
+[staff console](/console/), signed in with the same key.
+
 **Scopes**
 
 ${Object.entries(SCOPES)

@@ -41,11 +41,12 @@ export class CapacityService {
     private readonly config: AppConfig,
   ) {}
 
-  /** Per location, the Back to Baseline runs under way and waiting, and the cap they share. */
-  async baselineRuns(): Promise<(BaselineRuns & { maxInFlight: number })[]> {
+  /** Per location, the Back to Baseline runs under way and waiting, the cap they share and the watchdog's timeout. */
+  async baselineRuns(): Promise<(BaselineRuns & { maxInFlight: number; timeoutSeconds: number })[]> {
     return (await this.capacity.baselineRuns()).map((runs) => ({
       ...runs,
       maxInFlight: this.config.baselineMaxInFlight,
+      timeoutSeconds: this.config.baselineTimeoutSeconds,
     }));
   }
 

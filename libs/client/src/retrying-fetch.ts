@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-
 /** How the client retries what may be retried. */
 export interface RetryOptions {
   /** Attempts in all, the first included (default 4; 1 turns retries off). */
@@ -65,6 +63,6 @@ export function retryingFetch(
 
 function withKey(request: Request): Request {
   const headers = new Headers(request.headers);
-  headers.set('Idempotency-Key', randomUUID());
+  headers.set('Idempotency-Key', globalThis.crypto.randomUUID());
   return new Request(request, { headers });
 }

@@ -13,6 +13,7 @@ export { HookTargetPolicy } from './hooks/hook-target-policy';
 export {
   HooksService,
   type DeliveryFilter,
+  type DeliveryHealth,
   type DeliveryView,
   type HookInput,
   type HookView,

@@ -1,12 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import { InstanceType, Location, Page, Prisma, PrismaService, ServerStatus, Slice } from '@app/database';
+import {
+  InstanceType,
+  IsolationSubState,
+  Location,
+  Page,
+  Prisma,
+  PrismaService,
+  ServerStatus,
+  Slice,
+} from '@app/database';
 import { SERVER_VIEW_INCLUDE, ServerView, toServerView } from './server-view';
 
 export interface ServerFilter {
   status?: ServerStatus;
+  subState?: IsolationSubState;
   locationId?: number;
   instanceTypeId?: number;
   clientId?: number;
+  /** `id` (default), or `changed`: the servers whose state changed longest ago first (a triage queue). */
+  order?: 'id' | 'changed';
 }
 
 /** Reads of the inventory. */
@@ -38,6 +50,7 @@ export class InventoryRepository {
   async servers(filter: ServerFilter, slice: Slice): Promise<Page<ServerView>> {
     const where: Prisma.ServerWhereInput = {
       status: filter.status,
+      subState: filter.subState,
       locationId: filter.locationId,
       instanceTypeId: filter.instanceTypeId,
       ...(filter.clientId !== undefined && { currentAllocation: { clientId: filter.clientId } }),
@@ -46,7 +59,7 @@ export class InventoryRepository {
       this.prisma.server.findMany({
         where,
         include: SERVER_VIEW_INCLUDE,
-        orderBy: { id: 'asc' },
+        orderBy: filter.order === 'changed' ? [{ updatedAt: 'asc' }, { id: 'asc' }] : { id: 'asc' },
         skip: slice.start,
         take: slice.results,
       }),

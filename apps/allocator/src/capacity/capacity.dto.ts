@@ -63,6 +63,11 @@ export class BaselineRunsDto {
   oldestWaitingSince: Date | null;
   @ApiProperty({ description: 'Runs allowed under way at once per location (BASELINE_MAX_IN_FLIGHT)', example: 200 })
   maxInFlight: number;
+  @ApiProperty({
+    description: 'A run under way longer than this since its dispatch is isolated by the watchdog (BASELINE_TIMEOUT)',
+    example: 14400,
+  })
+  timeoutSeconds: number;
 }
 
 export class ContractPoolCapacityDto {

@@ -14,6 +14,7 @@ import {
 import { type ApiKeyPrincipal, CurrentPrincipal, RequireScopes } from '@app/auth';
 import { HooksService } from '@app/events';
 import {
+  DeliveryHealthDto,
   DeliveryListQueryDto,
   DeliveryResponseDto,
   HookPutDto,
@@ -81,6 +82,17 @@ export class HooksController {
   @ApiErrors({ ...BAD_REQUEST, ...HOOK_NOT_FOUND })
   enableHook(@Param('hookId', PositiveIntPipe) hookId: number, @CurrentPrincipal() caller: ApiKeyPrincipal) {
     return this.hooks.setEnabled(hookId, true, caller);
+  }
+
+  @Get('deliveries/health')
+  @RequireScopes(
+    'Delivery health',
+    'The backlog (pending deliveries, the age of the oldest), the dead letters, and the failures of the deliveries pending or dead by what went wrong last: `refused` (4xx), `receiverError` (5xx), `unreachable` (no answer).',
+    'admin',
+  )
+  @ApiOkResponse({ type: DeliveryHealthDto })
+  deliveryHealth() {
+    return this.hooks.health();
   }
 
   @Get('deliveries')

@@ -83,6 +83,24 @@ export class DeliveryListQueryDto {
   hookId?: number;
 }
 
+export class DeliveryFailuresDto {
+  @ApiProperty({
+    description: 'What went wrong last: `refused` (4xx), `receiverError` (5xx), `unreachable` (no answer)',
+    enum: ['refused', 'receiverError', 'unreachable'],
+    example: 'unreachable',
+  })
+  category: 'refused' | 'receiverError' | 'unreachable';
+  @ApiProperty({ description: 'Deliveries pending or dead whose last attempt failed so', example: 3 }) count: number;
+}
+
+export class DeliveryHealthDto {
+  @ApiProperty({ description: 'Deliveries neither delivered nor dead', example: 4 }) pending: number;
+  @ApiProperty({ description: 'Age of the oldest pending delivery, in seconds (0 when none)', example: 12.5 })
+  oldestPendingSeconds: number;
+  @ApiProperty({ description: 'Dead letters (replay them one by one)', example: 1 }) dead: number;
+  @ApiProperty({ description: 'Failures by category', type: [DeliveryFailuresDto] }) failures: DeliveryFailuresDto[];
+}
+
 export class DeliveryResponseDto {
   @ApiProperty({ description: 'Delivery id', example: '42' }) id: string;
   @ApiProperty({ description: 'Hook it goes to', example: 1 }) hookId: number;

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEnum, IsOptional } from 'class-validator';
+import { IsEnum, IsIn, IsOptional } from 'class-validator';
 import { OptionalIdFilter } from '@app/api-kit';
 import { AllocationEnd, IsolationSubState, QuotaKind, ServerStatus } from '@app/database';
 
@@ -156,6 +156,24 @@ export class ServerListQueryDto {
   @IsOptional()
   @IsEnum(ServerStatus)
   status?: ServerStatus;
+
+  @ApiPropertyOptional({
+    description: 'Only isolated servers of this sub-state',
+    enum: IsolationSubState,
+    enumName: 'IsolationSubState',
+  })
+  @IsOptional()
+  @IsEnum(IsolationSubState)
+  subState?: IsolationSubState;
+
+  @ApiPropertyOptional({
+    description:
+      '`id` (default), or `changed`: the servers whose state changed longest ago first, as a triage queue reads them',
+    enum: ['id', 'changed'],
+  })
+  @IsOptional()
+  @IsIn(['id', 'changed'])
+  order?: 'id' | 'changed';
 
   @OptionalIdFilter('Only servers at this location', 18)
   locationId?: number;

@@ -750,6 +750,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/hooks/deliveries/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Delivery health
+         * @description The backlog (pending deliveries, the age of the oldest), the dead letters, and the failures of the deliveries pending or dead by what went wrong last: `refused` (4xx), `receiverError` (5xx), `unreachable` (no answer).
+         *
+         *     **Required scopes:** `admin`
+         */
+        get: operations["deliveryHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/hooks/deliveries": {
         parameters: {
             query?: never;
@@ -860,6 +882,28 @@ export interface paths {
          *     **Required scopes:** `admin`
          */
         post: operations["endMaintenance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The key in use
+         * @description The API key of the request: its id, name and scopes. Any valid key may ask.
+         *
+         *     **Required scopes:**
+         */
+        get: operations["getSession"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1377,10 +1421,7 @@ export interface components {
             /** @description Prices */
             pricing: components["schemas"]["PricingDto"][];
         };
-        /**
-         * @description Why the server is isolated (when isolated, or quarantined from isolation)
-         * @enum {string}
-         */
+        /** @enum {string} */
         IsolationSubState: "brokenHardware" | "failedBaseline" | "failedDelivery" | "baselineTimeout" | "networkIssue" | "maintenance" | "investigation" | "other";
         /**
          * @description Quota the allocation is charged to
@@ -2281,6 +2322,11 @@ export interface components {
              * @example 200
              */
             maxInFlight: number;
+            /**
+             * @description A run under way longer than this since its dispatch is isolated by the watchdog (BASELINE_TIMEOUT)
+             * @example 14400
+             */
+            timeoutSeconds: number;
         };
         ContractPoolCapacityDto: {
             /**
@@ -2708,6 +2754,38 @@ export interface components {
              * @example true
              */
             created: boolean;
+        };
+        DeliveryFailuresDto: {
+            /**
+             * @description What went wrong last: `refused` (4xx), `receiverError` (5xx), `unreachable` (no answer)
+             * @example unreachable
+             * @enum {string}
+             */
+            category: "refused" | "receiverError" | "unreachable";
+            /**
+             * @description Deliveries pending or dead whose last attempt failed so
+             * @example 3
+             */
+            count: number;
+        };
+        DeliveryHealthDto: {
+            /**
+             * @description Deliveries neither delivered nor dead
+             * @example 4
+             */
+            pending: number;
+            /**
+             * @description Age of the oldest pending delivery, in seconds (0 when none)
+             * @example 12.5
+             */
+            oldestPendingSeconds: number;
+            /**
+             * @description Dead letters (replay them one by one)
+             * @example 1
+             */
+            dead: number;
+            /** @description Failures by category */
+            failures: components["schemas"]["DeliveryFailuresDto"][];
         };
         DeliveryResponseDto: {
             /**
@@ -3175,6 +3253,25 @@ export interface components {
             message: string;
             /** @description Each server that left it, and where it went */
             servers: components["schemas"]["EndedServerDto"][];
+        };
+        SessionDto: {
+            /**
+             * @description The API key
+             * @example 3
+             */
+            keyId: number;
+            /**
+             * @description Its name
+             * @example staff-alice
+             */
+            name: string;
+            /**
+             * @description What it may do: a client (the console) offers only these
+             * @example [
+             *       "inventory:read"
+             *     ]
+             */
+            scopes: ("server:allocate" | "server:deallocate" | "server:compensate" | "server:isolate" | "server:quarantine" | "server:available" | "inventory:read" | "inventory:write" | "metrics:read" | "admin")[];
         };
         /** @description The answer with code VALIDATION_FAILED (HTTP 400) */
         ValidationFailedError: {
@@ -4396,6 +4493,10 @@ export interface operations {
             query?: {
                 /** @description Only servers in this status */
                 status?: components["schemas"]["ServerStatus"];
+                /** @description Only isolated servers of this sub-state */
+                subState?: components["schemas"]["IsolationSubState"];
+                /** @description `id` (default), or `changed`: the servers whose state changed longest ago first, as a triage queue reads them */
+                order?: "id" | "changed";
                 /** @description Only servers at this location, e.g. 18 */
                 locationId?: number;
                 /** @description Only servers of this instance type, e.g. 129 */
@@ -11362,6 +11463,149 @@ export interface operations {
             };
         };
     };
+    deliveryHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryHealthDto"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "Missing X-Api-Key header"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description The key lacks a required scope (code FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This API key lacks the scope server:allocate",
+                     *       "details": {
+                     *         "requiredScopes": [
+                     *           "server:allocate"
+                     *         ],
+                     *         "missingScopes": [
+                     *           "server:allocate"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Http403Error"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT_BYTES (code PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "request entity too large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                };
+            };
+            /** @description The body is not UTF-8 JSON (code UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "The body must be application/json (got text/plain)"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+                };
+            };
+            /** @description Too many failed authentications from this address (code TOO_MANY_REQUESTS); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "Too many failed authentications from this address; retry in 42 s",
+                     *       "details": {
+                     *         "retryAfterSeconds": 42
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TooManyRequestsError"];
+                };
+            };
+            /** @description Unexpected failure (code INTERNAL_ERROR) with an errorId that finds it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 500,
+                     *       "code": "INTERNAL_ERROR",
+                     *       "message": "Unexpected failure; the errorId finds it in the service logs",
+                     *       "errorId": "3b0b2c1e-7d1c-4d43-9b6e-2f2a0a1f4c55"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description The database is unavailable (DATABASE_UNAVAILABLE) or the request took longer than REQUEST_TIMEOUT (REQUEST_TIMEOUT); see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "The database is unavailable; retry in 2 s"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Http503Error"];
+                };
+            };
+        };
+    };
     listDeliveries: {
         parameters: {
             query?: {
@@ -12439,6 +12683,149 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["Http404Error"];
+                };
+            };
+            /** @description The body is larger than BODY_LIMIT_BYTES (code PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 413,
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "message": "request entity too large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                };
+            };
+            /** @description The body is not UTF-8 JSON (code UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 415,
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "message": "The body must be application/json (got text/plain)"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+                };
+            };
+            /** @description Too many failed authentications from this address (code TOO_MANY_REQUESTS); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 429,
+                     *       "code": "TOO_MANY_REQUESTS",
+                     *       "message": "Too many failed authentications from this address; retry in 42 s",
+                     *       "details": {
+                     *         "retryAfterSeconds": 42
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TooManyRequestsError"];
+                };
+            };
+            /** @description Unexpected failure (code INTERNAL_ERROR) with an errorId that finds it in the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 500,
+                     *       "code": "INTERNAL_ERROR",
+                     *       "message": "Unexpected failure; the errorId finds it in the service logs",
+                     *       "errorId": "3b0b2c1e-7d1c-4d43-9b6e-2f2a0a1f4c55"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description The database is unavailable (DATABASE_UNAVAILABLE) or the request took longer than REQUEST_TIMEOUT (REQUEST_TIMEOUT); see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 503,
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "message": "The database is unavailable; retry in 2 s"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Http503Error"];
+                };
+            };
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionDto"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired X-Api-Key (code UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 401,
+                     *       "code": "UNAUTHORIZED",
+                     *       "message": "Missing X-Api-Key header"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description The key lacks a required scope (code FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "statusCode": 403,
+                     *       "code": "FORBIDDEN",
+                     *       "message": "This API key lacks the scope server:allocate",
+                     *       "details": {
+                     *         "requiredScopes": [
+                     *           "server:allocate"
+                     *         ],
+                     *         "missingScopes": [
+                     *           "server:allocate"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Http403Error"];
                 };
             };
             /** @description The body is larger than BODY_LIMIT_BYTES (code PAYLOAD_TOO_LARGE) */

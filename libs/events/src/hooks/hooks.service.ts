@@ -32,6 +32,25 @@ export interface DeliveryView {
   createdAt: Date;
 }
 
+export interface DeliveryHealth {
+  pending: number;
+  oldestPendingSeconds: number;
+  dead: number;
+  failures: { category: 'refused' | 'receiverError' | 'unreachable'; count: number }[];
+}
+
+const DELIVERY_HEALTH = {
+  name: 'delivery-health',
+  text: `SELECT count(*) FILTER (WHERE d."state" = 'pending')::int AS pending,
+    coalesce(EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC') - min(d."createdAt") FILTER (WHERE d."state" = 'pending')), 0)::float8 AS "oldestPendingSeconds",
+    count(*) FILTER (WHERE d."state" = 'dead')::int AS dead,
+    (SELECT jsonb_agg(jsonb_build_object('category', f.category, 'count', f.n) ORDER BY f.category) FROM (
+      SELECT CASE WHEN x."lastStatus" BETWEEN 400 AND 499 THEN 'refused' WHEN x."lastStatus" >= 500 THEN 'receiverError' ELSE 'unreachable' END AS category,
+        count(*)::int AS n
+      FROM "HookDelivery" x WHERE x."state" IN ('pending', 'dead') AND (x."lastStatus" IS NOT NULL OR x."lastError" IS NOT NULL) GROUP BY 1) f) AS failures
+  FROM "HookDelivery" d WHERE d."state" IN ('pending', 'dead')`,
+};
+
 export interface DeliveryFilter {
   state?: DeliveryState;
   hookId?: number;
@@ -155,6 +174,17 @@ export class HooksService {
       })),
       total,
     };
+  }
+
+  /**
+   * How deliveries fare: the backlog, its oldest, the dead letters, and the failures of the deliveries still
+   * pending or dead by what went wrong last (the receiver refused, failed, or could not be reached).
+   */
+  async health(): Promise<DeliveryHealth> {
+    const [row] = await this.prisma.sql.rows<DeliveryHealth & { failures: DeliveryHealth['failures'] | null }>(
+      DELIVERY_HEALTH,
+    );
+    return { ...row, failures: row.failures ?? [] };
   }
 
   /** Puts a dead-lettered delivery of a hook that is not deleted back in the queue, with fresh attempts. */
