@@ -215,6 +215,41 @@ describe('The staff console, in a browser', () => {
     await receiver.until((received) => received.some((r) => r.envelope.id === dead.eventId));
   });
 
+  it('plans a maintenance of a rack with its guarantee check, starts it, watches its server, and ends it', async () => {
+    await open('#/maintenances');
+    await page.getByLabel('Location', { exact: true }).fill('18');
+    await page.getByLabel(/^Rack/).fill('AMS1:02:002172:0409');
+    await page.getByLabel('Reason').fill('PDU swap');
+    await page.getByRole('button', { name: 'Plan' }).click();
+    const check = page.getByRole('table', { name: 'Guarantee check' });
+    await expect(check.innerText()).resolves.toMatch(/129/);
+    await expect(page.getByRole('status').first().innerText()).resolves.toContain('Dry run: 1 servers would be taken');
+    await shoot('maintenance-plan');
+    await expectAccessible();
+    await page.getByRole('button', { name: /^Start/ }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Maintenance \d+ started/ })
+      .waitFor();
+    expect((await api('get', '/api/servers/157449').expect(200)).body).toMatchObject({
+      status: 'isolated',
+      subState: 'maintenance',
+    });
+
+    const { body: open_ } = await api('get', '/api/maintenances?state=open').expect(200);
+    await open(`#/maintenances/${open_[0].id}`);
+    await expect(page.locator('[data-server="157449"]').innerText()).resolves.toMatch(
+      /available\s+isolated \(maintenance\)\s+yes/,
+    );
+    await expectAccessible();
+    await page.getByRole('button', { name: 'End it' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+    await page.locator('[data-fact="ended"]', { hasText: / by / }).waitFor();
+    await shoot('maintenance');
+    expect((await api('get', '/api/servers/157449').expect(200)).body.status).toBe('baselining');
+  });
+
   it('offers a read-only key no action, and says what it may not see', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signIn(await t.apiKey('inventory:read'));

@@ -5,12 +5,14 @@ import { ErrorNotice, Loading } from './ui';
 import { ClientsPage } from './pages/ClientsPage';
 import { EventsPage } from './pages/EventsPage';
 import { FleetPage } from './pages/FleetPage';
+import { MaintenancesPage } from './pages/MaintenancesPage';
 import { ServerPage } from './pages/ServerPage';
 import { TriagePage } from './pages/TriagePage';
 
 const PAGES = [
   ['fleet', 'Fleet'],
   ['triage', 'Triage'],
+  ['maintenances', 'Maintenances'],
   ['clients', 'Clients'],
   ['events', 'Events'],
 ] as const;
@@ -95,6 +97,7 @@ function Console({ session, onSignOut }: { session: Session; onSignOut(): void }
       <main>
         {page === 'triage' && <TriagePage session={session} route={route} />}
         {page === 'servers' && <ServerPage session={session} route={route} />}
+        {page === 'maintenances' && <MaintenancesPage session={session} route={route} />}
         {page === 'clients' && <ClientsPage session={session} route={route} />}
         {page === 'events' && <EventsPage session={session} route={route} />}
         {(page === undefined || page === 'fleet') && <FleetPage session={session} />}
