@@ -22,8 +22,12 @@ export class BaselinePacer implements OnApplicationBootstrap, OnApplicationShutd
   ) {}
 
   onApplicationBootstrap(): void {
+    // Every second: an outage is the outage tracker's to report (once), not the pacer's at every tick.
     this.timer = setInterval(
-      () => void this.dispatch().catch((e: unknown) => this.logger.error(`Dispatch failed: ${String(e)}`)),
+      () =>
+        void this.dispatch().catch((e: unknown) => {
+          if (!this.prisma.outage.noticed(e)) this.logger.error(`Dispatch failed: ${String(e)}`);
+        }),
       this.config.baselinePaceIntervalSeconds * 1000,
     );
     this.timer.unref();
