@@ -4,13 +4,6 @@
 -- while they pick servers and skip locked ones, so no allocation lands on a server a maintenance takes. The transitions are the lifecycle's (libs/lifecycle):
 -- available -> isolated (maintenance) at the start; isolated -> baselining at the end (unisolate).
 
--- The payload of a server's own event (ServerEventPayload in libs/events/src/event-types.ts) written by these functions.
-CREATE OR REPLACE FUNCTION "maintenance_server_payload"(s "Server", p_command text, p_from "ServerStatus", p_actor text, p_reason text)
-RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
-  SELECT jsonb_build_object('server', "event_server"(s), 'command', p_command, 'from', p_from, 'to', s."status", 'actor', p_actor,
-    'subState', s."subState", 'reason', p_reason, 'operationUuid', NULL, 'allocation', NULL)
-$$;
-
 -- The plan of a maintenance of the servers selected (by ids, by rack of a location, or by pool), and, unless
 -- p_dry_run or refused, the maintenance itself. Answers {refusal, detail, maintenanceId, servers, pools}: per
 -- server what happens now, per pool the guarantee check (Available servers left against the unused commitments of
@@ -120,7 +113,7 @@ BEGIN
   )
   INSERT INTO "OutboxEvent" ("id", "type", "serverId", "serverEventId", "payload", "occurredAt")
   SELECT gen_random_uuid(), 'server.isolated', t."id", a."id",
-    "maintenance_server_payload"(t.server, 'maintenance', t."joinedAs", p_actor, isolation || ': ' || p_reason), p_now
+    "server_event_payload"(t.server, 'maintenance', t."joinedAs", p_actor, isolation || ': ' || p_reason, NULL, NULL), p_now
   FROM taken t JOIN audits a ON a."serverId" = t."id" WHERE t."joinedAs" = 'available' ORDER BY t."id";
 
   INSERT INTO "OutboxEvent" ("id", "type", "serverId", "payload", "occurredAt")
@@ -171,7 +164,7 @@ BEGIN
   ), events AS (
     INSERT INTO "OutboxEvent" ("id", "type", "serverId", "serverEventId", "payload", "occurredAt")
     SELECT gen_random_uuid(), e.type, l."id", a."id",
-      "maintenance_server_payload"(l.server, 'endMaintenance', l."wasStatus", p_actor, 'maintenance ' || p_id || ' ended') || e.extra, p_now
+      "server_event_payload"(l.server, 'endMaintenance', l."wasStatus", p_actor, 'maintenance ' || p_id || ' ended', NULL, NULL) || e.extra, p_now
     FROM left_it l JOIN audits a ON a."serverId" = l."id"
     CROSS JOIN LATERAL (VALUES
       (1, 'server.retiring', '{}'::jsonb, l."retiring" AND NOT l."wasRetiring"),

@@ -12,6 +12,15 @@ CREATE OR REPLACE FUNCTION "event_allocation"(a "Allocation") RETURNS jsonb LANG
     'endedBy', a."endedBy") END
 $$;
 
+-- The payload of a server's own event (ServerEventPayload) for a change written in SQL: the server as it is after the
+-- change (its status is `to`, its sub-state the one the change left), and the allocation the change started or ended.
+CREATE OR REPLACE FUNCTION "server_event_payload"(s "Server", p_command text, p_from "ServerStatus", p_actor text, p_reason text,
+  p_operation uuid, p_allocation "Allocation")
+RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+  SELECT jsonb_build_object('server', "event_server"(s), 'command', p_command, 'from', p_from, 'to', s."status", 'actor', p_actor,
+    'subState', s."subState", 'reason', p_reason, 'operationUuid', p_operation, 'allocation', "event_allocation"(p_allocation))
+$$;
+
 CREATE OR REPLACE FUNCTION "deliver_to_hooks"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO "HookDelivery" ("hookId", "eventId", "serverId", "sequence")

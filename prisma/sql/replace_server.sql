@@ -83,12 +83,12 @@ BEGIN
   INSERT INTO "ServerEvent" ("serverId", "actor", "actorKeyId", "command", "fromStatus", "toStatus", "reason", "operationUuid", "allocationId", "occurredAt")
   VALUES (spare, p_actor, p_actor_key, 'replace', 'available', 'allocated', 'replaces server ' || p_server, p_operation, started."id", p_now) RETURNING "id" INTO new_audit;
   INSERT INTO "OutboxEvent" ("id", "type", "serverId", "serverEventId", "payload", "occurredAt") VALUES
-    (gen_random_uuid(), 'server.isolated', p_server, old_audit, jsonb_build_object('server', "event_server"(old_server), 'command', 'replace',
-      'from', 'allocated', 'to', 'isolated', 'actor', p_actor, 'subState', p_sub_state, 'reason', p_reason, 'operationUuid', p_operation,
-      'allocation', "event_allocation"(ended), 'replacedBy', jsonb_build_object('serverId', spare, 'allocationId', started."id")), p_now),
-    (gen_random_uuid(), 'server.allocated', spare, new_audit, jsonb_build_object('server', "event_server"(new_server), 'command', 'replace',
-      'from', 'available', 'to', 'allocated', 'actor', p_actor, 'subState', NULL, 'reason', 'replaces server ' || p_server, 'operationUuid', p_operation,
-      'allocation', "event_allocation"(started), 'replaces', jsonb_build_object('serverId', p_server, 'allocationId', ended."id")), p_now);
+    (gen_random_uuid(), 'server.isolated', p_server, old_audit,
+      "server_event_payload"(old_server, 'replace', 'allocated', p_actor, p_reason, p_operation, ended)
+        || jsonb_build_object('replacedBy', jsonb_build_object('serverId', spare, 'allocationId', started."id")), p_now),
+    (gen_random_uuid(), 'server.allocated', spare, new_audit,
+      "server_event_payload"(new_server, 'replace', 'available', p_actor, 'replaces server ' || p_server, p_operation, started)
+        || jsonb_build_object('replaces', jsonb_build_object('serverId', p_server, 'allocationId', ended."id")), p_now);
 
   IF p_key IS NOT NULL THEN
     INSERT INTO "IdempotencyKey" ("apiKeyId", "key", "requestHash", "allocationIds", "createdAt", "expiresAt")

@@ -66,7 +66,7 @@ export function authenticateFirst(limiter: FailedAuthLimiter): RequestHandler {
     const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     const wait = limiter.retryAfter(address);
     if (wait) {
-      res.setHeader('Retry-After', String(wait));
+      // sendError sets Retry-After from details.retryAfterSeconds.
       return sendError(
         res,
         new DomainError(

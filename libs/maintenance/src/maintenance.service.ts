@@ -1,8 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { Actor, Maintenance, Page, Slice } from '@app/database';
 import { DomainError, ErrorCode, NotFoundError } from '@app/errors';
-import { MaintenanceMember, MaintenanceRepository, Plan, StartRequest } from './maintenance.repository';
-import { checkSelector } from './selector';
+import {
+  MaintenanceMember,
+  MaintenanceRepository,
+  Plan,
+  PoolCheck,
+  StartOutcome,
+  StartRequest,
+} from './maintenance.repository';
+import { checkSelector, Selector } from './selector';
 
 export interface MaintenanceStarted extends Plan {
   /** Null for a dry run: nothing was written. */
@@ -26,27 +33,65 @@ export type MaintenanceSummary = Maintenance & { servers: number };
 export type MaintenanceDetail = Maintenance & { servers: MaintenanceMember[] };
 
 /** The refusals of start_maintenance that name a thing that does not exist: 404 saying what was looked for. */
-function refuseMissing(refusal: string, detail: Record<string, unknown>): void {
-  if (refusal === 'SERVER_NOT_FOUND') {
-    const ids = detail.serverIds as number[];
-    throw new DomainError(ErrorCode.SERVER_NOT_FOUND, `No such server: ${ids.join(', ')}`, { id: ids[0] });
+function missing(refusal: string, detail: Record<string, unknown>): DomainError | undefined {
+  switch (refusal) {
+    case 'SERVER_NOT_FOUND': {
+      const ids = detail.serverIds as number[];
+      return new DomainError(ErrorCode.SERVER_NOT_FOUND, `No such server: ${ids.join(', ')}`, { id: ids[0] });
+    }
+    case 'LOCATION_NOT_FOUND':
+      return new NotFoundError(ErrorCode.LOCATION_NOT_FOUND, 'Location', detail.locationId as number);
+    case 'INSTANCE_TYPE_NOT_FOUND':
+      return new DomainError(
+        ErrorCode.INSTANCE_TYPE_NOT_FOUND,
+        `Instance type ${detail.instanceTypeId as number} is not offered at location ${detail.locationId as number}`,
+        detail,
+      );
+    case 'RACK_NOT_FOUND':
+      return new DomainError(
+        ErrorCode.RACK_NOT_FOUND,
+        `No server of location ${detail.locationId as number} is in rack ${detail.rack as string}`,
+        detail,
+      );
   }
-  if (refusal === 'LOCATION_NOT_FOUND')
-    throw new NotFoundError(ErrorCode.LOCATION_NOT_FOUND, 'Location', detail.locationId as number);
-  if (refusal === 'INSTANCE_TYPE_NOT_FOUND') {
-    throw new DomainError(
-      ErrorCode.INSTANCE_TYPE_NOT_FOUND,
-      `Instance type ${detail.instanceTypeId as number} is not offered at location ${detail.locationId as number}`,
-      detail,
-    );
+}
+
+/** Why start_maintenance refused, in the API's words; nothing was written. */
+function refusalOf(outcome: StartOutcome, selector: Selector, short: PoolCheck[], shortfall: string): Error {
+  const detail = outcome.detail ?? {};
+  switch (outcome.refusal) {
+    case 'NO_SERVER_SELECTED':
+      return new DomainError(
+        ErrorCode.NO_SERVER_SELECTED,
+        'The selector matches no server (retired servers are never selected)',
+        { selector },
+      );
+    case 'IN_MAINTENANCE': {
+      const busy = detail.servers as { serverId: number; maintenanceId: number }[];
+      return new DomainError(
+        ErrorCode.IN_MAINTENANCE,
+        `Already in another open maintenance: ${busy.map((b) => `server ${b.serverId} (maintenance ${b.maintenanceId})`).join(', ')}`,
+        { servers: busy },
+      );
+    }
+    case 'GUARANTEE_AT_RISK':
+      return new DomainError(
+        ErrorCode.GUARANTEE_AT_RISK,
+        `The maintenance would leave committed capacity uncovered: ${shortfall}; nothing changed (force: true starts it anyway)`,
+        {
+          shortfall: short.map(({ locationId, instanceTypeId, availableLeft, reserved, shortfall: n }) => ({
+            locationId,
+            instanceTypeId,
+            availableLeft,
+            reserved,
+            shortfall: n,
+          })),
+        },
+      );
   }
-  if (refusal === 'RACK_NOT_FOUND') {
-    throw new DomainError(
-      ErrorCode.RACK_NOT_FOUND,
-      `No server of location ${detail.locationId as number} is in rack ${detail.rack as string}`,
-      detail,
-    );
-  }
+  return (
+    missing(outcome.refusal!, detail) ?? new Error(`start_maintenance refused without a reason: ${outcome.refusal}`)
+  );
 }
 
 /**
@@ -60,47 +105,13 @@ export class MaintenanceService {
   async start(request: StartRequest, actor: Actor): Promise<MaintenanceStarted> {
     checkSelector(request.selector);
     const outcome = await this.maintenances.start(request, actor, new Date());
-    const { refusal, detail = {} } = outcome;
-    if (refusal) refuseMissing(refusal, detail);
-    if (refusal === 'NO_SERVER_SELECTED') {
-      throw new DomainError(
-        ErrorCode.NO_SERVER_SELECTED,
-        'The selector matches no server (retired servers are never selected)',
-        {
-          selector: request.selector,
-        },
-      );
-    }
-    if (refusal === 'IN_MAINTENANCE') {
-      const busy = detail.servers as { serverId: number; maintenanceId: number }[];
-      throw new DomainError(
-        ErrorCode.IN_MAINTENANCE,
-        `Already in another open maintenance: ${busy.map((b) => `server ${b.serverId} (maintenance ${b.maintenanceId})`).join(', ')}`,
-        { servers: busy },
-      );
-    }
+    const short = (outcome.pools ?? []).filter((p) => p.shortfall > 0);
+    const shortfall = short.map((p) => `pool ${p.instanceTypeId} short of ${p.shortfall}`).join(', ');
+    if (outcome.refusal) throw refusalOf(outcome, request.selector, short, shortfall);
     const plan: Plan = { servers: outcome.servers!, pools: outcome.pools! };
-    const short = plan.pools.filter((p) => p.shortfall > 0);
-    if (refusal === 'GUARANTEE_AT_RISK') {
-      throw new DomainError(
-        ErrorCode.GUARANTEE_AT_RISK,
-        `The maintenance would leave committed capacity uncovered: ${short.map((p) => `pool ${p.instanceTypeId} short of ${p.shortfall}`).join(', ')}; nothing changed (force: true starts it anyway)`,
-        {
-          shortfall: short.map(({ locationId, instanceTypeId, availableLeft, reserved, shortfall }) => ({
-            locationId,
-            instanceTypeId,
-            availableLeft,
-            reserved,
-            shortfall,
-          })),
-        },
-      );
-    }
     const maintenanceId = outcome.maintenanceId ?? null;
     const forced = maintenanceId !== null && short.length > 0;
-    const risk = short.length
-      ? `; the guarantee check finds a shortfall (${short.map((p) => `pool ${p.instanceTypeId} short of ${p.shortfall}`).join(', ')}): starting it needs force`
-      : '';
+    const risk = short.length ? `; the guarantee check finds a shortfall (${shortfall}): starting it needs force` : '';
     const isolated = plan.servers.filter((s) => s.then === 'isolatedNow').length;
     return {
       maintenanceId,

@@ -13,6 +13,16 @@ export interface RetireRequest {
   disposal?: 'wiped' | 'disksDestroyed';
 }
 
+/** The server leaves the fleet: nothing of its isolation, wipe or mark to retire stays on it. */
+function intoRetirement(message: string, reason?: string, events = [EventType.ServerRetired]): ChangePlan {
+  return {
+    set: { subState: null, isolationReason: null, baselineStartedAt: null, retiring: false },
+    reason,
+    events,
+    message,
+  };
+}
+
 /** A server of an open maintenance that would go back to clients is isolated in it instead. */
 function intoMaintenance(server: LockedServer, message: string): ChangePlan {
   const reason = `in maintenance ${server.maintenanceId}`;
@@ -167,14 +177,11 @@ export class ServerCommandsService {
         );
       }
       const to = destination();
-      if (to === 'retired') {
-        return {
-          set: { baselineStartedAt: null, retiring: false },
-          reason: 'wiped after it was marked to retire',
-          events: [EventType.ServerRetired],
-          message: `Server ${serverId} wiped and retired, as it was marked to`,
-        };
-      }
+      if (to === 'retired')
+        return intoRetirement(
+          `Server ${serverId} wiped and retired, as it was marked to`,
+          'wiped after it was marked to retire',
+        );
       if (to === 'isolated') return intoMaintenance(server, `Server ${serverId} wiped: it joins maintenance`);
       return {
         set: { baselineStartedAt: null },
@@ -208,14 +215,7 @@ export class ServerCommandsService {
       (server, now, { destination }) => {
         const to = destination();
         const recorded = disposal === 'disksDestroyed' ? `${reason} (disposal: disksDestroyed)` : reason;
-        if (to === 'retired') {
-          return {
-            set: { subState: null, isolationReason: null, baselineStartedAt: null, retiring: false },
-            reason: recorded,
-            events: [EventType.ServerRetired],
-            message: `Server ${serverId} retired: ${reason}`,
-          };
-        }
+        if (to === 'retired') return intoRetirement(`Server ${serverId} retired: ${reason}`, recorded);
         if (server.retiring && server.status !== 'isolated')
           return { alreadyDone: `Server ${serverId} is marked to retire already` };
         if (to === 'baselining' && server.status === 'isolated') {
@@ -246,11 +246,12 @@ export class ServerCommandsService {
         return { ...joined, set: { ...joined.set, quarantinedFrom: null }, events: [EventType.ServerUnquarantined] };
       }
       if (to === 'retired') {
-        return {
-          set: { quarantinedFrom: null, retiring: false },
-          events: [EventType.ServerUnquarantined, EventType.ServerRetired],
-          message: `Quarantine of server ${serverId} lifted: it was idle and marked to retire, so it is retired`,
-        };
+        const retired = intoRetirement(
+          `Quarantine of server ${serverId} lifted: it was idle and marked to retire, so it is retired`,
+          undefined,
+          [EventType.ServerUnquarantined, EventType.ServerRetired],
+        );
+        return { ...retired, set: { ...retired.set, quarantinedFrom: null } };
       }
       const rewipe = to === 'baselining';
       // A frozen Back to Baseline starts again as a new run (its request was superseded by the quarantine),

@@ -5,7 +5,7 @@ import { ApiKeyService } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { CapacityRepository } from '@app/capacity';
 import { PrismaService } from '@app/database';
-import { DeliveryQueueRepository } from '@app/events';
+import { HooksService } from '@app/events';
 import { SERVER_STATUSES } from '@app/lifecycle';
 import { DomainError, ErrorCode } from '@app/errors';
 import { Metrics } from '@app/metrics';
@@ -25,7 +25,7 @@ export class MetricsController {
     private readonly config: AppConfig,
     private readonly apiKeys: ApiKeyService,
     private readonly capacity: CapacityRepository,
-    private readonly deliveries: DeliveryQueueRepository,
+    private readonly hooks: HooksService,
   ) {
     metrics.onScrape(() => this.readFigures());
   }
@@ -62,9 +62,9 @@ export class MetricsController {
   }
 
   private async readDatabaseFigures(): Promise<void> {
-    const [pools, backlog, baselines] = await Promise.all([
+    const [pools, deliveries, baselines] = await Promise.all([
       this.capacity.serversByPool(),
-      this.deliveries.backlog(),
+      this.hooks.health(),
       this.capacity.baselineRuns(),
     ]);
     this.metrics.servers.reset();
@@ -81,7 +81,7 @@ export class MetricsController {
       this.metrics.baselines.set({ location: String(b.locationId), state: 'running' }, b.running);
       this.metrics.baselines.set({ location: String(b.locationId), state: 'waiting' }, b.waiting);
     }
-    this.metrics.pendingDeliveries.set(backlog.pending);
-    this.metrics.oldestPendingAge.set(backlog.oldestSeconds);
+    this.metrics.pendingDeliveries.set(deliveries.pending);
+    this.metrics.oldestPendingAge.set(deliveries.oldestPendingSeconds);
   }
 }

@@ -1,18 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { ALL_SCOPES, type ApiKeyPrincipal, CurrentPrincipal, RequireScopes, Scope } from '@app/auth';
-
-export class SessionDto {
-  @ApiProperty({ description: 'The API key', example: 3 }) keyId: number;
-  @ApiProperty({ description: 'Its name', example: 'staff-alice' }) name: string;
-  @ApiProperty({
-    description: 'What it may do: a client (the console) offers only these',
-    enum: ALL_SCOPES,
-    isArray: true,
-    example: ['inventory:read'],
-  })
-  scopes: Scope[];
-}
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { type ApiKeyPrincipal, CurrentPrincipal, RequireScopes } from '@app/auth';
+import { SessionDto } from './session.dto';
 
 /** Who the X-Api-Key is: what the console asks at sign-in, to offer only what the key may do. */
 @ApiTags('Session')

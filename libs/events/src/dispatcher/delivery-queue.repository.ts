@@ -100,12 +100,6 @@ interface ClaimRow {
   payload: OutboxEvent['payload'];
 }
 
-const BACKLOG = {
-  name: 'delivery-backlog',
-  text: `SELECT count(*)::int AS pending, EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC') - min("createdAt"))::float8 AS oldest
-    FROM "HookDelivery" WHERE "state" = 'pending'`,
-};
-
 /** The deliveries still to make, shared by every dispatcher of every service process through row locks. */
 @Injectable()
 export class DeliveryQueueRepository {
@@ -120,12 +114,6 @@ export class DeliveryQueueRepository {
       hook: { id: r.hookId, name: r.hookName, url: r.hookUrl, secret: r.hookSecret },
       event: { id: r.eventId, type: r.eventType, serverId: r.serverId, occurredAt: r.occurredAt, payload: r.payload },
     }));
-  }
-
-  /** Deliveries neither delivered nor dead, and the age of the oldest, in seconds (0 when none). */
-  async backlog(): Promise<{ pending: number; oldestSeconds: number }> {
-    const [row] = await this.prisma.sql.rows<{ pending: number; oldest: number | null }>(BACKLOG);
-    return { pending: row.pending, oldestSeconds: row.oldest ?? 0 };
   }
 
   async record(results: AttemptResult[]): Promise<void> {
