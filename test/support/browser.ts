@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import packaged from '@sparticuz/chromium';
 import { Browser, chromium } from 'playwright-core';
@@ -26,12 +27,36 @@ async function npmChromium(): Promise<
   const tmpdir = process.env.TMPDIR;
   process.env.TMPDIR = folder;
   try {
-    const executablePath = await packaged.executablePath();
+    const executablePath = await oneAtATime(`${folder}.lock`, () => packaged.executablePath());
     const args = packaged.args.filter((flag) => !LAMBDA_ONLY_FLAGS.includes(flag));
     return { executablePath, args, env: { FONTCONFIG_PATH: join(folder, 'fonts') } };
   } finally {
     if (tmpdir === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = tmpdir;
+  }
+}
+
+/**
+ * Two browser suites starting together would unpack the same binary at once, and one of them would start
+ * it while the other still writes it (ETXTBSY): a lock directory lets one process unpack at a time.
+ */
+async function oneAtATime<T>(lock: string, work: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (Date.now() > deadline)
+        throw new Error(`${lock} held for 2 minutes: remove it if no test runs`, { cause: error });
+      await sleep(200);
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
   }
 }
 

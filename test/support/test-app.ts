@@ -35,7 +35,11 @@ export async function startTestApp(
   );
   const app = await createApp(config, database.url, process.env.TEST_LOGS ? ['error'] : false);
   if (options.listen) await app.listen(0, '127.0.0.1');
-  else await app.init();
+  else {
+    await app.init();
+    // Fastify takes requests once its plugins are loaded.
+    await app.getHttpAdapter().getInstance().ready();
+  }
   const prisma = new PrismaService(database.url, 4);
   const keys = new ApiKeyService(new ApiKeyRepository(prisma));
   const address = options.listen ? (app.getHttpServer().address() as { port: number }) : undefined;

@@ -1,16 +1,18 @@
-import { INestApplication, LogLevel } from '@nestjs/common';
+import fastifyStatic from '@fastify/static';
+import { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import express from 'express';
+import type { FastifyInstance } from 'fastify';
 import helmet from 'helmet';
 import { join } from 'node:path';
 import {
   accessLog,
-  DATABASE_OUTAGE,
   ErrorFilter,
   createValidationPipe,
   jsonBody,
   requestContext,
+  requestIdOf,
   requestTimeout,
   ServiceLogger,
 } from '@app/api-kit';
@@ -35,46 +37,58 @@ export async function createApp(
   config: AppConfig,
   databaseUrl: string,
   logger: LogLevel[] | false = ['log', 'warn', 'error'],
-): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.register(config, databaseUrl), {
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    // Behind a load balancer, the client's address is the one it forwards (failed-auth limits are per client).
+    trustProxy: trustedProxies(config.trustProxy),
+    genReqId: requestIdOf,
+    // Routes match as they did on Express: a trailing slash or a path's case makes no difference, and ids
+    // far longer than any id still reach their routes, to be answered 400 by their pipes rather than 404.
+    routerOptions: { maxParamLength: 1000, ignoreTrailingSlash: true, caseSensitive: false },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, databaseUrl), adapter, {
     logger: logger && new ServiceLogger(logger, config.logFormat === 'json'),
     bodyParser: false,
   });
-  // Behind a load balancer, the client's address is the one it forwards (failed-auth limits are per client).
-  const trustProxy = config.trustProxy;
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .set(
-      'trust proxy',
-      trustProxy === 'true' ? true : trustProxy === 'false' ? false : trustProxy.split(',').map((p) => p.trim()),
-    );
+  const fastify = app.getHttpAdapter().getInstance();
   // Error answers tell a database outage (503, logged once) from a failure (500).
-  app.getHttpAdapter().getInstance().locals[DATABASE_OUTAGE] = app.get(PrismaService).outage;
-  // Before any route: a bound on every request, security headers, the key of every /api request (so a
-  // request without one is 401 whatever its body), then the body, read and checked (json-body.ts).
-  // A request id for every line of a request and every error body; one access line per request.
-  app.use(requestContext());
-  app.use(accessLog());
-  app.use(httpMetrics(app.get(Metrics)));
-  app.use(requestTimeout(config.requestTimeoutSeconds));
-  // The service speaks plain HTTP (TLS, where wanted, ends in front of it): nothing to upgrade.
-  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
-  app.use('/api', authenticateFirst(new FailedAuthLimiter(config.authFailureLimit, 60)));
-  app.use(jsonBody({ limit: config.bodyLimitBytes, maxDepth: MAX_JSON_DEPTH }));
+  fastify.decorate('databaseOutage', app.get(PrismaService).outage);
+  // Before any route: a request id for every line of a request and every error body, one access line
+  // and the metrics of every request, a bound on every request, security headers, the key of every /api
+  // request (so a request without one is 401 whatever its body), then the body, read and checked (json-body.ts).
+  requestContext(fastify);
+  accessLog(fastify);
+  httpMetrics(fastify, app.get(Metrics));
+  requestTimeout(fastify, config.requestTimeoutSeconds);
+  securityHeaders(fastify);
+  authenticateFirst(fastify, new FailedAuthLimiter(config.authFailureLimit, 60));
+  jsonBody(fastify, { limit: config.bodyLimitBytes, maxDepth: MAX_JSON_DEPTH });
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalPipes(createValidationPipe());
   // Hashed assets never change under their name; the page itself is looked at again each time.
-  app.use(
-    `/${CONSOLE_PATH}`,
-    express.static(CONSOLE_DIR, {
-      setHeaders: (res, path) =>
-        res.setHeader('Cache-Control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
-    }),
-  );
+  await app.register(fastifyStatic, {
+    root: CONSOLE_DIR,
+    prefix: `/${CONSOLE_PATH}/`,
+    decorateReply: false,
+    setHeaders: (reply, path) =>
+      void reply.header('Cache-Control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
+  });
   SwaggerModule.setup(DOCS_PATH, app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: `${DOCS_PATH}-json`,
     swaggerOptions: { persistAuthorization: true },
   });
   return app;
+}
+
+/** TRUST_PROXY: true, false, or the proxies' addresses and networks, comma-separated. */
+function trustedProxies(setting: string): boolean | string[] {
+  return setting === 'true' ? true : setting === 'false' ? false : setting.split(',').map((p) => p.trim());
+}
+
+/** Helmet's headers on every answer. The service speaks plain HTTP (TLS, where wanted, ends in front of it): nothing to upgrade. */
+function securityHeaders(fastify: FastifyInstance): void {
+  const secure = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  fastify.addHook('onRequest', (request, reply, done) =>
+    secure(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined)),
+  );
 }

@@ -1,18 +1,16 @@
 import { Logger } from '@nestjs/common';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { FastifyInstance } from 'fastify';
+import './fastify-types';
+import { reachedRoute } from './request-context';
 
 const log = new Logger('HTTP');
 
 /** One line per request: method, route, status, duration and the API key's name (never a secret). */
-export function accessLog(): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const started = process.hrtime.bigint();
-    res.once('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const route = req.route ? `${req.baseUrl}${req.route.path as string}` : req.originalUrl.split('?')[0];
-      const key = (req.user as { name?: string } | undefined)?.name ?? '-';
-      log.log(`${req.method} ${route} ${res.statusCode} ${ms.toFixed(1)} ms key=${key}`);
-    });
-    next();
-  };
+export function accessLog(fastify: FastifyInstance): void {
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = reachedRoute(request) ?? request.url.split('?')[0];
+    const key = request.user?.name ?? '-';
+    log.log(`${request.method} ${route} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)} ms key=${key}`);
+    done();
+  });
 }

@@ -1,11 +1,11 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { DatabaseOutage, isDatabaseUnavailable, isTransientConflict } from '@app/database';
 import { DomainError, ErrorCode } from '@app/errors';
 import { ErrorBody } from './error-body';
-import { currentRequestId } from './request-context';
 import { ERROR_STATUS } from './error-status';
+import './fastify-types';
 
 /** Codes for the HTTP errors the framework raises by itself (unknown route, malformed JSON, ...). */
 const HTTP_STATUS_CODE: Partial<Record<number, ErrorCode>> = {
@@ -16,7 +16,7 @@ const HTTP_STATUS_CODE: Partial<Record<number, ErrorCode>> = {
   [HttpStatus.PAYLOAD_TOO_LARGE]: ErrorCode.PAYLOAD_TOO_LARGE,
 };
 
-/** Body-parser errors (bad JSON, too large) carry their status this way. */
+/** Fastify's own errors (body too large, cut off, a malformed URL) carry their status this way. */
 interface StatusCarrier {
   status?: number;
   statusCode?: number;
@@ -25,22 +25,20 @@ interface StatusCarrier {
 
 const logger = new Logger('HTTP');
 
-/** Where createApp leaves the database's outage tracker for the error answers (`app.locals`). */
-export const DATABASE_OUTAGE = 'databaseOutage';
-
 /** Seconds a client should wait before retrying while the database is unavailable. */
 const RETRY_AFTER_SECONDS = 2;
 
 /**
- * Answers `error` in the one error shape: from the exception filter, or from a middleware before Nest
+ * Answers `error` in the one error shape: from the exception filter, or from a hook before Nest
  * routes. A response already sent (a request that timed out, say) is left alone.
  */
-export function sendError(res: Response, error: unknown): void {
-  if (res.headersSent) return;
-  const outage = res.app?.locals?.[DATABASE_OUTAGE] as DatabaseOutage | undefined;
+export function sendError(reply: FastifyReply, error: unknown): void {
+  if (reply.sent) return;
+  const outage: DatabaseOutage | undefined = reply.server.databaseOutage;
+  const withRequestId = (body: ErrorBody): ErrorBody => ({ ...body, requestId: reply.request.id });
   if (outage ? outage.noticed(error) : isDatabaseUnavailable(error)) {
-    res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-    res.status(503).json(
+    void reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
+    void reply.code(503).send(
       withRequestId({
         statusCode: 503,
         code: ErrorCode.DATABASE_UNAVAILABLE,
@@ -51,8 +49,8 @@ export function sendError(res: Response, error: unknown): void {
   }
   if (isTransientConflict(error)) {
     // Retried already where it can be (againAfterConflict); what is left is a moment of contention, not a fault.
-    res.setHeader('Retry-After', '1');
-    res.status(503).json(
+    void reply.header('Retry-After', '1');
+    void reply.code(503).send(
       withRequestId({
         statusCode: 503,
         code: ErrorCode.DATABASE_UNAVAILABLE,
@@ -63,20 +61,15 @@ export function sendError(res: Response, error: unknown): void {
   }
   const body = withRequestId(errorBody(error));
   const retryAfter = body.details?.retryAfterSeconds;
-  if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
-  res.status(body.statusCode).json(body);
-}
-
-function withRequestId(body: ErrorBody): ErrorBody {
-  const requestId = currentRequestId();
-  return requestId ? { ...body, requestId } : body;
+  if (retryAfter !== undefined) void reply.header('Retry-After', String(retryAfter));
+  void reply.code(body.statusCode).send(body);
 }
 
 /** Turns anything thrown while handling a request into the one error shape. */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
-    sendError(host.switchToHttp().getResponse<Response>(), error);
+    sendError(host.switchToHttp().getResponse<FastifyReply>(), error);
   }
 }
 

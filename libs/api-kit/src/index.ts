@@ -1,7 +1,7 @@
 export { ApiErrors, BAD_REQUEST, EVERY_ROUTE } from './api-errors.decorator';
 export type { ErrorBody } from './error-body';
 export { addErrorSchemas } from './error-schemas';
-export { DATABASE_OUTAGE, ErrorFilter, sendError } from './error.filter';
+export { ErrorFilter, sendError } from './error.filter';
 export {
   ApiRangedData,
   parseRange,
@@ -18,6 +18,6 @@ export { CONTRACT_ID_PATTERN, ContractIdPipe } from './contract-id.pipe';
 export { jsonBody, type JsonBodyOptions } from './json-body';
 export { requestTimeout } from './request-timeout';
 export { ERROR_STATUS } from './error-status';
-export { currentRequestId, REQUEST_ID_HEADER, requestContext } from './request-context';
+export { currentRequestId, REQUEST_ID_HEADER, reachedRoute, requestContext, requestIdOf } from './request-context';
 export { levelsFrom, ServiceLogger } from './service-logger';
 export { accessLog } from './access-log';

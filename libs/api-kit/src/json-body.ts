@@ -1,7 +1,5 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { raw } from 'express';
+import type { FastifyInstance } from 'fastify';
 import { DomainError, ErrorCode, InvalidFieldError } from '@app/errors';
-import { sendError } from './error.filter';
 
 export interface JsonBodyOptions {
   /** Largest body accepted, in bytes. */
@@ -51,10 +49,9 @@ function firstBadField(value: unknown, path: string): { field: string; message: 
   return undefined;
 }
 
-function parse(req: Request, options: JsonBodyOptions): unknown {
-  const bytes = req.body as Buffer | undefined;
-  if (!Buffer.isBuffer(bytes) || bytes.length === 0) return undefined;
-  const [type, ...parameters] = (req.headers['content-type'] ?? '').split(';').map((p) => p.trim().toLowerCase());
+function parse(contentType: string | undefined, bytes: Buffer, options: JsonBodyOptions): unknown {
+  if (bytes.length === 0) return undefined;
+  const [type, ...parameters] = (contentType ?? '').split(';').map((p) => p.trim().toLowerCase());
   if (type !== 'application/json' && !/^application\/[a-z0-9.+-]+\+json$/.test(type)) {
     throw new DomainError(
       ErrorCode.UNSUPPORTED_MEDIA_TYPE,
@@ -88,20 +85,17 @@ function parse(req: Request, options: JsonBodyOptions): unknown {
 }
 
 /**
- * The JSON body of every request: read raw (up to the limit), then checked before any handler sees it:
- * JSON and UTF-8 only (415 otherwise), nesting bounded, no NUL characters, no prototype keys (400).
+ * The JSON body of every request, whatever its Content-Type: read raw (up to the limit, 413 beyond), then
+ * checked before any handler sees it: JSON and UTF-8 only (415 otherwise), nesting bounded, no NUL
+ * characters, no prototype keys (400). Errors reach the exception filter, in the one error shape.
  */
-export function jsonBody(options: JsonBodyOptions): RequestHandler {
-  const readRaw = raw({ type: () => true, limit: options.limit });
-  return (req: Request, res: Response, next: NextFunction) =>
-    readRaw(req, res, (readFailed?: unknown) => {
-      // Too large (413) or cut off: answered here, in the one error shape.
-      if (readFailed) return sendError(res, readFailed);
-      try {
-        req.body = parse(req, options);
-      } catch (error) {
-        return sendError(res, error);
-      }
-      next();
-    });
+export function jsonBody(fastify: FastifyInstance, options: JsonBodyOptions): void {
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.limit }, (request, bytes, done) => {
+    try {
+      done(null, parse(request.headers['content-type'], bytes as Buffer, options));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
 }

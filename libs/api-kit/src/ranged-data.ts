@@ -1,7 +1,7 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { applyDecorators } from '@nestjs/common';
 import { ApiHeader, ApiResponseOptions } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Page, Slice } from '@app/database';
 import { InvalidFieldError } from '@app/errors';
 
@@ -27,13 +27,13 @@ export function parseRange(header: string | undefined): Slice {
 /** The requested range of a list endpoint; sets the answer's RANGED-DATA header once the total is known. */
 export const RangedData = createParamDecorator((_: unknown, context: ExecutionContext) => {
   const http = context.switchToHttp();
-  const range = parseRange(http.getRequest<Request>().header(RANGED_DATA_HEADER));
+  const range = parseRange(http.getRequest<FastifyRequest>().headers[RANGED_DATA_HEADER.toLowerCase()] as string);
   return {
     ...range,
     answer<T>(page: Page<T>): T[] {
-      http
-        .getResponse<Response>()
-        .setHeader(RANGED_DATA_HEADER, `start=${range.start},results=${page.items.length},total=${page.total}`);
+      void http
+        .getResponse<FastifyReply>()
+        .header(RANGED_DATA_HEADER, `start=${range.start},results=${page.items.length},total=${page.total}`);
       return page.items;
     },
   };

@@ -1,4 +1,5 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
 import passport from 'passport';
 import { sendError } from '@app/api-kit';
 import { DomainError, ErrorCode } from '@app/errors';
@@ -55,20 +56,24 @@ export class FailedAuthLimiter {
   }
 }
 
+/** The API's own paths: /api and everything under it. */
+const API_PATH = /^\/api(?:[/?]|$)/i;
+
 /**
  * Authenticates every /api request before its body is read, so that a request without a valid key is
  * 401 whatever its body; an address that keeps failing is answered 429 with Retry-After before it
  * costs a lookup. The route's guard then checks the key's scopes.
  */
-export function authenticateFirst(limiter: FailedAuthLimiter): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
+export function authenticateFirst(fastify: FastifyInstance, limiter: FailedAuthLimiter): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (!API_PATH.test(request.url)) return done();
     // The client's address: the socket's, or, behind a trusted proxy (TRUST_PROXY), the one it forwarded.
-    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const address = request.ip;
     const wait = limiter.retryAfter(address);
     if (wait) {
       // sendError sets Retry-After from details.retryAfterSeconds.
       return sendError(
-        res,
+        reply,
         new DomainError(
           ErrorCode.TOO_MANY_REQUESTS,
           `Too many failed authentications from this address; retry in ${wait} s`,
@@ -81,14 +86,14 @@ export function authenticateFirst(limiter: FailedAuthLimiter): RequestHandler {
       { session: false },
       (error: unknown, principal: ApiKeyPrincipal | false) => {
         if (principal) {
-          req.user = principal;
-          return next();
+          request.user = principal;
+          return done();
         }
         const refusal = error ?? new DomainError(ErrorCode.UNAUTHORIZED, `Missing ${API_KEY_HEADER} header`);
         if (refusal instanceof DomainError && refusal.code === ErrorCode.UNAUTHORIZED) limiter.failed(address);
-        sendError(res, refusal);
+        sendError(reply, refusal);
       },
-    ) as RequestHandler;
-    verify(req, res, next);
-  };
+    ) as (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
+    verify(request.raw, reply.raw, (error) => done(error as Error | undefined));
+  });
 }

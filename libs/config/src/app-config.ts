@@ -27,7 +27,7 @@ export class AppConfig {
   logFormat: 'json' | 'pretty';
   /** GET /metrics: open (`none`, the embedded demo's default), or only with an API key carrying metrics:read (`key`, elsewhere). */
   metricsAuth: 'none' | 'key';
-  /** Proxies whose X-Forwarded-For is believed (Express' `trust proxy`): `false`, `true`, or addresses / CIDRs / loopback, uniquelocal. */
+  /** Proxies whose X-Forwarded-For is believed (Fastify's `trustProxy`): `false`, `true`, or addresses / CIDRs / loopback, uniquelocal. */
   trustProxy: string;
   /** Failed authentications one address may make per minute before it is answered 429. */
   authFailureLimit: number;

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpStatus, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import {
   ApiErrors,
   ApiRangedData,
@@ -74,10 +74,10 @@ export class ContractsController {
     @Param('clientId', PositiveIntPipe) clientId: number,
     @Body() body: ClientInputDto,
     @CurrentPrincipal() caller: ApiKeyPrincipal,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ) {
     const { client, created } = await this.clients.put(clientId, body, caller);
-    res.status(created ? HttpStatus.CREATED : HttpStatus.OK);
+    void res.status(created ? HttpStatus.CREATED : HttpStatus.OK);
     return client;
   }
 

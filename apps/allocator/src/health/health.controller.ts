@@ -7,7 +7,7 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { databaseReadiness, PrismaService } from '@app/database';
 import { Draining } from './draining';
 
@@ -53,7 +53,7 @@ export class HealthController {
   })
   @ApiOkResponse({ description: 'Alive, and the database answers', type: HealthResponseDto })
   @ApiServiceUnavailableResponse({ description: 'Alive, but the database does not answer', type: HealthResponseDto })
-  async getHealth(@Res({ passthrough: true }) response: Response): Promise<HealthResponseDto> {
+  async getHealth(@Res({ passthrough: true }) response: FastifyReply): Promise<HealthResponseDto> {
     const { ready } = await databaseReadiness(this.prisma, DATABASE_TIMEOUT_MS);
     if (!ready) response.status(HttpStatus.SERVICE_UNAVAILABLE);
     return { status: ready ? 'ok' : 'degraded', database: ready ? 'up' : 'down' };
@@ -77,12 +77,12 @@ export class HealthController {
   })
   @ApiOkResponse({ description: 'Ready', type: ReadinessDto })
   @ApiServiceUnavailableResponse({ description: 'Not ready, and why', type: ReadinessDto })
-  async getReadiness(@Res({ passthrough: true }) response: Response): Promise<ReadinessDto> {
+  async getReadiness(@Res({ passthrough: true }) response: FastifyReply): Promise<ReadinessDto> {
     const readiness = this.draining.active
       ? { ready: false as const, why: 'draining' }
       : await databaseReadiness(this.prisma, DATABASE_TIMEOUT_MS);
     if (readiness.ready) return { status: 'ready' };
-    response.status(HttpStatus.SERVICE_UNAVAILABLE);
+    void response.status(HttpStatus.SERVICE_UNAVAILABLE);
     return { status: 'not-ready', reason: readiness.why };
   }
 }

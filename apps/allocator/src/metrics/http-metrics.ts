@@ -1,15 +1,13 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { FastifyInstance } from 'fastify';
+import { reachedRoute } from '@app/api-kit';
 import { Metrics } from '@app/metrics';
 
 /** Every HTTP request, by method, route pattern (not its ids) and status, and how long it took. */
-export function httpMetrics(metrics: Metrics): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const started = process.hrtime.bigint();
-    res.once('finish', () => {
-      const route = req.route ? `${req.baseUrl}${req.route.path as string}` : 'unmatched';
-      metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
-      metrics.httpDuration.observe({ method: req.method, route }, Number(process.hrtime.bigint() - started) / 1e9);
-    });
-    next();
-  };
+export function httpMetrics(fastify: FastifyInstance, metrics: Metrics): void {
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = reachedRoute(request) ?? 'unmatched';
+    metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    done();
+  });
 }

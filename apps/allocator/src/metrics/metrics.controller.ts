@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { ApiKeyService } from '@app/auth';
 import { AppConfig } from '@app/config';
@@ -31,7 +31,10 @@ export class MetricsController {
   }
 
   @Get()
-  async scrape(@Res({ passthrough: true }) response: Response, @Headers('x-api-key') key?: string): Promise<string> {
+  async scrape(
+    @Res({ passthrough: true }) response: FastifyReply,
+    @Headers('x-api-key') key?: string,
+  ): Promise<string> {
     if (this.config.metricsAuth === 'key') {
       if (!key) throw new DomainError(ErrorCode.UNAUTHORIZED, 'Missing X-Api-Key header');
       const principal = await this.apiKeys.authenticate(key);
@@ -41,7 +44,7 @@ export class MetricsController {
         });
     }
     const text = await this.metrics.scrape();
-    response.type('text/plain; version=0.0.4; charset=utf-8');
+    void response.type('text/plain; version=0.0.4; charset=utf-8');
     return text;
   }
 
