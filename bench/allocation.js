@@ -2,8 +2,9 @@
 // Loads a fleet through the admin command line's import, starts the built service as its own process and
 // drives allocate -> de-allocate -> available cycles over keep-alive HTTP, each cycle in a pool and for a
 // client picked at random (or all in one pool: the hot pool). It then runs the same three transactions in raw
-// SQL at the same concurrency on the service's schema (bench/ceiling.sql) and on a minimal schema of their own
-// (bench/minimal-schema.sql, bench/ceiling-minimal.sql: no triggers, no foreign keys), with pgbench where
+// SQL at the same concurrency on the service's schema (bench/ceiling.sql), on a copy of it with its triggers
+// disabled (what the counters cost), and on a minimal schema of their own (bench/minimal-schema.sql,
+// bench/ceiling-minimal.sql: no triggers, no foreign keys), with pgbench where
 // installed, else with `pg`; then a launch burst (50 callers ordering 20-200 servers until 1,000 are taken).
 // Prints the tables, with the service's and PostgreSQL's CPU, and checks every invariant in SQL.
 // Usage: npm run bench -- [--servers 10000] [--clients 8,32] [--seconds 10] [--instances 1,2] [--pinned]
@@ -11,7 +12,6 @@
 // (--instances: service processes behind the driver, which spreads its clients over them as a load balancer would;
 // --pinned: each driver client keeps one client and walks the pools in turn, as before;
 // --profile writes the service's CPU profile, node --cpu-prof, into DIR when it stops.)
-const { execFileSync, spawn } = require('node:child_process');
 const { mkdtempSync, readFileSync, writeFileSync } = require('node:fs');
 const http = require('node:http');
 const { tmpdir } = require('node:os');
@@ -21,6 +21,7 @@ const { run, withScratchDatabase } = require('./scratch-database');
 const { runCeiling } = require('./ceiling');
 const { pgCpuMeter } = require('./pg-cpu');
 const { fleetFile, FLEET } = require('./fleet');
+const { admin, call, cpuSeconds, startService } = require('./service-process');
 const { Client } = require('pg');
 
 const { values: options } = parseArgs({
@@ -37,91 +38,6 @@ const { values: options } = parseArgs({
 const SECONDS = Number(options.seconds);
 const CONCURRENCIES = options.clients.split(',').map(Number);
 const INSTANCES = options.instances.split(',').map(Number);
-
-function admin(env, ...args) {
-  return JSON.parse(
-    execFileSync(process.execPath, ['dist/apps/admin/src/main.js', '--json', ...args], {
-      env,
-      encoding: 'utf8',
-      maxBuffer: 1 << 30,
-    }),
-  );
-}
-
-function startService(env) {
-  const profile = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${options.profile}`] : [];
-  const child = spawn(process.execPath, [...profile, 'dist/apps/allocator/src/main.js'], {
-    env: {
-      ...env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      METALWORKS_SIM: 'false',
-      DEMO_DATA: 'false',
-      MIGRATE_ON_START: 'false',
-      ON_DEMAND_DEFAULT_LIMIT: String(FLEET.onDemandLimit),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not start:\n${output}`)), 60_000);
-    const onData = (chunk) => {
-      output += chunk;
-      const listening = /Listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (!listening) return;
-      clearTimeout(timer);
-      // From here on its log is read and dropped: kept, it would cost this process more with every line.
-      child.stdout.off('data', onData);
-      child.stderr.off('data', onData);
-      child.stdout.resume();
-      child.stderr.resume();
-      resolve({
-        url: listening[1],
-        pid: child.pid,
-        stop: () =>
-          new Promise((done) => {
-            child.once('exit', done);
-            child.kill('SIGTERM');
-          }),
-      });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`service exited with ${code}:\n${output}`)));
-  });
-}
-
-/** CPU seconds (user + system) the process has used so far, from /proc. */
-function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function call(agent, base, key, method, path, body) {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(
-      `${base}${path}`,
-      {
-        method,
-        agent,
-        headers: {
-          'x-api-key': key,
-          ...(payload && { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
-        },
-      },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode, body: JSON.parse(Buffer.concat(chunks).toString() || 'null') }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
 
 const random = (n) => Math.floor(Math.random() * n);
 
@@ -281,6 +197,35 @@ async function ceilingOf(url, pgCpu, schema, concurrency, pools) {
   return { ...result, pgMsPerCycle: after === null ? null : ((after - before) * 1000) / (cycles || 1) };
 }
 
+/**
+ * `work` on a copy of the database at `url` with every user trigger disabled (the counters' and the deliveries'):
+ * what the same schema costs without them. A copy, so that the measured database keeps its counters right.
+ */
+async function withTriggersOff(url, work) {
+  const source = new URL(url);
+  const copy = new URL(url);
+  copy.pathname = `${source.pathname}_triggers_off`;
+  const maintenance = new URL(url);
+  maintenance.pathname = '/postgres';
+  await runSql(
+    maintenance.toString(),
+    `CREATE DATABASE "${copy.pathname.slice(1)}" TEMPLATE "${source.pathname.slice(1)}"`,
+  );
+  try {
+    await runSql(
+      copy.toString(),
+      `DO $$ DECLARE t text; BEGIN
+         FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' LOOP
+           EXECUTE format('ALTER TABLE %I DISABLE TRIGGER USER', t);
+         END LOOP;
+       END $$`,
+    );
+    return await work(copy.toString());
+  } finally {
+    await runSql(maintenance.toString(), `DROP DATABASE IF EXISTS "${copy.pathname.slice(1)}" WITH (FORCE)`);
+  }
+}
+
 async function measure(servers) {
   return withScratchDatabase(async ({ url, env }) => {
     const file = join(mkdtempSync(join(tmpdir(), 'bm-bench-')), 'fleet.json');
@@ -299,7 +244,7 @@ async function measure(servers) {
     );
     const rows = [];
     for (const instances of INSTANCES) {
-      const services = await Promise.all(Array.from({ length: instances }, () => startService(env)));
+      const services = await Promise.all(Array.from({ length: instances }, () => startService(env, options.profile)));
       try {
         for (const scenario of SCENARIOS) {
           for (const concurrency of CONCURRENCIES) {
@@ -320,11 +265,14 @@ async function measure(servers) {
       if (ceilings.has(key)) continue;
       ceilings.set(key, {
         ceiling: await ceilingOf(url, pgCpu, 'service', concurrency, scenario.pools),
+        triggersOff: await withTriggersOff(url, (copy) =>
+          ceilingOf(copy, pgCpu, 'service', concurrency, scenario.pools),
+        ),
         minimal: await ceilingOf(url, pgCpu, 'minimal', concurrency, scenario.pools),
       });
     }
     for (const row of rows) Object.assign(row, ceilings.get(`${row.scenario.name} ${row.concurrency}`));
-    const service = await startService(env);
+    const service = await startService(env, options.profile);
     const target = Math.min(BURST.servers, Math.floor(servers / 10));
     const burst = await launchBurst(service, secret, target).finally(() => service.stop());
     const violations = checkInvariants(env);
@@ -363,9 +311,11 @@ function cyclesTable(rows) {
       'clients',
       'cycles/s',
       'ceiling',
+      'triggers off',
       'minimal',
       'ratio',
       'ratio/minimal',
+      'ceiling/triggers off',
       'ceiling/minimal',
       'alloc p50 ms',
       'alloc p99 ms',
@@ -375,16 +325,18 @@ function cyclesTable(rows) {
       'minimal PG ms/cycle',
       'failures',
     ],
-    rows.map(({ scenario, servers, instances, concurrency, service: s, ceiling: c, minimal: m }) => [
+    rows.map(({ scenario, servers, instances, concurrency, service: s, ceiling: c, triggersOff: t, minimal: m }) => [
       scenario.name,
       servers,
       instances,
       concurrency,
       s.cyclesPerSecond.toFixed(0),
       c.cyclesPerSecond.toFixed(0),
+      t.cyclesPerSecond.toFixed(0),
       m.cyclesPerSecond.toFixed(0),
       (s.cyclesPerSecond / c.cyclesPerSecond).toFixed(2),
       (s.cyclesPerSecond / m.cyclesPerSecond).toFixed(2),
+      (c.cyclesPerSecond / t.cyclesPerSecond).toFixed(2),
       (c.cyclesPerSecond / m.cyclesPerSecond).toFixed(2),
       s.p50.toFixed(1),
       s.p99.toFixed(1),

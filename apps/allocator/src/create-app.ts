@@ -42,9 +42,9 @@ export async function createApp(
     // Behind a load balancer, the client's address is the one it forwards (failed-auth limits are per client).
     trustProxy: trustedProxies(config.trustProxy),
     genReqId: requestIdOf,
-    // Routes match as they did on Express: a trailing slash or a path's case makes no difference, and ids
-    // far longer than any id still reach their routes, to be answered 400 by their pipes rather than 404.
-    routerOptions: { maxParamLength: 1000, ignoreTrailingSlash: true, caseSensitive: false },
+    // Paths match whatever their case, as they did on Express, and ids far longer than any id still reach
+    // their routes, to be answered 400 by their pipes rather than 404.
+    routerOptions: { maxParamLength: 1000, caseSensitive: false },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, databaseUrl), adapter, {
     logger: logger && new ServiceLogger(logger, config.logFormat === 'json'),
@@ -73,6 +73,8 @@ export async function createApp(
     setHeaders: (reply, path) =>
       void reply.header('Cache-Control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
   });
+  // The console's address as people type it leads to the page.
+  fastify.get(`/${CONSOLE_PATH}`, (_request, reply) => reply.redirect(`/${CONSOLE_PATH}/`, 301));
   SwaggerModule.setup(DOCS_PATH, app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: `${DOCS_PATH}-json`,
     swaggerOptions: { persistAuthorization: true },

@@ -1,0 +1,86 @@
+// What the HTTP pipeline costs the service per request, apart from the work (docs/benchmarks.md): the service's
+// CPU per request, read from /proc, for a request refused 403 by its route's guard (no query) and for a command
+// that finds its work done (`available` on an Available server: one read, nothing written), over keep-alive HTTP.
+// Run it in two checkouts, alternating, to compare them.
+// Usage: npm run build && node bench/http-overhead.js [--requests 20000] [--clients 8] [--rounds 2] [--profile DIR]
+const http = require('node:http');
+const { mkdtempSync, writeFileSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { parseArgs } = require('node:util');
+const { Client } = require('pg');
+const { fleetFile } = require('./fleet');
+const { run, withScratchDatabase } = require('./scratch-database');
+const { admin, call, cpuSeconds, startService } = require('./service-process');
+
+const { values: options } = parseArgs({
+  options: {
+    requests: { type: 'string', default: '20000' },
+    clients: { type: 'string', default: '8' },
+    rounds: { type: 'string', default: '2' },
+    profile: { type: 'string' },
+  },
+});
+const REQUESTS = Number(options.requests);
+const CLIENTS = Number(options.clients);
+const WARM_UP = 2000;
+
+/** `count` calls of `send` by CLIENTS callers at once; the failures (an answer other than `status`) counted. */
+async function drive(count, status, send) {
+  let left = count;
+  let failures = 0;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (left-- > 0) if ((await send()).status !== status) failures++;
+    }),
+  );
+  return failures;
+}
+
+async function measure(service, status, send) {
+  await drive(WARM_UP, status, send);
+  const cpu = cpuSeconds(service.pid);
+  const started = process.hrtime.bigint();
+  const failures = await drive(REQUESTS, status, send);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { cpuMs: ((cpuSeconds(service.pid) - cpu) * 1000) / REQUESTS, perSecond: REQUESTS / seconds, failures };
+}
+
+async function main() {
+  await withScratchDatabase(async ({ url, env }) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bm-bench-')), 'fleet.json');
+    writeFileSync(file, JSON.stringify(fleetFile(100)));
+    admin(env, 'inventory', 'import', file);
+    const command = admin(env, 'api-key', 'create', '--name', 'bench', '--scopes', 'server:available').secret;
+    const reader = admin(env, 'api-key', 'create', '--name', 'reader', '--scopes', 'inventory:read').secret;
+    const db = new Client({ connectionString: url });
+    await db.connect();
+    const { rows } = await db.query(`SELECT "id" FROM "Server" WHERE "status" = 'available' LIMIT 1`);
+    await db.end();
+    const path = `/api/server/${rows[0].id}/available`;
+    const service = await startService(env, options.profile);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
+    const cases = [
+      { name: '403 by the route guard', status: 403, key: reader },
+      { name: 'command, nothing to do', status: 200, key: command },
+    ];
+    const lines = [];
+    try {
+      for (let round = 1; round <= Number(options.rounds); round++) {
+        for (const { name, status, key } of cases) {
+          const result = await measure(service, status, () => call(agent, service.url, key, 'POST', path));
+          lines.push([round, name, result.cpuMs.toFixed(3), result.perSecond.toFixed(0), result.failures]);
+        }
+      }
+    } finally {
+      agent.destroy();
+      await service.stop();
+    }
+    console.log(`${REQUESTS} requests per measurement, ${CLIENTS} callers`);
+    const header = ['round', 'request', 'CPU ms/request', 'requests/s', 'failures'];
+    const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
+    for (const line of [header, ...lines]) console.log(line.map((v, i) => String(v).padStart(widths[i])).join('  '));
+  });
+}
+
+run(main);

@@ -1,0 +1,95 @@
+// The built service as a process of its own, and the calls a benchmark makes to it and to the admin command line.
+const { execFileSync, spawn } = require('node:child_process');
+const { readFileSync } = require('node:fs');
+const http = require('node:http');
+const { FLEET } = require('./fleet');
+
+/** The admin command line's answer, in JSON. */
+function admin(env, ...args) {
+  return JSON.parse(
+    execFileSync(process.execPath, ['dist/apps/admin/src/main.js', '--json', ...args], {
+      env,
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+    }),
+  );
+}
+
+/** The built service as its own process on a free loopback port; with `profileDir`, node --cpu-prof writes its profile there. */
+function startService(env, profileDir) {
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...profile, 'dist/apps/allocator/src/main.js'], {
+    env: {
+      ...env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      METALWORKS_SIM: 'false',
+      DEMO_DATA: 'false',
+      MIGRATE_ON_START: 'false',
+      ON_DEMAND_DEFAULT_LIMIT: String(FLEET.onDemandLimit),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`service did not start:\n${output}`)), 60_000);
+    const onData = (chunk) => {
+      output += chunk;
+      const listening = /Listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (!listening) return;
+      clearTimeout(timer);
+      // From here on its log is read and dropped: kept, it would cost this process more with every line.
+      child.stdout.off('data', onData);
+      child.stderr.off('data', onData);
+      child.stdout.resume();
+      child.stderr.resume();
+      resolve({
+        url: listening[1],
+        pid: child.pid,
+        stop: () =>
+          new Promise((done) => {
+            child.once('exit', done);
+            child.kill('SIGTERM');
+          }),
+      });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`service exited with ${code}:\n${output}`)));
+  });
+}
+
+/** CPU seconds (user + system) the process has used so far, from /proc. */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** One HTTP call over `agent`: its status and parsed body. */
+function call(agent, base, key, method, path, body) {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = http.request(
+      `${base}${path}`,
+      {
+        method,
+        agent,
+        headers: {
+          'x-api-key': key,
+          ...(payload && { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+        },
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode, body: JSON.parse(Buffer.concat(chunks).toString() || 'null') }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+module.exports = { admin, call, cpuSeconds, startService };
