@@ -12,16 +12,15 @@
 // (--instances: service processes behind the driver, which spreads its clients over them as a load balancer would;
 // --pinned: each driver client keeps one client and walks the pools in turn, as before;
 // --profile writes the service's CPU profile, node --cpu-prof, into DIR when it stops.)
-const { mkdtempSync, readFileSync, writeFileSync } = require('node:fs');
+const { readFileSync } = require('node:fs');
 const http = require('node:http');
-const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { parseArgs } = require('node:util');
 const { run, withScratchDatabase } = require('./scratch-database');
 const { runCeiling } = require('./ceiling');
 const { pgCpuMeter } = require('./pg-cpu');
-const { fleetFile, FLEET } = require('./fleet');
-const { admin, call, cpuSeconds, startService } = require('./service-process');
+const { FLEET } = require('./fleet');
+const { admin, call, cpuSeconds, importFleet, printTable, startService } = require('./service-process');
 const { Client } = require('pg');
 
 const { values: options } = parseArgs({
@@ -228,9 +227,7 @@ async function withTriggersOff(url, work) {
 
 async function measure(servers) {
   return withScratchDatabase(async ({ url, env }) => {
-    const file = join(mkdtempSync(join(tmpdir(), 'bm-bench-')), 'fleet.json');
-    writeFileSync(file, JSON.stringify(fleetFile(servers)));
-    admin(env, 'inventory', 'import', file);
+    importFleet(env, servers);
     await runSql(url, readFileSync(join(__dirname, 'minimal-schema.sql'), 'utf8'));
     const pgCpu = await pgCpuMeter(url);
     const { secret } = admin(
@@ -292,12 +289,6 @@ function checkInvariants(env) {
   return Object.entries(violations)
     .filter(([, rows]) => rows.length)
     .map(([name, rows]) => `${name}: ${rows.length}`);
-}
-
-function printTable(header, lines) {
-  const cells = lines.map((l) => l.map(String));
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((l) => l[i].length)));
-  console.log([header, ...cells].map((l) => l.map((v, i) => v.padStart(widths[i])).join('  ')).join('\n'));
 }
 
 const ms = (value) => (value === null || value === undefined ? 'n/a' : value.toFixed(2));

@@ -4,14 +4,10 @@
 // Run it in two checkouts, alternating, to compare them.
 // Usage: npm run build && node bench/http-overhead.js [--requests 20000] [--clients 8] [--rounds 2] [--profile DIR]
 const http = require('node:http');
-const { mkdtempSync, writeFileSync } = require('node:fs');
-const { tmpdir } = require('node:os');
-const { join } = require('node:path');
 const { parseArgs } = require('node:util');
 const { Client } = require('pg');
-const { fleetFile } = require('./fleet');
 const { run, withScratchDatabase } = require('./scratch-database');
-const { admin, call, cpuSeconds, startService } = require('./service-process');
+const { admin, call, cpuSeconds, importFleet, printTable, startService } = require('./service-process');
 
 const { values: options } = parseArgs({
   options: {
@@ -48,9 +44,7 @@ async function measure(service, status, send) {
 
 async function main() {
   await withScratchDatabase(async ({ url, env }) => {
-    const file = join(mkdtempSync(join(tmpdir(), 'bm-bench-')), 'fleet.json');
-    writeFileSync(file, JSON.stringify(fleetFile(100)));
-    admin(env, 'inventory', 'import', file);
+    importFleet(env, 100);
     const command = admin(env, 'api-key', 'create', '--name', 'bench', '--scopes', 'server:available').secret;
     const reader = admin(env, 'api-key', 'create', '--name', 'reader', '--scopes', 'inventory:read').secret;
     const db = new Client({ connectionString: url });
@@ -77,9 +71,7 @@ async function main() {
       await service.stop();
     }
     console.log(`${REQUESTS} requests per measurement, ${CLIENTS} callers`);
-    const header = ['round', 'request', 'CPU ms/request', 'requests/s', 'failures'];
-    const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
-    for (const line of [header, ...lines]) console.log(line.map((v, i) => String(v).padStart(widths[i])).join('  '));
+    printTable(['round', 'request', 'CPU ms/request', 'requests/s', 'failures'], lines);
   });
 }
 

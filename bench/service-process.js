@@ -1,8 +1,11 @@
-// The built service as a process of its own, and the calls a benchmark makes to it and to the admin command line.
+// The built service as a process of its own, the calls a benchmark makes to it and to the admin command line,
+// and the benchmarks' tables.
 const { execFileSync, spawn } = require('node:child_process');
-const { readFileSync } = require('node:fs');
+const { mkdtempSync, readFileSync, writeFileSync } = require('node:fs');
 const http = require('node:http');
-const { FLEET } = require('./fleet');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { fleetFile, FLEET } = require('./fleet');
 
 /** The admin command line's answer, in JSON. */
 function admin(env, ...args) {
@@ -13,6 +16,13 @@ function admin(env, ...args) {
       maxBuffer: 1 << 30,
     }),
   );
+}
+
+/** The benchmark fleet of `servers` servers (bench/fleet.js), through the admin command line's import. */
+function importFleet(env, servers) {
+  const file = join(mkdtempSync(join(tmpdir(), 'bm-bench-')), 'fleet.json');
+  writeFileSync(file, JSON.stringify(fleetFile(servers)));
+  admin(env, 'inventory', 'import', file);
 }
 
 /** The built service as its own process on a free loopback port; with `profileDir`, node --cpu-prof writes its profile there. */
@@ -92,4 +102,11 @@ function call(agent, base, key, method, path, body) {
   });
 }
 
-module.exports = { admin, call, cpuSeconds, startService };
+/** Rows under a header, right-aligned in columns. */
+function printTable(header, lines) {
+  const cells = lines.map((l) => l.map(String));
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((l) => l[i].length)));
+  console.log([header, ...cells].map((l) => l.map((v, i) => v.padStart(widths[i])).join('  ')).join('\n'));
+}
+
+module.exports = { admin, call, cpuSeconds, importFleet, printTable, startService };

@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import packaged from '@sparticuz/chromium';
 import { Browser, chromium } from 'playwright-core';
 
-const ROOT = join(__dirname, '..', '..');
 const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 
 /** Flags of @sparticuz/chromium's that make a one-process browser for Lambda; Playwright needs its usual processes. */
@@ -12,28 +12,15 @@ const LAMBDA_ONLY_FLAGS = ['--single-process', "--headless='shell'"];
 
 /**
  * Headless Chromium without a browser download: the binary the `@sparticuz/chromium` npm package ships
- * (brotli-compressed, x64 Linux), unpacked once into node_modules/.cache; else Debian's when present.
+ * (brotli-compressed, x64 Linux), unpacked once into os.tmpdir() with its fonts; else Debian's when present.
  */
 async function npmChromium(): Promise<
   { executablePath: string; args: string[]; env: Record<string, string> } | undefined
 > {
   if (process.platform !== 'linux' || process.arch !== 'x64') return undefined;
-  const { version } = JSON.parse(
-    readFileSync(join(ROOT, 'node_modules', '@sparticuz', 'chromium', 'package.json'), 'utf8'),
-  ) as { version: string };
-  // It unpacks into os.tmpdir() and skips files already there: a folder per version keeps versions apart.
-  const folder = join(ROOT, 'node_modules', '.cache', `chromium-${version}`);
-  mkdirSync(folder, { recursive: true });
-  const tmpdir = process.env.TMPDIR;
-  process.env.TMPDIR = folder;
-  try {
-    const executablePath = await oneAtATime(`${folder}.lock`, () => packaged.executablePath());
-    const args = packaged.args.filter((flag) => !LAMBDA_ONLY_FLAGS.includes(flag));
-    return { executablePath, args, env: { FONTCONFIG_PATH: join(folder, 'fonts') } };
-  } finally {
-    if (tmpdir === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = tmpdir;
-  }
+  const executablePath = await oneAtATime(join(tmpdir(), 'chromium.lock'), () => packaged.executablePath());
+  const args = packaged.args.filter((flag) => !LAMBDA_ONLY_FLAGS.includes(flag));
+  return { executablePath, args, env: { FONTCONFIG_PATH: join(tmpdir(), 'fonts') } };
 }
 
 /**

@@ -71,7 +71,7 @@ export async function createApp(
     prefix: `/${CONSOLE_PATH}/`,
     decorateReply: false,
     setHeaders: (reply, path) =>
-      void reply.header('Cache-Control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
+      reply.header('Cache-Control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
   });
   // The console's address as people type it leads to the page.
   fastify.get(`/${CONSOLE_PATH}`, (_request, reply) => reply.redirect(`/${CONSOLE_PATH}/`, 301));

@@ -37,8 +37,8 @@ export function sendError(reply: FastifyReply, error: unknown): void {
   const outage: DatabaseOutage | undefined = reply.server.databaseOutage;
   const withRequestId = (body: ErrorBody): ErrorBody => ({ ...body, requestId: reply.request.id });
   if (outage ? outage.noticed(error) : isDatabaseUnavailable(error)) {
-    void reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
-    void reply.code(503).send(
+    reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
+    reply.code(503).send(
       withRequestId({
         statusCode: 503,
         code: ErrorCode.DATABASE_UNAVAILABLE,
@@ -49,8 +49,8 @@ export function sendError(reply: FastifyReply, error: unknown): void {
   }
   if (isTransientConflict(error)) {
     // Retried already where it can be (againAfterConflict); what is left is a moment of contention, not a fault.
-    void reply.header('Retry-After', '1');
-    void reply.code(503).send(
+    reply.header('Retry-After', '1');
+    reply.code(503).send(
       withRequestId({
         statusCode: 503,
         code: ErrorCode.DATABASE_UNAVAILABLE,
@@ -61,8 +61,8 @@ export function sendError(reply: FastifyReply, error: unknown): void {
   }
   const body = withRequestId(errorBody(error));
   const retryAfter = body.details?.retryAfterSeconds;
-  if (retryAfter !== undefined) void reply.header('Retry-After', String(retryAfter));
-  void reply.code(body.statusCode).send(body);
+  if (retryAfter !== undefined) reply.header('Retry-After', String(retryAfter));
+  reply.code(body.statusCode).send(body);
 }
 
 /** Turns anything thrown while handling a request into the one error shape. */

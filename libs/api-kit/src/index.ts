@@ -16,6 +16,7 @@ export { BIG_ID_PATTERN, BigIdPipe } from './big-id.pipe';
 export { IdField, MAX_ID, OptionalIdFilter } from './id-fields';
 export { CONTRACT_ID_PATTERN, ContractIdPipe } from './contract-id.pipe';
 export { jsonBody, type JsonBodyOptions } from './json-body';
+export { requestHeader } from './request-header';
 export { requestTimeout } from './request-timeout';
 export { ERROR_STATUS } from './error-status';
 export { currentRequestId, REQUEST_ID_HEADER, reachedRoute, requestContext, requestIdOf } from './request-context';

@@ -1,9 +1,10 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { applyDecorators } from '@nestjs/common';
 import { ApiHeader, ApiResponseOptions } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { Page, Slice } from '@app/database';
 import { InvalidFieldError } from '@app/errors';
+import { requestHeader } from './request-header';
 
 /**
  * The provider's paging convention (seed 001): request header `RANGED-DATA: start=0,results=25`;
@@ -26,12 +27,12 @@ export function parseRange(header: string | undefined): Slice {
 
 /** The requested range of a list endpoint; sets the answer's RANGED-DATA header once the total is known. */
 export const RangedData = createParamDecorator((_: unknown, context: ExecutionContext) => {
-  const http = context.switchToHttp();
-  const range = parseRange(http.getRequest<FastifyRequest>().headers[RANGED_DATA_HEADER.toLowerCase()] as string);
+  const range = parseRange(requestHeader(context, RANGED_DATA_HEADER));
   return {
     ...range,
     answer<T>(page: Page<T>): T[] {
-      void http
+      context
+        .switchToHttp()
         .getResponse<FastifyReply>()
         .header(RANGED_DATA_HEADER, `start=${range.start},results=${page.items.length},total=${page.total}`);
       return page.items;

@@ -38,7 +38,7 @@ export function reachedRoute(request: FastifyRequest): string | undefined {
  */
 export function requestContext(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.header(REQUEST_ID_HEADER, request.id);
+    reply.header(REQUEST_ID_HEADER, request.id);
     context.run({ requestId: request.id }, done);
   });
   fastify.addHook('preHandler', (request, _reply, done) => {

@@ -9,7 +9,7 @@ import { sendError } from './error.filter';
 export function requestTimeout(fastify: FastifyInstance, seconds: number): void {
   fastify.addHook('onRequest', (_request, reply, done) => {
     const timer = setTimeout(() => {
-      void reply.header('Retry-After', '1');
+      reply.header('Retry-After', '1');
       sendError(
         reply,
         new DomainError(

@@ -77,7 +77,7 @@ export class ContractsController {
     @Res({ passthrough: true }) res: FastifyReply,
   ) {
     const { client, created } = await this.clients.put(clientId, body, caller);
-    void res.status(created ? HttpStatus.CREATED : HttpStatus.OK);
+    res.status(created ? HttpStatus.CREATED : HttpStatus.OK);
     return client;
   }
 

@@ -82,7 +82,7 @@ export class HealthController {
       ? { ready: false as const, why: 'draining' }
       : await databaseReadiness(this.prisma, DATABASE_TIMEOUT_MS);
     if (readiness.ready) return { status: 'ready' };
-    void response.status(HttpStatus.SERVICE_UNAVAILABLE);
+    response.status(HttpStatus.SERVICE_UNAVAILABLE);
     return { status: 'not-ready', reason: readiness.why };
   }
 }

@@ -44,7 +44,7 @@ export class MetricsController {
         });
     }
     const text = await this.metrics.scrape();
-    void response.type('text/plain; version=0.0.4; charset=utf-8');
+    response.type('text/plain; version=0.0.4; charset=utf-8');
     return text;
   }
 
