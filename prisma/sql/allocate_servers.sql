@@ -8,6 +8,8 @@
 -- as the allocations: a repeat with the same request answers them again (replayed), another request with the key
 -- is refused (IDEMPOTENCY_KEY_REUSED), and calls with one key take turns. One statement, so that a retry after a
 -- timeout finds either nothing or everything.
+-- Generic plans: the best plan of every statement here is the same whatever the parameters, and PL/pgSQL would
+-- otherwise plan the writing statement again at every call (it cost more than running it; docs/benchmarks.md).
 CREATE OR REPLACE FUNCTION "allocate_servers"(p_location int, p_instance_type int, p_client int, p_contract text, p_overflow boolean,
   p_amount int, p_spread text, p_now timestamp, p_actor text, p_default_on_demand_limit int,
   p_api_key int, p_key text, p_request_hash text, p_key_expires timestamp, p_actor_key int)
@@ -16,7 +18,7 @@ RETURNS TABLE (
   location_exists boolean, instance_type_location int, client_exists boolean, on_demand_limit int, on_demand_used int,
   contract_client int, contract_starts timestamp, contract_ends timestamp, committed int, committed_used int, available int, reserved int,
   server jsonb, allocation jsonb, replayed boolean)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
   a record;

@@ -28,6 +28,11 @@ describe('Metrics', () => {
     await api.deallocate(clientId, body.server.id).expect(200);
     await api.deallocate(clientId, body.server.id).expect(200);
     await t.http.get('/api/servers').set('X-Api-Key', 'bmk_wrong').expect(401);
+    // A body the command refuses is its result; a key without the scope never gave the command.
+    await api.allocate({ ...where, clientId: 'five' }).expect(400);
+    await serverCommands(t, await t.apiKey('inventory:read'))
+      .deallocate(clientId, body.server.id)
+      .expect(403);
 
     const { text, headers } = await t.http.get('/metrics').expect(200);
     expect(headers['content-type']).toContain('text/plain');
@@ -35,6 +40,8 @@ describe('Metrics', () => {
     expect(value(text, 'allocator_commands_total{command="allocate",result="QUOTA_EXCEEDED"}')).toBe(1);
     expect(value(text, 'allocator_commands_total{command="deallocate",result="ok"}')).toBe(1);
     expect(value(text, 'allocator_commands_total{command="deallocate",result="noop"}')).toBe(1);
+    expect(value(text, 'allocator_commands_total{command="allocate",result="VALIDATION_FAILED"}')).toBe(1);
+    expect(text).not.toContain('result="FORBIDDEN"');
     expect(value(text, 'allocator_quota_refusals_total{reason="QUOTA_EXCEEDED"}')).toBe(1);
     expect(value(text, 'allocator_allocate_duration_seconds_count{result="ok"}')).toBe(1);
     const labels = `location="${pool.locationId}",instance_type="${pool.instanceTypeId}"`;

@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { MetricsModule } from '@app/metrics';
 import { AuthModule } from '@app/auth';
 import { CapacityModule } from '@app/capacity';
@@ -11,7 +10,6 @@ import { InventoryModule } from '@app/inventory';
 import { MaintenanceModule } from '@app/maintenance';
 import { ServerCommandsModule } from '@app/server-commands';
 import { Draining } from './health/draining';
-import { CommandMetricsInterceptor } from './metrics/count-command';
 import { MetricsController } from './metrics/metrics.controller';
 import { HealthController } from './health/health.controller';
 import { HooksController } from './hooks/hooks.controller';
@@ -41,7 +39,7 @@ export class AppModule {
         MaintenanceModule,
         MetricsModule,
       ],
-      providers: [Draining, { provide: APP_INTERCEPTOR, useClass: CommandMetricsInterceptor }],
+      providers: [Draining],
       controllers: [
         HealthController,
         MetricsController,

@@ -21,6 +21,7 @@ import { authenticateFirst, FailedAuthLimiter } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { Metrics } from '@app/metrics';
 import { AppModule } from './app.module';
+import { commandMetrics } from './metrics/count-command';
 import { httpMetrics } from './metrics/http-metrics';
 import { buildOpenApiDocument } from './openapi';
 
@@ -54,11 +55,12 @@ export async function createApp(
   // Error answers tell a database outage (503, logged once) from a failure (500).
   fastify.decorate('databaseOutage', app.get(PrismaService).outage);
   // Before any route: a request id for every line of a request and every error body, one access line
-  // and the metrics of every request, a bound on every request, security headers, the key of every /api
+  // and the metrics of every request (and of every server command), a bound on every request, security headers, the key of every /api
   // request (so a request without one is 401 whatever its body), then the body, read and checked (json-body.ts).
   requestContext(fastify);
   accessLog(fastify);
   httpMetrics(fastify, app.get(Metrics));
+  commandMetrics(fastify, app.get(Metrics));
   requestTimeout(fastify, config.requestTimeoutSeconds);
   securityHeaders(fastify);
   authenticateFirst(fastify, new FailedAuthLimiter(config.authFailureLimit, 60));
