@@ -2,6 +2,7 @@ import { SERVER_LIFECYCLE } from '@app/lifecycle';
 import { invariantViolations, NO_VIOLATIONS } from '@app/server-commands';
 import { DbFixture, openTestDatabase } from '../support/db';
 import { createClient, createContract, createPool } from '../support/factories';
+import { SecondConnection } from '../support/interleavings';
 
 const ALLOCATE =
   'SELECT * FROM "allocate_servers"($1, $2, $3, $4, $5, $6, $7, $8::timestamp, $9, $10, NULL, NULL, NULL, NULL, NULL)';
@@ -79,5 +80,28 @@ describe('allocate_servers', () => {
     ]);
     expect(await call(1, 'NO-SUCH-CONTRACT')).toEqual([expect.objectContaining({ refusal: 'CONTRACT_NOT_FOUND' })]);
     expect(await f.prisma.allocation.count({ where: { clientId } })).toBe(0);
+  });
+  it("waits for the pool's lock (lock_pools) while another transaction holds it, and only in that pool", async () => {
+    const [held, free] = [await createPool(f.prisma, 1), await createPool(f.prisma, 1)];
+    const clientId = await createClient(f.prisma, 5);
+    const allocate = (pool: typeof held) =>
+      f.prisma.sql.rows<{ refusal: string | null }>(ALLOCATE, [
+        ...[pool.locationId, pool.instanceTypeId, clientId, null, true, 1, 'none'],
+        ...[new Date().toISOString(), 'db-test', 10],
+      ]);
+    const other = await SecondConnection.open(f.db.url);
+    try {
+      await other.hold('SELECT "lock_pools"($1::int[])', [[held.instanceTypeId]]);
+      let answered = false;
+      const waiting = allocate(held).then((rows) => ((answered = true), rows));
+      await other.untilAnotherWaits();
+      expect((await allocate(free)).map((r) => r.refusal)).toEqual([null]);
+      expect(answered).toBe(false);
+      await other.commit();
+      expect((await waiting).map((r) => r.refusal)).toEqual([null]);
+    } finally {
+      await other.close();
+    }
+    expect(await invariantViolations(f.prisma, 10)).toEqual(NO_VIOLATIONS);
   });
 });
