@@ -54,9 +54,10 @@ export async function createApp(
   const fastify = app.getHttpAdapter().getInstance();
   // Error answers tell a database outage (503, logged once) from a failure (500).
   fastify.decorate('databaseOutage', app.get(PrismaService).outage);
-  // Before any route: a request id for every line of a request and every error body, one access line
-  // and the metrics of every request (and of every server command), a bound on every request, security headers, the key of every /api
-  // request (so a request without one is 401 whatever its body), then the body, read and checked (json-body.ts).
+  // Before any route: a request id for every line of a request and every error body, one access line and
+  // the metrics of every request (and of every server command), a bound on every request, security headers,
+  // the key of every /api request (so a request without one is 401 whatever its body), then the body, read
+  // and checked (json-body.ts).
   requestContext(fastify);
   accessLog(fastify);
   httpMetrics(fastify, app.get(Metrics));

@@ -32,8 +32,8 @@ function resultOf(answer: unknown): string | undefined {
 export function commandMetrics(fastify: FastifyInstance, metrics: Metrics): void {
   fastify.addHook('preSerialization', (request, reply, answer, done) => {
     const { command } = request.routeOptions.config as { command?: string };
-    const result = command && reachedRoute(request) ? resultOf(answer) : undefined;
-    if (command && result) {
+    const result = command && reachedRoute(request) && resultOf(answer);
+    if (result) {
       metrics.commands.inc({ command, result });
       if (command === 'allocate') metrics.allocateDuration.observe({ result }, reply.elapsedTime / 1000);
       if (QUOTA_REFUSALS.has(result)) metrics.quotaRefusals.inc({ reason: result });
