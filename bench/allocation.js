@@ -6,7 +6,8 @@
 // disabled (what the counters cost), and on a minimal schema of their own (bench/minimal-schema.sql,
 // bench/ceiling-minimal.sql: no triggers, no foreign keys), with pgbench where
 // installed, else with `pg`; then a launch burst (50 callers ordering 20-200 servers until 1,000 are taken).
-// Prints the tables, with the service's and PostgreSQL's CPU, and checks every invariant in SQL.
+// Prints the tables, with the CPU of the service, of this driver and of PostgreSQL, and checks every invariant in SQL
+// after each scenario.
 // Usage: npm run bench -- [--servers 10000] [--clients 8,32] [--seconds 10] [--instances 1,2] [--pinned]
 //   [--compare-fleet] [--profile DIR]
 // (--instances: service processes behind the driver, which spreads its clients over them as a load balancer would;
@@ -69,6 +70,7 @@ async function driveServices(services, key, concurrency, pools, pgCpu) {
   const cpuOfAll = () => services.reduce((sum, s) => sum + cpuSeconds(s.pid), 0);
   const cpuBefore = cpuOfAll();
   const pgBefore = pgCpu();
+  const driverBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   const deadline = Date.now() + SECONDS * 1000;
   await Promise.all(
@@ -115,6 +117,7 @@ async function driveServices(services, key, concurrency, pools, pgCpu) {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const cpu = cpuOfAll() - cpuBefore;
   const pg = pgCpu();
+  const driver = process.cpuUsage(driverBefore);
   agent.destroy();
   return {
     cycles,
@@ -124,6 +127,7 @@ async function driveServices(services, key, concurrency, pools, pgCpu) {
     p99: percentile(latencies, 0.99),
     cpuMsPerCommand: (cpu * 1000) / (cycles * 3 || 1),
     pgMsPerCycle: pg === null ? null : ((pg - pgBefore) * 1000) / (cycles || 1),
+    driverMsPerCycle: (driver.user + driver.system) / 1000 / (cycles || 1),
     failures,
   };
 }
@@ -240,6 +244,9 @@ async function measure(servers) {
       'server:allocate,server:deallocate,server:available',
     );
     const rows = [];
+    // `admin db check` after every scenario: the counters equal a recount, whatever each one did to them.
+    const violations = [];
+    const check = (after) => violations.push(...checkInvariants(env).map((v) => `after ${after}: ${v}`));
     for (const instances of INSTANCES) {
       const services = await Promise.all(Array.from({ length: instances }, () => startService(env, options.profile)));
       try {
@@ -250,6 +257,7 @@ async function measure(servers) {
             const service = await driveServices(services, secret, concurrency, scenario.pools, pgCpu);
             rows.push({ scenario, servers, instances, concurrency, service });
           }
+          check(`${scenario.name}, ${instances} instance(s)`);
         }
       } finally {
         await Promise.all(services.map((s) => s.stop()));
@@ -269,10 +277,11 @@ async function measure(servers) {
       });
     }
     for (const row of rows) Object.assign(row, ceilings.get(`${row.scenario.name} ${row.concurrency}`));
+    check('the ceilings');
     const service = await startService(env, options.profile);
     const target = Math.min(BURST.servers, Math.floor(servers / 10));
     const burst = await launchBurst(service, secret, target).finally(() => service.stop());
-    const violations = checkInvariants(env);
+    check('the launch burst');
     return { rows, burst: { servers, ...burst }, violations };
   });
 }
@@ -312,6 +321,7 @@ function cyclesTable(rows) {
       'alloc p50 ms',
       'alloc p99 ms',
       'CPU ms/command',
+      'driver CPU ms/cycle',
       'PG ms/cycle',
       'ceiling PG ms/cycle',
       'minimal PG ms/cycle',
@@ -334,6 +344,7 @@ function cyclesTable(rows) {
       s.p50.toFixed(1),
       s.p99.toFixed(1),
       s.cpuMsPerCommand.toFixed(2),
+      s.driverMsPerCycle.toFixed(2),
       ms(s.pgMsPerCycle),
       ms(c.pgMsPerCycle),
       ms(m.pgMsPerCycle),
@@ -385,7 +396,11 @@ async function main() {
     }
   }
   const violations = results.flatMap((r) => r.violations);
-  console.log(violations.length ? `INVARIANTS BROKEN: ${violations.join(', ')}` : 'invariants: all hold');
+  console.log(
+    violations.length
+      ? `INVARIANTS BROKEN: ${violations.join(', ')}`
+      : `invariants: all hold after each scenario (${SCENARIOS.map((s) => s.name).join(', ')}, the ceilings, the launch burst)`,
+  );
   if (violations.length) process.exitCode = 1;
 }
 
