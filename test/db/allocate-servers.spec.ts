@@ -7,6 +7,13 @@ import { SecondConnection } from '../support/interleavings';
 const ALLOCATE =
   'SELECT * FROM "allocate_servers"($1, $2, $3, $4, $5, $6, $7, $8::timestamp, $9, $10, NULL, NULL, NULL, NULL, NULL)';
 
+type Pool = Awaited<ReturnType<typeof createPool>>;
+interface Order {
+  contractId: string | null;
+  overflow: boolean;
+  amount: number;
+}
+
 /** allocate_servers (prisma/sql/allocate_servers.sql), called as the service calls it, without the service. */
 describe('allocate_servers', () => {
   let f: DbFixture;
@@ -15,6 +22,21 @@ describe('allocate_servers', () => {
     f = await openTestDatabase();
   });
   afterAll(() => f.close());
+
+  /** An order of `amount` servers of the pool for the client, as the service places it (lowest ids, no key). */
+  const allocate = <Row>(pool: Pool, clientId: number, { contractId, overflow, amount }: Order) =>
+    f.prisma.sql.rows<Row>(ALLOCATE, [
+      pool.locationId,
+      pool.instanceTypeId,
+      clientId,
+      contractId,
+      overflow,
+      amount,
+      'none',
+      new Date().toISOString(),
+      'db-test',
+      10,
+    ]);
 
   it("takes servers through the lifecycle table's allocate transition, and records that very transition", async () => {
     const [transition, ...others] = SERVER_LIFECYCLE.filter((t) => t.command === 'allocate');
@@ -26,18 +48,11 @@ describe('allocate_servers', () => {
       (await f.prisma.server.findMany({ where: { id: { in: pool.serverIds } } })).map((s) => [s.id, s.status]),
     );
 
-    const rows = await f.prisma.sql.rows<{ refusal: string | null; server: { id: number; status: string } }>(ALLOCATE, [
-      pool.locationId,
-      pool.instanceTypeId,
-      clientId,
+    const rows = await allocate<{ refusal: string | null; server: { id: number; status: string } }>(pool, clientId, {
       contractId,
-      true,
-      3,
-      'none',
-      new Date().toISOString(),
-      'db-test',
-      10,
-    ]);
+      overflow: true,
+      amount: 3,
+    });
     expect(rows.map((r) => r.refusal)).toEqual([null, null, null]);
     for (const { server } of rows) {
       expect(before.get(server.id)).toBe(transition.from);
@@ -60,20 +75,10 @@ describe('allocate_servers', () => {
     const pool = await createPool(f.prisma, 2);
     const clientId = await createClient(f.prisma, 1);
     const call = (amount: number, contractId: string | null) =>
-      f.prisma.sql.rows<{ refusal: string; requested_on_demand: number; on_demand_limit: number; available: number }>(
-        ALLOCATE,
-        [
-          pool.locationId,
-          pool.instanceTypeId,
-          clientId,
-          contractId,
-          false,
-          amount,
-          'none',
-          new Date().toISOString(),
-          'db-test',
-          10,
-        ],
+      allocate<{ refusal: string; requested_on_demand: number; on_demand_limit: number; available: number }>(
+        pool,
+        clientId,
+        { contractId, overflow: false, amount },
       );
     expect(await call(2, null)).toEqual([
       expect.objectContaining({ refusal: 'QUOTA_EXCEEDED', requested_on_demand: 2, on_demand_limit: 1, available: 2 }),
@@ -84,18 +89,15 @@ describe('allocate_servers', () => {
   it("waits for the pool's lock (lock_pools) while another transaction holds it, and only in that pool", async () => {
     const [held, free] = [await createPool(f.prisma, 1), await createPool(f.prisma, 1)];
     const clientId = await createClient(f.prisma, 5);
-    const allocate = (pool: typeof held) =>
-      f.prisma.sql.rows<{ refusal: string | null }>(ALLOCATE, [
-        ...[pool.locationId, pool.instanceTypeId, clientId, null, true, 1, 'none'],
-        ...[new Date().toISOString(), 'db-test', 10],
-      ]);
+    const allocateOne = (pool: Pool) =>
+      allocate<{ refusal: string | null }>(pool, clientId, { contractId: null, overflow: true, amount: 1 });
     const other = await SecondConnection.open(f.db.url);
     try {
       await other.hold('SELECT "lock_pools"($1::int[])', [[held.instanceTypeId]]);
       let answered = false;
-      const waiting = allocate(held).then((rows) => ((answered = true), rows));
+      const waiting = allocateOne(held).then((rows) => ((answered = true), rows));
       await other.untilAnotherWaits();
-      expect((await allocate(free)).map((r) => r.refusal)).toEqual([null]);
+      expect((await allocateOne(free)).map((r) => r.refusal)).toEqual([null]);
       expect(answered).toBe(false);
       await other.commit();
       expect((await waiting).map((r) => r.refusal)).toEqual([null]);
