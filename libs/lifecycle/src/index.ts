@@ -1,5 +1,6 @@
 export {
   CONDITIONS,
+  divertingConditions,
   ENTRY_STATUS,
   FINAL_STATUSES,
   SERVER_COMMANDS,

@@ -210,6 +210,11 @@ export function transitionFor(
   return transition;
 }
 
+/** The conditions under which `command` leads a server in `from` elsewhere than its transition without one. */
+export function divertingConditions(from: Status, command: ServerCommand): Condition[] {
+  return SERVER_LIFECYCLE.flatMap((t) => (t.from === from && t.command === command && t.when ? [t.when] : []));
+}
+
 /**
  * Where an unquarantined server goes: back to the status it was frozen in, except that an idle (so wiped) server
  * never goes back to clients when it is marked to retire (it is retired) or in an open maintenance (it joins it).

@@ -32,8 +32,13 @@ export class DestructiveLimit {
     private readonly config: AppConfig,
   ) {}
 
+  /** Whether the actor's commands that end an allocation take a slot. */
+  applies(actor: Actor): boolean {
+    return this.config.destructiveLimit > 0 && actor.id !== undefined;
+  }
+
   async takeSlot(actor: Actor, now: Date): Promise<void> {
-    if (!this.config.destructiveLimit || actor.id === undefined) return;
+    if (!this.applies(actor)) return;
     const [{ taken }] = await this.prisma.sql.rows<{ taken: boolean }>(TAKE_SLOT, [
       actor.id,
       this.config.destructiveLimit,

@@ -79,7 +79,7 @@ export class ServerCommandsService {
               baselineCause: 'deallocated',
               message: `Server ${serverId} de-allocated from client ${clientId}; Back to Baseline requested`,
             },
-      { clientId },
+      { clientId, presume: { from: 'allocated', heldBy: clientId } },
     );
   }
 
@@ -168,27 +168,34 @@ export class ServerCommandsService {
         'is required (REQUIRE_BASELINE_ID): the id of the Back to Baseline run that succeeded',
       );
     }
-    return this.runner.run(serverId, 'available', actor, (server, _, { destination }) => {
-      if (server.status === 'baselining' && baselineId && baselineId !== server.baselineId) {
-        throw new DomainError(
-          ErrorCode.STALE_BASELINE,
-          `Back to Baseline ${baselineId} is not the run under way on server ${serverId}: nothing changed`,
-          { serverId, baselineId, currentBaselineId: server.baselineId },
-        );
-      }
-      const to = destination();
-      if (to === 'retired')
-        return intoRetirement(
-          `Server ${serverId} wiped and retired, as it was marked to`,
-          'wiped after it was marked to retire',
-        );
-      if (to === 'isolated') return intoMaintenance(server, `Server ${serverId} wiped: it joins maintenance`);
-      return {
-        set: { baselineStartedAt: null },
-        events: [EventType.ServerAvailable],
-        message: `Server ${serverId} is Available`,
-      };
-    });
+    const presume = { from: 'baselining', baselineId } as const;
+    return this.runner.run(
+      serverId,
+      'available',
+      actor,
+      (server, _, { destination }) => {
+        if (server.status === 'baselining' && baselineId && baselineId !== server.baselineId) {
+          throw new DomainError(
+            ErrorCode.STALE_BASELINE,
+            `Back to Baseline ${baselineId} is not the run under way on server ${serverId}: nothing changed`,
+            { serverId, baselineId, currentBaselineId: server.baselineId },
+          );
+        }
+        const to = destination();
+        if (to === 'retired')
+          return intoRetirement(
+            `Server ${serverId} wiped and retired, as it was marked to`,
+            'wiped after it was marked to retire',
+          );
+        if (to === 'isolated') return intoMaintenance(server, `Server ${serverId} wiped: it joins maintenance`);
+        return {
+          set: { baselineStartedAt: null },
+          events: [EventType.ServerAvailable],
+          message: `Server ${serverId} is Available`,
+        };
+      },
+      { presume },
+    );
   }
 
   quarantine(serverId: number, actor: Actor): Promise<CommandResult> {

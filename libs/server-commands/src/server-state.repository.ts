@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Actor, Allocation, AllocationEnd, IsolationSubState, Server, Sql } from '@app/database';
 import { EventType, outboxCte } from '@app/events';
-import { ServerCommand, Status } from '@app/lifecycle';
+import { Condition, ServerCommand, Status } from '@app/lifecycle';
 
 export type LockedServer = Server & { currentAllocation: Allocation | null };
 
@@ -23,20 +23,35 @@ export interface StateChange {
   command: ServerCommand;
   from: Status;
   to: Status;
+  /** The server's columns the command sets; the others keep their values. */
   set: ServerFields;
   actor: Actor;
   subState?: IsolationSubState | null;
   reason?: string | null;
   operationUuid?: string | null;
-  /** End this allocation of the server (its current one, or, compensated, one that ended already) this way. */
-  endAllocation?: { allocation: Allocation; as: AllocationEnd };
+  /** End an allocation of the server this way: the one named, else the open one of the presumed holder. */
+  endAllocation?: { allocationId?: number; as: AllocationEnd };
   /** One event each, in this order; `extra` is merged into its payload. */
   events: { type: EventType; extra?: object }[];
   at: Date;
 }
 
-/** The allocation columns read beside a server's, prefixed `a_`. */
-export const ALLOCATION_COLUMNS = (a: string) =>
+/**
+ * What a command presumes of the server it names, so that it is written without reading the server first (one
+ * round trip instead of two); the statement writes nothing when the server is otherwise.
+ */
+export interface Presumption {
+  from: Status;
+  /** The marks (prisma/sql/server_conditions.sql) that would lead the command elsewhere: the server has none. */
+  unmarked: Condition[];
+  /** Its current allocation is this client's open one. */
+  heldBy?: number;
+  /** Its Back to Baseline run under way is this one. */
+  baselineId?: string;
+}
+
+/** The allocation columns read beside a server's, prefixed `a_` (its current one) or `e_` (the one a change ended). */
+export const ALLOCATION_COLUMNS = (a: string, prefix = 'a') =>
   [
     'id',
     'serverId',
@@ -50,27 +65,29 @@ export const ALLOCATION_COLUMNS = (a: string) =>
     'endedBy',
     'replacesId',
   ]
-    .map((c) => `${a}."${c}" AS "a_${c}"`)
+    .map((c) => `${a}."${c}" AS "${prefix}_${c}"`)
     .join(', ');
 
-type ServerRow = Server & Record<`a_${keyof Allocation}`, unknown>;
+type ServerRow = Server & Record<`${'a' | 'e'}_${keyof Allocation}`, unknown>;
 
-/** A row of server columns and `a_` allocation columns, as the API's server view wants it. */
-export function toLockedServer(row: ServerRow): LockedServer {
+/** A row of server columns, `a_` current allocation and `e_` ended allocation columns, as the API's views want them. */
+function fromRow(row: ServerRow): { server: LockedServer; ended: Allocation | null } {
   // One pass over the columns: every command reads a server and writes one (a hot path).
   const server: Record<string, unknown> = {};
   const allocation: Record<string, unknown> = {};
+  const ended: Record<string, unknown> = {};
   for (const [column, value] of Object.entries(row)) {
     if (column.startsWith('a_')) allocation[column.slice(2)] = value;
+    else if (column.startsWith('e_')) ended[column.slice(2)] = value;
     else server[column] = value;
   }
   server.currentAllocation = allocation.id === null ? null : allocation;
-  return server as LockedServer;
+  return { server: server as LockedServer, ended: ended.id ? (ended as unknown as Allocation) : null };
 }
 
 /**
- * The server with its allocation and, when a command names a client (de-allocate, compensate), whether that
- * client exists; for compensate ($3), also the client's latest allocation of the server, and whether the server
+ * The server with its allocation and marks and, when a command names a client (de-allocate, compensate), whether
+ * that client exists; for compensate ($3), also the client's latest allocation of the server, and whether the server
  * was allocated again after it: one round trip.
  */
 const READ_SERVER = {
@@ -79,7 +96,7 @@ const READ_SERVER = {
     to_jsonb(l) AS "clientAllocation",
     -- Only for compensate: it reads the server's allocations since the client's, which grow with its history.
     CASE WHEN l."id" IS NOT NULL THEN EXISTS (SELECT 1 FROM "Allocation" y WHERE y."serverId" = $1 AND y."id" > l."id") END AS "allocatedSince",
-    s.*, ${ALLOCATION_COLUMNS('a')}
+    "server_conditions"(s) AS "conditions", s.*, ${ALLOCATION_COLUMNS('a')}
   FROM (SELECT 1) one LEFT JOIN "Server" s ON s."id" = $1 LEFT JOIN "Allocation" a ON a."id" = s."currentAllocationId"
   LEFT JOIN LATERAL (SELECT x.* FROM "Allocation" x WHERE $3::boolean AND x."serverId" = $1 AND x."clientId" = $2
     ORDER BY x."id" DESC LIMIT 1) l ON TRUE`,
@@ -95,33 +112,48 @@ export interface ClientAllocation {
 const utc = (value: unknown) => (value === null || value === undefined ? null : new Date(`${value as string}Z`));
 
 /**
- * One statement writes a change: the server (only if it is still at the version the command read:
- * an optimistic lock on its row), the allocation it ends, the audit row and the outbox events.
+ * One statement writes a change: the server, the allocation it ends, the audit row and the outbox events. The server
+ * is written only if it is still at the version the command read ($2, an optimistic lock on its row) or, written
+ * without a read ($2 null), only if it is as the command presumed ($12, $17-$19).
  */
 const APPLY_CHANGE = {
   name: 'apply-change',
-  text: `WITH server AS (
-  UPDATE "Server" SET "status" = $3::"ServerStatus", "subState" = $4::"IsolationSubState", "isolationReason" = $5, "quarantinedFrom" = $6::"ServerStatus",
-    "baselineStartedAt" = $7::timestamp, "baselineId" = $20::uuid, "currentAllocationId" = $8, "retiring" = $22,
+  text: `WITH held AS (
+  SELECT "id" FROM "Allocation" WHERE $17::int IS NOT NULL AND "serverId" = $1 AND "clientId" = $17 AND "endedAt" IS NULL
+), server AS (
+  -- The columns the command sets ($4); the others keep their values.
+  UPDATE "Server" s SET ("status", "subState", "isolationReason", "quarantinedFrom", "baselineStartedAt", "baselineId", "currentAllocationId", "retiring") =
+    (SELECT $3::"ServerStatus", r."subState", r."isolationReason", r."quarantinedFrom", r."baselineStartedAt", r."baselineId", r."currentAllocationId", r."retiring"
+     FROM jsonb_populate_record(s, $4::jsonb) r),
     -- A run keeps its dispatch while it goes on; a new run waits for a slot (baseline_pacing.sql).
-    "baselineDispatchedAt" = CASE WHEN $3::"ServerStatus" = 'baselining' AND "baselineId" = $20::uuid THEN "baselineDispatchedAt" END, "version" = "version" + 1, "updatedAt" = $11::timestamp
-  WHERE "id" = $1 AND "version" = $2
-  RETURNING *
+    "baselineDispatchedAt" = CASE WHEN $3::"ServerStatus" = 'baselining' AND s."baselineId" = ($4::jsonb->>'baselineId')::uuid THEN s."baselineDispatchedAt" END,
+    "version" = s."version" + 1, "updatedAt" = $7::timestamp
+  WHERE s."id" = $1 AND CASE WHEN $2::int IS NOT NULL THEN s."version" = $2
+    ELSE s."status" = $12::"ServerStatus" AND NOT ("server_conditions"(s) && $18::text[])
+      AND ($17::int IS NULL OR s."currentAllocationId" = (SELECT "id" FROM held))
+      AND ($19::uuid IS NULL OR s."baselineId" = $19::uuid) END
+  RETURNING s.*
+), ending AS (
+  SELECT coalesce($5::int, (SELECT "id" FROM held)) AS "id" WHERE $6::"AllocationEnd" IS NOT NULL
 ), ended AS (
-  UPDATE "Allocation" a SET "endedAt" = coalesce(a."endedAt", $11::timestamp), "endedBy" = $10::"AllocationEnd"
-  FROM server WHERE a."id" = $9
+  UPDATE "Allocation" a SET "endedAt" = coalesce(a."endedAt", $7::timestamp), "endedBy" = $6::"AllocationEnd"
+  FROM server, ending WHERE a."id" = ending."id"
   RETURNING a.*
 ), audit AS (
   INSERT INTO "ServerEvent" ("serverId", "actor", "actorKeyId", "command", "fromStatus", "toStatus", "subState", "reason", "operationUuid", "allocationId", "occurredAt")
-  SELECT server."id", $12, $21::int, $13, $14::"ServerStatus", server."status", $15::"IsolationSubState", $16, $17::uuid, $9, $11::timestamp FROM server
+  SELECT server."id", $8, $16::int, $11, $12::"ServerStatus", server."status", $13::"IsolationSubState", $14, $15::uuid, (SELECT "id" FROM ending), $7::timestamp FROM server
   RETURNING "id"
 ), ${outboxCte(`
-  SELECT e.type, server."id" AS "serverId", audit."id" AS "serverEventId", $11::timestamp AS "occurredAt", e.n,
-    jsonb_build_object('server', "event_server"(server::"Server"), 'command', $13::text, 'from', $14::text, 'to', server."status", 'actor', $12::text,
-      'subState', $15::text, 'reason', $16::text, 'operationUuid', $17::text, 'allocation', "event_allocation"(ended::"Allocation")) || e.extra AS payload
-  FROM server CROSS JOIN audit LEFT JOIN ended ON TRUE, unnest($18::text[], $19::jsonb[]) WITH ORDINALITY AS e(type, extra, n)`)}
-SELECT server.*, ${ALLOCATION_COLUMNS('a')} FROM server LEFT JOIN "Allocation" a ON a."id" = server."currentAllocationId"`,
+  SELECT e.type, server."id" AS "serverId", audit."id" AS "serverEventId", $7::timestamp AS "occurredAt", e.n,
+    jsonb_build_object('server', "event_server"(server::"Server"), 'command', $11::text, 'from', $12::text, 'to', server."status", 'actor', $8::text,
+      'subState', $13::text, 'reason', $14::text, 'operationUuid', $15::text, 'allocation', "event_allocation"(ended::"Allocation")) || e.extra AS payload
+  FROM server CROSS JOIN audit LEFT JOIN ended ON TRUE, unnest($9::text[], $10::jsonb[]) WITH ORDINALITY AS e(type, extra, n)`)}
+SELECT server.*, ${ALLOCATION_COLUMNS('a')}, ${ALLOCATION_COLUMNS('e', 'e')}
+FROM server LEFT JOIN "Allocation" a ON a."id" = server."currentAllocationId" LEFT JOIN ended e ON TRUE`,
 };
+
+/** Which server a change applies to: the one read, if still at its version; or the one presumed, if it is so. */
+export type ChangeTarget = { version: number } | { presumed: Presumption };
 
 /** Every read and write of a server's lifecycle; statements run on the pool or in the caller's transaction. */
 @Injectable()
@@ -131,13 +163,19 @@ export class ServerStateRepository {
     serverId: number,
     clientId?: number,
     withClientAllocation = false,
-  ): Promise<{ server: LockedServer | null; clientExists: boolean; clientAllocation: ClientAllocation | null }> {
+  ): Promise<{
+    server: LockedServer | null;
+    conditions: Condition[];
+    clientExists: boolean;
+    clientAllocation: ClientAllocation | null;
+  }> {
     type Row = ServerRow & {
       clientExists: boolean;
       clientAllocation: Record<string, unknown> | null;
       allocatedSince: boolean;
+      conditions: Condition[];
     };
-    const [{ clientExists, clientAllocation, allocatedSince, ...row }] = await sql.rows<Row>(READ_SERVER, [
+    const [{ clientExists, clientAllocation, allocatedSince, conditions, ...row }] = await sql.rows<Row>(READ_SERVER, [
       serverId,
       clientId ?? null,
       withClientAllocation,
@@ -151,59 +189,45 @@ export class ServerStateRepository {
       allocatedSince,
     };
     return {
-      server: row.id === null ? null : toLockedServer(row as ServerRow),
+      server: row.id === null ? null : fromRow(row as ServerRow).server,
+      conditions,
       clientExists,
       clientAllocation: latest,
     };
   }
 
   /**
-   * Writes the change if the server is still as `server` was read; null when another command changed
-   * it since (the caller reads it again and decides again).
+   * Writes the change to the server `target` names; null when the server is not as the command read it (another
+   * command changed it since) or presumed it: the caller reads it and decides again.
    */
   async apply(
     sql: Sql,
-    server: LockedServer,
+    serverId: number,
     change: StateChange,
+    target: ChangeTarget,
   ): Promise<{ server: LockedServer; ended: Allocation | null } | null> {
-    const fields = { ...pick(server), ...change.set };
-    const ended = change.endAllocation?.allocation;
-    const endsCurrent = ended !== undefined && ended.id === server.currentAllocationId;
-    const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
+    const presumed = 'presumed' in target ? target.presumed : undefined;
     const [row] = await sql.rows<ServerRow>(APPLY_CHANGE, [
-      server.id,
-      server.version,
+      serverId,
+      'version' in target ? target.version : null,
       change.to,
-      fields.subState,
-      fields.isolationReason,
-      fields.quarantinedFrom,
-      iso(fields.baselineStartedAt),
-      endsCurrent ? null : fields.currentAllocationId,
-      ended ? ended.id : null,
+      JSON.stringify(change.set),
+      change.endAllocation?.allocationId ?? null,
       change.endAllocation?.as ?? null,
       change.at.toISOString(),
       change.actor.name,
+      change.events.map((e) => e.type),
+      change.events.map((e) => JSON.stringify(e.extra ?? {})),
       change.command,
       change.from,
       change.subState ?? null,
       change.reason ?? null,
       change.operationUuid ?? null,
-      change.events.map((e) => e.type),
-      change.events.map((e) => JSON.stringify(e.extra ?? {})),
-      fields.baselineId,
       change.actor.id ?? null,
-      fields.retiring,
+      presumed?.heldBy ?? null,
+      presumed?.unmarked ?? [],
+      presumed?.baselineId ?? null,
     ]);
-    if (!row) return null;
-    return {
-      server: toLockedServer(row),
-      ended: ended ? { ...ended, endedAt: ended.endedAt ?? change.at, endedBy: change.endAllocation!.as } : null,
-    };
+    return row ? fromRow(row) : null;
   }
-}
-
-function pick(server: LockedServer): Required<ServerFields> {
-  const { subState, isolationReason, quarantinedFrom, baselineStartedAt, baselineId, currentAllocationId, retiring } =
-    server;
-  return { subState, isolationReason, quarantinedFrom, baselineStartedAt, baselineId, currentAllocationId, retiring };
 }
