@@ -122,6 +122,9 @@ describe('Faults', () => {
     expect(await servesAgainWithin(5000)).toBeLessThan(5000);
     const log = await logSays(/Database back after \d+\.\d s/, logBefore);
     expect(log.match(/Database unavailable/g)).toHaveLength(1);
+    // Said by the request that met the outage first: its line carries that request's id.
+    const outage = log.split('\n').find((line) => line.includes('Database unavailable'))!;
+    expect(JSON.parse(outage)).toMatchObject({ context: 'Database', level: 'warn', requestId: expect.any(String) });
     expect(log).toMatch(/Database back after \d+\.\d s/);
     expect(log).not.toMatch(/at .*\.js:\d+/); // no stack per request
   });

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import './fastify-types';
-import { reachedRoute } from './request-context';
+import { logForRequest, reachedRoute } from './request-context';
 
 const log = new Logger('HTTP');
 
@@ -10,7 +10,8 @@ export function accessLog(fastify: FastifyInstance): void {
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = reachedRoute(request) ?? request.url.split('?')[0];
     const key = request.user?.name ?? '-';
-    log.log(`${request.method} ${route} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)} ms key=${key}`);
+    const line = `${request.method} ${route} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)} ms key=${key}`;
+    logForRequest(request.id, () => log.log(line));
     done();
   });
 }

@@ -6,6 +6,7 @@ import { DomainError, ErrorCode } from '@app/errors';
 import { ErrorBody } from './error-body';
 import { ERROR_STATUS } from './error-status';
 import './fastify-types';
+import { logForRequest } from './request-context';
 
 /** Codes for the HTTP errors the framework raises by itself (unknown route, malformed JSON, ...). */
 const HTTP_STATUS_CODE: Partial<Record<number, ErrorCode>> = {
@@ -33,6 +34,11 @@ const RETRY_AFTER_SECONDS = 2;
  * routes. A response already sent (a request that timed out, say) is left alone.
  */
 export function sendError(reply: FastifyReply, error: unknown): void {
+  // What it logs (an unexpected failure, a database outage it noticed) belongs to the request.
+  logForRequest(reply.request.id, () => answerError(reply, error));
+}
+
+function answerError(reply: FastifyReply, error: unknown): void {
   if (reply.sent) return;
   const outage: DatabaseOutage | undefined = reply.server.databaseOutage;
   const withRequestId = (body: ErrorBody): ErrorBody => ({ ...body, requestId: reply.request.id });

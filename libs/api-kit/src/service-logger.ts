@@ -10,7 +10,8 @@ export function levelsFrom(level: LogLevel): LogLevel[] {
 
 /**
  * The service's log: JSON lines for machines (the default when stdout is not a terminal), readable lines
- * with colours on a terminal; every line written while handling a request carries its request id.
+ * with colours on a terminal; the lines written for a request (logForRequest: its access line, an unexpected
+ * failure, a database outage it noticed) carry its request id.
  */
 export class ServiceLogger extends ConsoleLogger {
   constructor(levels: LogLevel[], json: boolean) {
