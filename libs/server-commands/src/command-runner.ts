@@ -58,6 +58,9 @@ export type Planner = (
   },
 ) => ChangePlan | AlreadyDone;
 
+/** What a caller presumes; the marks that would divert the command are read from the lifecycle table. */
+type PresumedState = Omit<Presumption, 'unmarked'>;
+
 export interface RunOptions {
   /** The client the command names (de-allocate, compensate), 404 when it does not exist. */
   clientId?: number;
@@ -70,11 +73,11 @@ export interface RunOptions {
    * without a read, on a server in that state without the marks that would lead it elsewhere, and read and decided
    * as usual when the server is otherwise. A planner given a presumption reads only what it states.
    */
-  presume?: Omit<Presumption, 'unmarked'>;
+  presume?: PresumedState;
 }
 
 /** The server as a command presumes it: its status and what `presumption` states; no mark, nothing else known. */
-function presumedServer(serverId: number, presumption: Omit<Presumption, 'unmarked'>): LockedServer {
+function presumedServer(serverId: number, presumption: PresumedState): LockedServer {
   const { from, heldBy, baselineId = null } = presumption;
   const currentAllocation = heldBy === undefined ? null : ({ clientId: heldBy, endedAt: null } as Allocation);
   return {
@@ -237,7 +240,7 @@ export class CommandRunner {
     command: ServerCommand,
     actor: Actor,
     plan: Planner,
-    presume: Omit<Presumption, 'unmarked'>,
+    presume: PresumedState,
   ): Promise<CommandResult | null> {
     const found = { server: presumedServer(serverId, presume), conditions: [], clientAllocation: null };
     const decision = decide(command, actor, plan, found);

@@ -50,8 +50,8 @@ export interface Presumption {
   baselineId?: string;
 }
 
-/** The allocation columns read beside a server's, prefixed `a_` (its current one) or `e_` (the one a change ended). */
-export const ALLOCATION_COLUMNS = (a: string, prefix = 'a') =>
+/** The allocation columns read beside a server's, named after their alias: `a_` its current one, `e_` the one a change ended. */
+const ALLOCATION_COLUMNS = (alias: 'a' | 'e') =>
   [
     'id',
     'serverId',
@@ -65,7 +65,7 @@ export const ALLOCATION_COLUMNS = (a: string, prefix = 'a') =>
     'endedBy',
     'replacesId',
   ]
-    .map((c) => `${a}."${c}" AS "${prefix}_${c}"`)
+    .map((c) => `${alias}."${c}" AS "${alias}_${c}"`)
     .join(', ');
 
 type ServerRow = Server & Record<`${'a' | 'e'}_${keyof Allocation}`, unknown>;
@@ -148,7 +148,7 @@ const APPLY_CHANGE = {
     jsonb_build_object('server', "event_server"(server::"Server"), 'command', $11::text, 'from', $12::text, 'to', server."status", 'actor', $8::text,
       'subState', $13::text, 'reason', $14::text, 'operationUuid', $15::text, 'allocation', "event_allocation"(ended::"Allocation")) || e.extra AS payload
   FROM server CROSS JOIN audit LEFT JOIN ended ON TRUE, unnest($9::text[], $10::jsonb[]) WITH ORDINALITY AS e(type, extra, n)`)}
-SELECT server.*, ${ALLOCATION_COLUMNS('a')}, ${ALLOCATION_COLUMNS('e', 'e')}
+SELECT server.*, ${ALLOCATION_COLUMNS('a')}, ${ALLOCATION_COLUMNS('e')}
 FROM server LEFT JOIN "Allocation" a ON a."id" = server."currentAllocationId" LEFT JOIN ended e ON TRUE`,
 };
 
