@@ -1,4 +1,18 @@
+import helmet from 'helmet';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import { startTestApp, TestApp } from '../support/test-app';
+
+/** What Helmet sets on an answer of Node's, with the service's options (create-app.ts). */
+function helmetsHeaders(): Record<string, unknown> {
+  const answer = new ServerResponse(new IncomingMessage(new Socket()));
+  helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } })(
+    answer.req,
+    answer,
+    () => undefined,
+  );
+  return answer.getHeaders();
+}
 
 /** Hand-made bad inputs: each is a clear 4xx in the one error shape, never a 500, and changes nothing. */
 describe('Bad input', () => {
@@ -178,6 +192,8 @@ describe('Bad input', () => {
       'content-security-policy': expect.stringContaining("default-src 'self'"),
     });
     expect(headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+    expect(Object.keys(helmetsHeaders()).length).toBeGreaterThan(10);
+    expect(headers).toMatchObject(helmetsHeaders());
   });
 
   it('holds off an address after too many failed authentications (429 with Retry-After), valid keys included, for a minute', async () => {

@@ -1,7 +1,7 @@
 import { ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const ROOT = join(__dirname, '..', '..');
+export const ROOT = join(__dirname, '..', '..');
 export const ALLOCATOR_MAIN = join(ROOT, 'dist/apps/allocator/src/main.js');
 export const ADMIN_MAIN = join(ROOT, 'dist/apps/admin/src/main.js');
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 const SECRET_PREFIX = 'bmk_';
 
@@ -9,7 +9,7 @@ export function newApiKeySecret(): string {
 
 /** What is stored and looked up: a plain SHA-256 suffices for 256 random bits (no dictionary to attack). */
 export function hashApiKeySecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 /** Enough of the secret to recognise a key in a listing, not enough to use it. */
