@@ -1,9 +1,11 @@
 // The raw-SQL ceilings: bench/ceiling.sql (the service's schema) or bench/ceiling-minimal.sql (the minimal
 // schema of bench/minimal-schema.sql) at a given concurrency, with pgbench where it is installed, else with one
-// `pg` connection per client running the same file (pgbench's \set and \gset understood).
+// `pg` connection per client running the same file (pgbench's \set and \gset understood). Either way each
+// statement is prepared once per connection, as the service prepares its own: parsed and planned at every call,
+// the same transactions did a third fewer cycles (docs/benchmarks.md), a ceiling the service could pass.
 const { execFileSync, spawnSync } = require('node:child_process');
 const { readFileSync } = require('node:fs');
-const { join } = require('node:path');
+const { basename, join } = require('node:path');
 const { Client } = require('pg');
 const { FLEET } = require('./fleet');
 
@@ -23,6 +25,8 @@ function withPgbench(url, concurrency, seconds, script, vars) {
   const u = new URL(url);
   const args = [
     '-n',
+    '-M',
+    'prepared',
     '-c',
     String(concurrency),
     '-j',
@@ -51,12 +55,11 @@ function withPgbench(url, concurrency, seconds, script, vars) {
   };
 }
 
-function literal(db, value) {
-  return typeof value === 'number' || /^-?\d+$/.test(String(value)) ? String(value) : db.escapeLiteral(String(value));
-}
-
-/** The script as steps: \set, or one SQL statement with `:name` variables (and \gset its row). */
-function parseScript(text) {
+/**
+ * The script as steps: \set, or one SQL statement whose `:name` variables are its parameters ($1, $2, ... in
+ * the order of `variables`), prepared under its own name (and \gset its row).
+ */
+function parseScript(text, scriptName) {
   const steps = [];
   let sql = '';
   for (const line of text.split('\n').map((l) => l.replace(/--.*$/, '').trimEnd())) {
@@ -68,7 +71,11 @@ function parseScript(text) {
     sql += `${line}\n`;
     const end = /(;|\\gset)\s*$/.exec(line);
     if (!end) continue;
-    steps.push({ sql: sql.replace(/(;|\\gset)\s*$/, '').trim(), gset: end[1] === '\\gset' });
+    const variables = [];
+    const statement = sql.replace(/(;|\\gset)\s*$/, '').trim();
+    // Each occurrence its own parameter, as pgbench makes them: one variable may take two types in two places.
+    const text = statement.replace(/(?<!:):([A-Za-z_]\w*)/g, (_found, variable) => `$${variables.push(variable)}`);
+    steps.push({ name: `${scriptName}_${steps.length}`, text, variables, gset: end[1] === '\\gset' });
     sql = '';
   }
   return steps;
@@ -90,7 +97,7 @@ function evaluate(expression, vars) {
 }
 
 async function withPg(url, concurrency, seconds, script, variables) {
-  const steps = parseScript(readFileSync(script, 'utf8'));
+  const steps = parseScript(readFileSync(script, 'utf8'), basename(script, '.sql'));
   const deadline = Date.now() + seconds * 1000;
   let cycles = 0;
   let busyMs = 0;
@@ -109,11 +116,8 @@ async function withPg(url, concurrency, seconds, script, variables) {
               vars[step.set] = evaluate(step.expression, vars);
               continue;
             }
-            // Substituted into the text as pgbench does, so that a variable takes the type its place gives it.
-            const text = step.sql.replace(/(?<!:):(\w+)/g, (found, name) =>
-              name in vars ? literal(db, vars[name]) : found,
-            );
-            const { rows } = await db.query(text);
+            const { name, text, variables: names } = step;
+            const { rows } = await db.query({ name, text, values: names.map((n) => vars[n]) });
             if (step.gset) Object.assign(vars, rows[0]);
           }
           busyMs += Date.now() - t0;

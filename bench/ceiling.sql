@@ -8,7 +8,7 @@
 \set cid 1 + :client
 
 BEGIN;
-SELECT "lock_pools"(ARRAY[:it]);
+SELECT "lock_pools"(ARRAY[:it]::int[]);
 SELECT "onDemandInUse" FROM "Client" WHERE "id" = :cid FOR NO KEY UPDATE;
 SELECT cc."quantity" - cc."inUse" AS free,
   (SELECT sum(GREATEST(c2."quantity" - c2."inUse", 0)) FROM "ContractCommitment" c2 JOIN "Contract" k ON k."contractId" = c2."contractId"
