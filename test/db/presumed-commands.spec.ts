@@ -9,6 +9,7 @@ import { ServerCommandsService } from '../../libs/server-commands/src/server-com
 import { ServerStateRepository } from '../../libs/server-commands/src/server-state.repository';
 import { DbFixture, openTestDatabase } from '../support/db';
 import { createClient, createPool, Pool } from '../support/factories';
+import { seededRandom } from '../support/seeded-random';
 
 const ALLOCATE_ONE =
   "SELECT * FROM \"allocate_servers\"($1, $2, $3, NULL, TRUE, 1, 'none', now()::timestamp, 'db-test', 10, NULL, NULL, NULL, NULL, NULL)";
@@ -18,17 +19,6 @@ class ReadingRunner extends CommandRunner {
   override run(...[serverId, command, actor, plan, options]: Parameters<CommandRunner['run']>) {
     return super.run(serverId, command, actor, plan, { ...options, presume: undefined });
   }
-}
-
-/** Mulberry32: a small random number generator with a seed, so that a failing walk can be replayed. */
-function seeded(seed: number) {
-  let state = seed;
-  return (n: number) => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) % n;
-  };
 }
 
 /**
@@ -72,7 +62,7 @@ describe('commands written on a presumed server', () => {
        VALUES ('db-test', 'return', '{}', '{}', now(), 'db-test') RETURNING "id"`,
     );
     const actor = { name: 'db-test' };
-    const random = seeded(17);
+    const random = seededRandom(17);
     const pick = <T>(items: readonly T[]) => items[random(items.length)];
 
     const server = (id: number) =>

@@ -1,4 +1,5 @@
 import { ConsoleLogger } from '@nestjs/common';
+import { seededRandom } from '../../../test/support/seeded-random';
 import { ServiceLogger } from './service-logger';
 
 /** Both serialisations of a log line, side by side. */
@@ -16,16 +17,6 @@ class Serialisations extends ServiceLogger {
   nests(line: Record<string, unknown>): string {
     return this.nest.stringify(line);
   }
-}
-
-/** mulberry32: the same cases at every run. */
-function seeded(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const PIECES = [
@@ -50,14 +41,14 @@ const NUMBERS = [0, -0, 1, -17, 3.25, 1e21, 2 ** 53 + 2, NaN, Infinity, -Infinit
 
 describe('ServiceLogger', () => {
   it('writes a line of strings and numbers as Nest does, on random lines', () => {
-    const random = seeded(17);
-    const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)];
-    const text = () => Array.from({ length: Math.floor(random() * 40) }, () => pick(PIECES)).join('');
+    const below = seededRandom(17);
+    const pick = <T>(items: T[]) => items[below(items.length)];
+    const text = () => Array.from({ length: below(40) }, () => pick(PIECES)).join('');
     const logger = new Serialisations(['log'], true);
     for (let i = 0; i < 2000; i++) {
       const line: Record<string, unknown> = {};
-      for (let field = Math.floor(random() * 7); field > 0; field--) {
-        line[text() || 'level'] = random() < 0.6 ? text() : pick(NUMBERS);
+      for (let field = below(7); field > 0; field--) {
+        line[text() || 'level'] = below(10) < 6 ? text() : pick(NUMBERS);
       }
       expect(logger.ours(line)).toBe(logger.nests(line));
     }
