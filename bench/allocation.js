@@ -4,7 +4,7 @@
 // client picked at random (or all in one pool: the hot pool). It then runs the same three transactions in raw
 // SQL at the same concurrency on the service's schema (bench/ceiling.sql), on a copy of it with its triggers
 // disabled (what the counters cost), and on a minimal schema of their own (bench/minimal-schema.sql,
-// bench/ceiling-minimal.sql: no triggers, no foreign keys), with pgbench where
+// bench/ceiling-minimal.sql: no triggers, no foreign keys), each twice and alternating, with pgbench where
 // installed, else with `pg`; then a launch burst (50 callers ordering 20-200 servers until 1,000 are taken).
 // Prints the tables, with the CPU of the service, of this driver and of PostgreSQL, and checks every invariant in SQL
 // after each scenario.
@@ -192,12 +192,55 @@ const SCENARIOS = [
   { name: 'hot pool', pools: [0] },
 ];
 
-async function ceilingOf(url, pgCpu, schema, concurrency, pools) {
+/** One run of `schema`'s ceiling: its cycles, its seconds and PostgreSQL's CPU meanwhile. */
+async function ceilingRun(url, pgCpu, schema, concurrency, pools) {
   const before = pgCpu();
   const result = await runCeiling(url, { schema, concurrency, seconds: SECONDS, pools: pools.length });
   const after = pgCpu();
-  const cycles = result.cyclesPerSecond * SECONDS;
-  return { ...result, pgMsPerCycle: after === null ? null : ((after - before) * 1000) / (cycles || 1) };
+  return {
+    ...result,
+    seconds: SECONDS,
+    cycles: result.cyclesPerSecond * SECONDS,
+    pgSeconds: after === null ? null : after - before,
+  };
+}
+
+/** Runs of one ceiling as one figure: their cycles over their seconds. */
+function together(runs) {
+  const cycles = runs.reduce((sum, r) => sum + r.cycles, 0);
+  const seconds = runs.reduce((sum, r) => sum + r.seconds, 0);
+  const pgSeconds = runs.some((r) => r.pgSeconds === null) ? null : runs.reduce((sum, r) => sum + r.pgSeconds, 0);
+  return {
+    driver: runs[0].driver,
+    cyclesPerSecond: cycles / seconds,
+    pgMsPerCycle: pgSeconds === null ? null : (pgSeconds * 1000) / (cycles || 1),
+  };
+}
+
+/**
+ * The three ceilings of a scenario at one concurrency, each measured twice, in the order ceiling, triggers off,
+ * minimal, minimal, triggers off, ceiling: the machine's speed drifts by a third from one minute to the next, and
+ * measured once each, one after the other, the ratio between two ceilings moved with it; in this order a steady
+ * drift weighs on each the same. (Shorter runs would not do: a 2 s run of pgbench did a fifth fewer cycles per
+ * second than a 6 s one.)
+ */
+async function ceilingsOf(url, pgCpu, concurrency, pools) {
+  return withTriggersOff(url, async (copy) => {
+    const order = [
+      ['ceiling', url, 'service'],
+      ['triggersOff', copy, 'service'],
+      ['minimal', url, 'minimal'],
+    ];
+    const runs = { ceiling: [], triggersOff: [], minimal: [] };
+    for (const [name, database, schema] of [...order, ...[...order].reverse()]) {
+      runs[name].push(await ceilingRun(database, pgCpu, schema, concurrency, pools));
+    }
+    return {
+      ceiling: together(runs.ceiling),
+      triggersOff: together(runs.triggersOff),
+      minimal: together(runs.minimal),
+    };
+  });
 }
 
 /**
@@ -268,13 +311,7 @@ async function measure(servers) {
     for (const { scenario, concurrency } of rows) {
       const key = `${scenario.name} ${concurrency}`;
       if (ceilings.has(key)) continue;
-      ceilings.set(key, {
-        ceiling: await ceilingOf(url, pgCpu, 'service', concurrency, scenario.pools),
-        triggersOff: await withTriggersOff(url, (copy) =>
-          ceilingOf(copy, pgCpu, 'service', concurrency, scenario.pools),
-        ),
-        minimal: await ceilingOf(url, pgCpu, 'minimal', concurrency, scenario.pools),
-      });
+      ceilings.set(key, await ceilingsOf(url, pgCpu, concurrency, scenario.pools));
     }
     for (const row of rows) Object.assign(row, ceilings.get(`${row.scenario.name} ${row.concurrency}`));
     check('the ceilings');
@@ -375,7 +412,7 @@ async function main() {
   for (const servers of fleets) results.push(await measure(servers));
   const rows = results.flatMap((r) => r.rows);
   console.log(
-    `ceiling driver: ${rows[0].ceiling.driver}; ${SECONDS} s per measurement; ${options.pinned ? 'pinned' : 'random'} clients`,
+    `ceiling driver: ${rows[0].ceiling.driver}; ${SECONDS} s per measurement (each ceiling twice, alternating); ${options.pinned ? 'pinned' : 'random'} clients`,
   );
   cyclesTable(rows);
   burstTable(results.map((r) => r.burst));
