@@ -274,7 +274,7 @@ async function withTriggersOff(url, work) {
 
 async function measure(servers) {
   return withScratchDatabase(async ({ url, env }) => {
-    importFleet(env, servers);
+    await importFleet(env, servers);
     await runSql(url, readFileSync(join(__dirname, 'minimal-schema.sql'), 'utf8'));
     const pgCpu = await pgCpuMeter(url);
     const { secret } = admin(

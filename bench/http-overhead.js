@@ -44,7 +44,7 @@ async function measure(service, status, send) {
 
 async function main() {
   await withScratchDatabase(async ({ url, env }) => {
-    importFleet(env, 100);
+    await importFleet(env, 100);
     const command = admin(env, 'api-key', 'create', '--name', 'bench', '--scopes', 'server:quarantine').secret;
     const reader = admin(env, 'api-key', 'create', '--name', 'reader', '--scopes', 'inventory:read').secret;
     const db = new Client({ connectionString: url });

@@ -3,10 +3,7 @@
 // Usage: npm run build && node bench/inventory-import.js [servers]
 // Uses DATABASE_URL's server when set (a scratch database is created there), else an embedded one.
 const { execFileSync } = require('node:child_process');
-const { mkdtempSync, writeFileSync } = require('node:fs');
-const { tmpdir } = require('node:os');
-const { join } = require('node:path');
-const { run, withScratchDatabase } = require('./scratch-database');
+const { run, withScratchDatabase, withScratchFile } = require('./scratch-database');
 
 const servers = Number(process.argv[2] ?? 100_000);
 
@@ -35,9 +32,7 @@ function inventory() {
       serviceTag: `B${i}`,
     })),
   };
-  const path = join(mkdtempSync(join(tmpdir(), 'bm-bench-')), 'inventory.json');
-  writeFileSync(path, JSON.stringify(file));
-  return path;
+  return JSON.stringify(file);
 }
 
 async function main() {
@@ -50,15 +45,16 @@ async function main() {
           maxBuffer: 1 << 30,
         }),
       );
-    const file = inventory();
-    for (const attempt of ['first import', 're-import']) {
-      const started = process.hrtime.bigint();
-      const result = cli('inventory', 'import', file);
-      const wall = Number(process.hrtime.bigint() - started) / 1e9;
-      console.log(
-        `${attempt}: ${result.imported.servers} servers, ${result.seconds} s inside the command, ${wall.toFixed(1)} s wall (process start included)`,
-      );
-    }
+    await withScratchFile('inventory.json', inventory(), (file) => {
+      for (const attempt of ['first import', 're-import']) {
+        const started = process.hrtime.bigint();
+        const result = cli('inventory', 'import', file);
+        const wall = Number(process.hrtime.bigint() - started) / 1e9;
+        console.log(
+          `${attempt}: ${result.imported.servers} servers, ${result.seconds} s inside the command, ${wall.toFixed(1)} s wall (process start included)`,
+        );
+      }
+    });
   });
 }
 

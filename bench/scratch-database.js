@@ -1,14 +1,36 @@
 // A migrated scratch database for a benchmark: on DATABASE_URL's server when set, else on an
-// embedded PostgreSQL; dropped afterwards.
+// embedded PostgreSQL; dropped afterwards, as are the scratch files a benchmark writes.
 const { execFileSync } = require('node:child_process');
-const { chmodSync, mkdtempSync } = require('node:fs');
+const { chmodSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { Client } = require('pg');
 const { startEmbeddedDatabase } = require('../dist/libs/database/src/embedded-database');
 
-async function withScratchDatabase(work) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bm-bench-db-'));
+/** A directory of its own for `use(dir)`, removed afterwards with what it holds. */
+async function withScratchDirectory(prefix, use) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    return await use(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `use(path)` on a file holding `text`, in a directory of its own that goes afterwards. */
+function withScratchFile(name, text, use) {
+  return withScratchDirectory('bm-bench-', (dir) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return use(path);
+  });
+}
+
+function withScratchDatabase(work) {
+  return withScratchDirectory('bm-bench-db-', (dataDir) => onScratchServer(dataDir, work));
+}
+
+async function onScratchServer(dataDir, work) {
   chmodSync(dataDir, 0o755);
   const server = process.env.DATABASE_URL
     ? { url: process.env.DATABASE_URL, stop: async () => undefined }
@@ -41,4 +63,4 @@ function run(main) {
   );
 }
 
-module.exports = { withScratchDatabase, run };
+module.exports = { withScratchDatabase, withScratchFile, run };

@@ -1,11 +1,10 @@
 // The built service as a process of its own, the calls a benchmark makes to it and to the admin command line,
 // and the benchmarks' tables.
 const { execFileSync, spawn } = require('node:child_process');
-const { mkdtempSync, readFileSync, writeFileSync } = require('node:fs');
+const { readFileSync } = require('node:fs');
 const http = require('node:http');
-const { tmpdir } = require('node:os');
-const { join } = require('node:path');
 const { fleetFile, FLEET } = require('./fleet');
+const { withScratchFile } = require('./scratch-database');
 
 /** The admin command line's answer, in JSON. */
 function admin(env, ...args) {
@@ -18,11 +17,11 @@ function admin(env, ...args) {
   );
 }
 
-/** The benchmark fleet of `servers` servers (bench/fleet.js), through the admin command line's import. */
+/** The benchmark fleet of `servers` servers (bench/fleet.js), through the admin command line's import (awaited). */
 function importFleet(env, servers) {
-  const file = join(mkdtempSync(join(tmpdir(), 'bm-bench-')), 'fleet.json');
-  writeFileSync(file, JSON.stringify(fleetFile(servers)));
-  admin(env, 'inventory', 'import', file);
+  return withScratchFile('fleet.json', JSON.stringify(fleetFile(servers)), (file) =>
+    admin(env, 'inventory', 'import', file),
+  );
 }
 
 /** The built service as its own process on a free loopback port; with `profileDir`, node --cpu-prof writes its profile there. */
