@@ -2,11 +2,12 @@
 // into a fresh database, twice (insert, then idempotent re-import), and prints the times.
 // Usage: npm run build && node bench/inventory-import.js [servers]
 // Uses DATABASE_URL's server when set (a scratch database is created there), else an embedded one.
-const { execFileSync } = require('node:child_process');
 const { run, withScratchDatabase, withScratchFile } = require('./scratch-database');
+const { admin } = require('./service-process');
 
 const servers = Number(process.argv[2] ?? 100_000);
 
+/** The inventory file of `servers` servers, as JSON text. */
 function inventory() {
   const file = {
     locations: [{ id: 1, name: 'Bench', shortName: 'bn', countryName: 'Netherlands', countryShortName: 'NL' }],
@@ -37,18 +38,10 @@ function inventory() {
 
 async function main() {
   await withScratchDatabase(async ({ env }) => {
-    const cli = (...args) =>
-      JSON.parse(
-        execFileSync(process.execPath, ['dist/apps/admin/src/main.js', '--json', ...args], {
-          env,
-          encoding: 'utf8',
-          maxBuffer: 1 << 30,
-        }),
-      );
     await withScratchFile('inventory.json', inventory(), (file) => {
       for (const attempt of ['first import', 're-import']) {
         const started = process.hrtime.bigint();
-        const result = cli('inventory', 'import', file);
+        const result = admin(env, 'inventory', 'import', file);
         const wall = Number(process.hrtime.bigint() - started) / 1e9;
         console.log(
           `${attempt}: ${result.imported.servers} servers, ${result.seconds} s inside the command, ${wall.toFixed(1)} s wall (process start included)`,
