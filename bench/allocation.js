@@ -1,10 +1,10 @@
 // Benchmark of the allocation engine against the work it does, in one run (docs/benchmarks.md).
 // Loads a fleet through the admin command line's import, starts the built service as its own process and
-// drives allocate -> de-allocate -> available cycles over keep-alive HTTP, each cycle in a pool and for a
-// client picked at random (or all in one pool: the hot pool). It then runs the same three transactions in raw
-// SQL at the same concurrency on the service's schema (bench/ceiling.sql), on a copy of it with its triggers
-// disabled (what the counters cost), and on a minimal schema of their own (bench/minimal-schema.sql,
-// bench/ceiling-minimal.sql: no triggers, no foreign keys), each twice and alternating, with pgbench where
+// drives allocate -> de-allocate -> available cycles over keep-alive HTTP (a connection per caller), each cycle in a
+// pool and for a client picked at random (or all in one pool: the hot pool). Around each of its runs it runs the same
+// three transactions in raw SQL at the same concurrency on the service's schema (bench/ceiling.sql), on a copy of it
+// with its triggers disabled (what the counters cost), and on a minimal schema of their own (bench/minimal-schema.sql,
+// bench/ceiling-minimal.sql: no triggers, no foreign keys), each once before and once after, with pgbench where
 // installed, else with `pg`; then a launch burst (50 callers ordering 20-200 servers until 1,000 are taken).
 // Prints the tables, with the CPU of the service, of this driver and of PostgreSQL, and checks every invariant in SQL
 // after each scenario.
@@ -14,14 +14,14 @@
 // --pinned: each driver client keeps one client and walks the pools in turn, as before;
 // --profile writes the service's CPU profile, node --cpu-prof, into DIR when it stops.)
 const { readFileSync } = require('node:fs');
-const http = require('node:http');
 const { join } = require('node:path');
 const { parseArgs } = require('node:util');
 const { run, withScratchDatabase } = require('./scratch-database');
 const { runCeiling } = require('./ceiling');
 const { pgCpuMeter } = require('./pg-cpu');
 const { FLEET } = require('./fleet');
-const { admin, call, cpuSeconds, importFleet, printTable, startService } = require('./service-process');
+const { asCallers } = require('./http-connection');
+const { admin, cpuSeconds, importFleet, printTable, startService } = require('./service-process');
 const { Client } = require('pg');
 
 const { values: options } = parseArgs({
@@ -63,7 +63,6 @@ class Failures extends Map {
  * (with --pinned, worker w keeps client w and walks the pools in turn).
  */
 async function driveServices(services, key, concurrency, pools, pgCpu) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies = [];
   const failures = new Failures();
   let cycles = 0;
@@ -73,9 +72,10 @@ async function driveServices(services, key, concurrency, pools, pgCpu) {
   const driverBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   const deadline = Date.now() + SECONDS * 1000;
-  await Promise.all(
-    Array.from({ length: concurrency }, async (_, worker) => {
-      const service = services[worker % services.length];
+  await asCallers(
+    concurrency,
+    (worker) => services[worker % services.length].url,
+    async (connection, worker) => {
       for (let n = worker; Date.now() < deadline; n++) {
         const clientId = 1 + (options.pinned ? worker % FLEET.clients : random(FLEET.clients));
         const pool = options.pinned ? pools[n % pools.length] : pools[random(pools.length)];
@@ -87,38 +87,31 @@ async function driveServices(services, key, concurrency, pools, pgCpu) {
           overflow: true,
         };
         const t0 = process.hrtime.bigint();
-        const allocated = await call(agent, service.url, key, 'POST', '/api/server/allocate', body);
+        const allocated = await connection.call(key, 'POST', '/api/server/allocate', body);
         latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
         if (allocated.status !== 200) {
           failures.add('allocate', allocated);
           continue;
         }
         const serverId = allocated.body.server.id;
-        const released = await call(
-          agent,
-          service.url,
-          key,
-          'DELETE',
-          `/api/client/${clientId}/server/${serverId}/allocate`,
-        );
+        const released = await connection.call(key, 'DELETE', `/api/client/${clientId}/server/${serverId}/allocate`);
         if (released.status !== 200) {
           failures.add('deallocate', released);
           continue;
         }
-        const available = await call(agent, service.url, key, 'POST', `/api/server/${serverId}/available`);
+        const available = await connection.call(key, 'POST', `/api/server/${serverId}/available`);
         if (available.status !== 200) {
           failures.add('available', available);
           continue;
         }
         cycles++;
       }
-    }),
+    },
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const cpu = cpuOfAll() - cpuBefore;
   const pg = pgCpu();
   const driver = process.cpuUsage(driverBefore);
-  agent.destroy();
   return {
     cycles,
     seconds,
@@ -141,15 +134,16 @@ const BURST = { callers: 50, fewest: 20, most: 200, perOrder: 10, servers: 1000 
  * latency, and what failed.
  */
 async function launchBurst(service, key, target) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: BURST.callers });
   const latencies = [];
   const failures = new Failures();
   let ordered = 0;
   let taken = 0;
   const started = process.hrtime.bigint();
   const deadline = Date.now() + 120_000;
-  await Promise.all(
-    Array.from({ length: BURST.callers }, async (_, caller) => {
+  await asCallers(
+    BURST.callers,
+    () => service.url,
+    async (connection, caller) => {
       const clientId = 1 + (caller % FLEET.clients);
       const instanceTypeId = FLEET.firstPool + random(FLEET.pools);
       let wanted = BURST.fewest + random(BURST.most - BURST.fewest + 1);
@@ -158,7 +152,7 @@ async function launchBurst(service, key, target) {
         ordered += amount;
         wanted -= amount;
         const t0 = process.hrtime.bigint();
-        const answer = await call(agent, service.url, key, 'POST', '/api/server/allocate/batch', {
+        const answer = await connection.call(key, 'POST', '/api/server/allocate/batch', {
           locationId: FLEET.locationId,
           instanceTypeId,
           clientId,
@@ -173,9 +167,8 @@ async function launchBurst(service, key, target) {
           ordered -= amount;
         }
       }
-    }),
+    },
   );
-  agent.destroy();
   return {
     orders: latencies.length,
     taken,
@@ -217,30 +210,45 @@ function together(runs) {
   };
 }
 
+/** Sends `signal` to every service process. */
+function signalAll(services, signal) {
+  for (const service of services) process.kill(service.pid, signal);
+}
+
 /**
- * The three ceilings of a scenario at one concurrency, each measured twice, in the order ceiling, triggers off,
- * minimal, minimal, triggers off, ceiling: the machine's speed drifts by a third from one minute to the next, and
- * measured once each, one after the other, the ratio between two ceilings moved with it; in this order a steady
- * drift weighs on each the same. (Shorter runs would not do: a 2 s run of pgbench did a fifth fewer cycles per
+ * The service's run of a scenario at one concurrency, amid the three ceilings of the same, each measured twice, in
+ * the order ceiling, triggers off, minimal, the service, minimal, triggers off, ceiling: the machine's speed drifts by
+ * a third from one minute to the next, and in this order a steady drift weighs on the four alike (measured minutes
+ * apart, the ratios moved with it). While the ceilings run, the services are paused (SIGSTOP): idle, their timers
+ * cost 10-60 ms of CPU a second. (Shorter runs would not do: a 2 s run of pgbench did a fifth fewer cycles per
  * second than a 6 s one.)
  */
-async function ceilingsOf(url, pgCpu, concurrency, pools) {
-  return withTriggersOff(url, async (copy) => {
-    const order = [
-      ['ceiling', url, 'service'],
-      ['triggersOff', copy, 'service'],
-      ['minimal', url, 'minimal'],
-    ];
-    const runs = { ceiling: [], triggersOff: [], minimal: [] };
-    for (const [name, database, schema] of [...order, ...[...order].reverse()]) {
-      runs[name].push(await ceilingRun(database, pgCpu, schema, concurrency, pools));
+async function amidCeilings(services, { url, copy, pgCpu, concurrency, pools }, runService) {
+  const order = [
+    ['ceiling', url, 'service'],
+    ['triggersOff', copy, 'service'],
+    ['minimal', url, 'minimal'],
+  ];
+  const runs = { ceiling: [], triggersOff: [], minimal: [] };
+  const ceilings = async (steps) => {
+    signalAll(services, 'SIGSTOP');
+    try {
+      for (const [name, database, schema] of steps) {
+        runs[name].push(await ceilingRun(database, pgCpu, schema, concurrency, pools));
+      }
+    } finally {
+      signalAll(services, 'SIGCONT');
     }
-    return {
-      ceiling: together(runs.ceiling),
-      triggersOff: together(runs.triggersOff),
-      minimal: together(runs.minimal),
-    };
-  });
+  };
+  await ceilings(order);
+  const service = await runService();
+  await ceilings([...order].reverse());
+  return {
+    service,
+    ceiling: together(runs.ceiling),
+    triggersOff: together(runs.triggersOff),
+    minimal: together(runs.minimal),
+  };
 }
 
 /**
@@ -287,34 +295,35 @@ async function measure(servers) {
       'server:allocate,server:deallocate,server:available',
     );
     const rows = [];
-    // `admin db check` after every scenario: the counters equal a recount, whatever each one did to them.
+    // `admin db check` after every scenario and its ceilings: the counters equal a recount, whatever each one did.
     const violations = [];
     const check = (after) => violations.push(...checkInvariants(env).map((v) => `after ${after}: ${v}`));
-    for (const instances of INSTANCES) {
-      const services = await Promise.all(Array.from({ length: instances }, () => startService(env, options.profile)));
-      try {
-        for (const scenario of SCENARIOS) {
-          for (const concurrency of CONCURRENCIES) {
-            // The warm-up is not measured.
-            await driveServices(services, secret, concurrency, scenario.pools, pgCpu).catch(() => undefined);
-            const service = await driveServices(services, secret, concurrency, scenario.pools, pgCpu);
-            rows.push({ scenario, servers, instances, concurrency, service });
+    // The copy is made before the services connect: PostgreSQL copies a database no one is connected to.
+    await withTriggersOff(url, async (copy) => {
+      for (const instances of INSTANCES) {
+        const services = await Promise.all(Array.from({ length: instances }, () => startService(env, options.profile)));
+        try {
+          for (const scenario of SCENARIOS) {
+            for (const concurrency of CONCURRENCIES) {
+              const drive = () => driveServices(services, secret, concurrency, scenario.pools, pgCpu);
+              // The warm-up, not measured, right before the run: after the pause the services' pools open their connections anew.
+              const warmedUp = () => drive().then(drive, drive);
+              const setting = { url, copy, pgCpu, concurrency, pools: scenario.pools };
+              rows.push({
+                scenario,
+                servers,
+                instances,
+                concurrency,
+                ...(await amidCeilings(services, setting, warmedUp)),
+              });
+            }
+            check(`${scenario.name}, ${instances} instance(s), and its ceilings`);
           }
-          check(`${scenario.name}, ${instances} instance(s)`);
+        } finally {
+          await Promise.all(services.map((s) => s.stop()));
         }
-      } finally {
-        await Promise.all(services.map((s) => s.stop()));
       }
-    }
-    // The ceilings once per scenario and concurrency, whatever the number of service processes.
-    const ceilings = new Map();
-    for (const { scenario, concurrency } of rows) {
-      const key = `${scenario.name} ${concurrency}`;
-      if (ceilings.has(key)) continue;
-      ceilings.set(key, await ceilingsOf(url, pgCpu, concurrency, scenario.pools));
-    }
-    for (const row of rows) Object.assign(row, ceilings.get(`${row.scenario.name} ${row.concurrency}`));
-    check('the ceilings');
+    });
     const service = await startService(env, options.profile);
     const target = Math.min(BURST.servers, Math.floor(servers / 10));
     const burst = await launchBurst(service, secret, target).finally(() => service.stop());
@@ -412,7 +421,7 @@ async function main() {
   for (const servers of fleets) results.push(await measure(servers));
   const rows = results.flatMap((r) => r.rows);
   console.log(
-    `ceiling driver: ${rows[0].ceiling.driver}; ${SECONDS} s per measurement (each ceiling twice, alternating); ${options.pinned ? 'pinned' : 'random'} clients`,
+    `ceiling driver: ${rows[0].ceiling.driver}; ${SECONDS} s per measurement (each ceiling twice, on either side of the service's run); ${options.pinned ? 'pinned' : 'random'} clients`,
   );
   cyclesTable(rows);
   burstTable(results.map((r) => r.burst));
@@ -436,7 +445,7 @@ async function main() {
   console.log(
     violations.length
       ? `INVARIANTS BROKEN: ${violations.join(', ')}`
-      : `invariants: all hold after each scenario (${SCENARIOS.map((s) => s.name).join(', ')}, the ceilings, the launch burst)`,
+      : `invariants: all hold after each scenario (${SCENARIOS.map((s) => s.name).join(', ')}, each with its ceilings; the launch burst)`,
   );
   if (violations.length) process.exitCode = 1;
 }

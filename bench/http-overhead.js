@@ -3,11 +3,11 @@
 // that finds its work done (`quarantine` on a quarantined server: one read, nothing written), over keep-alive HTTP.
 // Run it in two checkouts, alternating, to compare them.
 // Usage: npm run build && node bench/http-overhead.js [--requests 20000] [--clients 8] [--rounds 2] [--profile DIR]
-const http = require('node:http');
 const { parseArgs } = require('node:util');
 const { Client } = require('pg');
 const { run, withScratchDatabase } = require('./scratch-database');
-const { admin, call, cpuSeconds, importFleet, printTable, startService } = require('./service-process');
+const { asCallers } = require('./http-connection');
+const { admin, cpuSeconds, importFleet, printTable, startService } = require('./service-process');
 
 const { values: options } = parseArgs({
   options: {
@@ -21,23 +21,25 @@ const REQUESTS = Number(options.requests);
 const CLIENTS = Number(options.clients);
 const WARM_UP = 2000;
 
-/** `count` calls of `send` by CLIENTS callers at once; the failures (an answer other than `status`) counted. */
-async function drive(count, status, send) {
+/** `count` POSTs to `path` by CLIENTS callers at once; the failures (an answer other than `status`) counted. */
+async function drive(service, count, { status, key, path }) {
   let left = count;
   let failures = 0;
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      while (left-- > 0) if ((await send()).status !== status) failures++;
-    }),
+  await asCallers(
+    CLIENTS,
+    () => service.url,
+    async (connection) => {
+      while (left-- > 0) if ((await connection.call(key, 'POST', path)).status !== status) failures++;
+    },
   );
   return failures;
 }
 
-async function measure(service, status, send) {
-  await drive(WARM_UP, status, send);
+async function measure(service, request) {
+  await drive(service, WARM_UP, request);
   const cpu = cpuSeconds(service.pid);
   const started = process.hrtime.bigint();
-  const failures = await drive(REQUESTS, status, send);
+  const failures = await drive(service, REQUESTS, request);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return { cpuMs: ((cpuSeconds(service.pid) - cpu) * 1000) / REQUESTS, perSecond: REQUESTS / seconds, failures };
 }
@@ -54,7 +56,6 @@ async function main() {
     // The first call quarantines it; the warm-up's others, and the measured ones, find it done.
     const path = `/api/server/${rows[0].id}/quarantine`;
     const service = await startService(env, options.profile);
-    const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
     const cases = [
       { name: '403 by the route guard', status: 403, key: reader },
       { name: 'command, nothing to do', status: 200, key: command },
@@ -63,12 +64,11 @@ async function main() {
     try {
       for (let round = 1; round <= Number(options.rounds); round++) {
         for (const { name, status, key } of cases) {
-          const result = await measure(service, status, () => call(agent, service.url, key, 'POST', path));
+          const result = await measure(service, { status, key, path });
           lines.push([round, name, result.cpuMs.toFixed(3), result.perSecond.toFixed(0), result.failures]);
         }
       }
     } finally {
-      agent.destroy();
       await service.stop();
     }
     console.log(`${REQUESTS} requests per measurement, ${CLIENTS} callers`);

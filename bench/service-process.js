@@ -1,8 +1,7 @@
-// The built service as a process of its own, the calls a benchmark makes to it and to the admin command line,
+// The built service as a process of its own, the calls a benchmark makes to the admin command line,
 // and the benchmarks' tables.
 const { execFileSync, spawn } = require('node:child_process');
 const { readFileSync } = require('node:fs');
-const http = require('node:http');
 const { fleetFile, FLEET } = require('./fleet');
 const { withScratchFile } = require('./scratch-database');
 
@@ -74,33 +73,6 @@ function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** One HTTP call over `agent`: its status and parsed body. */
-function call(agent, base, key, method, path, body) {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(
-      `${base}${path}`,
-      {
-        method,
-        agent,
-        headers: {
-          'x-api-key': key,
-          ...(payload && { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
-        },
-      },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode, body: JSON.parse(Buffer.concat(chunks).toString() || 'null') }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
 /** Rows under a header, right-aligned in columns. */
 function printTable(header, lines) {
   const cells = lines.map((l) => l.map(String));
@@ -108,4 +80,4 @@ function printTable(header, lines) {
   console.log([header, ...cells].map((l) => l.map((v, i) => v.padStart(widths[i])).join('  ')).join('\n'));
 }
 
-module.exports = { admin, call, cpuSeconds, importFleet, printTable, startService };
+module.exports = { admin, cpuSeconds, importFleet, printTable, startService };
