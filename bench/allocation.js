@@ -306,8 +306,12 @@ async function measure(servers) {
           for (const scenario of SCENARIOS) {
             for (const concurrency of CONCURRENCIES) {
               const drive = () => driveServices(services, secret, concurrency, scenario.pools, pgCpu);
-              // The warm-up, not measured, right before the run: after the pause the services' pools open their connections anew.
-              const warmedUp = () => drive().then(drive, drive);
+              // The warm-up, not measured, right before the run (after a pause the services' pools open their
+              // connections anew).
+              const warmedUp = async () => {
+                await drive().catch(() => undefined);
+                return drive();
+              };
               const setting = { url, copy, pgCpu, concurrency, pools: scenario.pools };
               rows.push({
                 scenario,
