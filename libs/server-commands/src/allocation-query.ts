@@ -1,7 +1,7 @@
-import { Allocation, Server, Sql } from '@app/database';
+import { Allocation, Sql } from '@app/database';
 import { DomainError, ErrorCode } from '@app/errors';
 import { AssessmentRow, assessmentOf, QuotaSubject, refusalOf } from '@app/quota';
-import { Actor, LockedServer } from './server-state.repository';
+import { Actor, allocationFromJson, LockedServer, serverFromJson } from './server-state.repository';
 
 /** How an order picks its servers: the lowest ids, or round-robin over the pool's racks. */
 export type Spread = 'none' | 'rack';
@@ -40,9 +40,6 @@ export interface KeyedRequest {
 
 export type Taken = { server: LockedServer; allocation: Allocation }[];
 
-/** Timestamps come as UTC wall time in the function's JSON. */
-const utc = (value: unknown) => (value === null || value === undefined ? null : new Date(`${value as string}Z`));
-
 /** The server with the allocation of the row; a replayed allocation that has ended since is no longer the server's. */
 function takenOf(row: AllocateRow): Taken[number] {
   return takenFromJson(row.server!, row.allocation!);
@@ -50,22 +47,8 @@ function takenOf(row: AllocateRow): Taken[number] {
 
 /** A server and an allocation of it as an SQL function gives them (to_jsonb): with Dates, the allocation current or not. */
 export function takenFromJson(json: Record<string, unknown>, allocationJson: Record<string, unknown>): Taken[number] {
-  const allocation = {
-    ...allocationJson,
-    startedAt: utc(allocationJson.startedAt),
-    endedAt: utc(allocationJson.endedAt),
-  } as Allocation;
-  const server = {
-    ...json,
-    createdAt: utc(json.createdAt),
-    updatedAt: utc(json.updatedAt),
-    baselineStartedAt: utc(json.baselineStartedAt),
-    baselineDispatchedAt: utc(json.baselineDispatchedAt),
-  } as Server;
-  return {
-    server: { ...server, currentAllocation: server.currentAllocationId === allocation.id ? allocation : null },
-    allocation,
-  };
+  const allocation = allocationFromJson(allocationJson);
+  return { server: serverFromJson(json, allocation), allocation };
 }
 
 /**

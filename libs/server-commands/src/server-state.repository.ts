@@ -50,39 +50,40 @@ export interface Presumption {
   baselineId?: string;
 }
 
-/** The allocation columns read beside a server's, named after their alias: `a_` its current one, `e_` the one a change ended. */
-const ALLOCATION_COLUMNS = (alias: 'a' | 'e') =>
-  [
-    'id',
-    'serverId',
-    'clientId',
-    'locationId',
-    'instanceTypeId',
-    'quota',
-    'contractId',
-    'startedAt',
-    'endedAt',
-    'endedBy',
-    'replacesId',
-  ]
-    .map((c) => `${alias}."${c}" AS "${alias}_${c}"`)
-    .join(', ');
+/** Timestamps come as UTC wall time in PostgreSQL's JSON (to_jsonb of a `timestamp`). */
+const utc = (value: unknown) => (value === null || value === undefined ? null : new Date(`${value as string}Z`));
 
-type ServerRow = Server & Record<`${'a' | 'e'}_${keyof Allocation}`, unknown>;
+/** An allocation as PostgreSQL gives it in JSON (to_jsonb), with Dates. */
+export function allocationFromJson(json: Record<string, unknown>): Allocation {
+  return { ...json, startedAt: utc(json.startedAt), endedAt: utc(json.endedAt) } as Allocation;
+}
 
-/** A row of server columns, `a_` current allocation and `e_` ended allocation columns, as the API's views want them. */
-function fromRow(row: ServerRow): { server: LockedServer; ended: Allocation | null } {
-  // One pass over the columns: every command reads a server and writes one (a hot path).
-  const server: Record<string, unknown> = {};
-  const allocation: Record<string, unknown> = {};
-  const ended: Record<string, unknown> = {};
-  for (const [column, value] of Object.entries(row)) {
-    if (column.startsWith('a_')) allocation[column.slice(2)] = value;
-    else if (column.startsWith('e_')) ended[column.slice(2)] = value;
-    else server[column] = value;
-  }
-  server.currentAllocation = allocation.id === null ? null : allocation;
-  return { server: server as LockedServer, ended: ended.id ? (ended as unknown as Allocation) : null };
+/** A server as PostgreSQL gives it in JSON (to_jsonb), with Dates; `allocation` is its current one if it is. */
+export function serverFromJson(json: Record<string, unknown>, allocation: Allocation | null): LockedServer {
+  return {
+    ...json,
+    createdAt: utc(json.createdAt),
+    updatedAt: utc(json.updatedAt),
+    baselineStartedAt: utc(json.baselineStartedAt),
+    baselineDispatchedAt: utc(json.baselineDispatchedAt),
+    currentAllocation: allocation && json.currentAllocationId === allocation.id ? allocation : null,
+  } as LockedServer;
+}
+
+/**
+ * A server with its current allocation and, after a change, the allocation it ended: each a column of JSON. Read as
+ * 41 columns, they cost the service more than the rest of the statement's answer (`pg` describes every column of
+ * every answer anew; docs/benchmarks.md).
+ */
+interface StateRow {
+  server: Record<string, unknown> | null;
+  current: Record<string, unknown> | null;
+  ended?: Record<string, unknown> | null;
+}
+
+/** The server of a row that has one, with its current allocation. */
+function serverOf(row: StateRow): LockedServer | null {
+  return row.server && serverFromJson(row.server, row.current && allocationFromJson(row.current));
 }
 
 /**
@@ -96,7 +97,7 @@ const READ_SERVER = {
     to_jsonb(l) AS "clientAllocation",
     -- Only for compensate: it reads the server's allocations since the client's, which grow with its history.
     CASE WHEN l."id" IS NOT NULL THEN EXISTS (SELECT 1 FROM "Allocation" y WHERE y."serverId" = $1 AND y."id" > l."id") END AS "allocatedSince",
-    "server_conditions"(s) AS "conditions", s.*, ${ALLOCATION_COLUMNS('a')}
+    "server_conditions"(s) AS "conditions", to_jsonb(s) AS "server", to_jsonb(a) AS "current"
   FROM (SELECT 1) one LEFT JOIN "Server" s ON s."id" = $1 LEFT JOIN "Allocation" a ON a."id" = s."currentAllocationId"
   LEFT JOIN LATERAL (SELECT x.* FROM "Allocation" x WHERE $3::boolean AND x."serverId" = $1 AND x."clientId" = $2
     ORDER BY x."id" DESC LIMIT 1) l ON TRUE`,
@@ -107,9 +108,6 @@ export interface ClientAllocation {
   allocation: Allocation;
   allocatedSince: boolean;
 }
-
-/** Timestamps come as UTC wall time in JSON. */
-const utc = (value: unknown) => (value === null || value === undefined ? null : new Date(`${value as string}Z`));
 
 /**
  * One statement writes a change: the server, the allocation it ends, the audit row and the outbox events. The server
@@ -148,7 +146,7 @@ const APPLY_CHANGE = {
     jsonb_build_object('server', "event_server"(server::"Server"), 'command', $11::text, 'from', $12::text, 'to', server."status", 'actor', $8::text,
       'subState', $13::text, 'reason', $14::text, 'operationUuid', $15::text, 'allocation', "event_allocation"(ended::"Allocation")) || e.extra AS payload
   FROM server CROSS JOIN audit LEFT JOIN ended ON TRUE, unnest($9::text[], $10::jsonb[]) WITH ORDINALITY AS e(type, extra, n)`)}
-SELECT server.*, ${ALLOCATION_COLUMNS('a')}, ${ALLOCATION_COLUMNS('e')}
+SELECT to_jsonb(server) AS "server", to_jsonb(a) AS "current", to_jsonb(e) AS "ended"
 FROM server LEFT JOIN "Allocation" a ON a."id" = server."currentAllocationId" LEFT JOIN ended e ON TRUE`,
 };
 
@@ -169,30 +167,19 @@ export class ServerStateRepository {
     clientExists: boolean;
     clientAllocation: ClientAllocation | null;
   }> {
-    type Row = ServerRow & {
+    type Row = StateRow & {
       clientExists: boolean;
       clientAllocation: Record<string, unknown> | null;
       allocatedSince: boolean;
       conditions: Condition[];
     };
-    const [{ clientExists, clientAllocation, allocatedSince, conditions, ...row }] = await sql.rows<Row>(READ_SERVER, [
-      serverId,
-      clientId ?? null,
-      withClientAllocation,
-    ]);
-    const latest = clientAllocation && {
-      allocation: {
-        ...clientAllocation,
-        startedAt: utc(clientAllocation.startedAt),
-        endedAt: utc(clientAllocation.endedAt),
-      } as Allocation,
-      allocatedSince,
-    };
+    const [row] = await sql.rows<Row>(READ_SERVER, [serverId, clientId ?? null, withClientAllocation]);
+    const { clientExists, clientAllocation, allocatedSince, conditions } = row;
     return {
-      server: row.id === null ? null : fromRow(row as ServerRow).server,
+      server: serverOf(row),
       conditions,
       clientExists,
-      clientAllocation: latest,
+      clientAllocation: clientAllocation && { allocation: allocationFromJson(clientAllocation), allocatedSince },
     };
   }
 
@@ -207,7 +194,7 @@ export class ServerStateRepository {
     target: ChangeTarget,
   ): Promise<{ server: LockedServer; ended: Allocation | null } | null> {
     const presumed = 'presumed' in target ? target.presumed : undefined;
-    const [row] = await sql.rows<ServerRow>(APPLY_CHANGE, [
+    const [row] = await sql.rows<StateRow>(APPLY_CHANGE, [
       serverId,
       'version' in target ? target.version : null,
       change.to,
@@ -228,6 +215,7 @@ export class ServerStateRepository {
       presumed?.unmarked ?? [],
       presumed?.baselineId ?? null,
     ]);
-    return row ? fromRow(row) : null;
+    const server = row && serverOf(row);
+    return server && { server, ended: row.ended ? allocationFromJson(row.ended) : null };
   }
 }
