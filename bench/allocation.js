@@ -10,7 +10,8 @@
 // after each scenario.
 // Usage: npm run bench -- [--servers 10000] [--clients 8,32] [--seconds 10] [--instances 1,2] [--pinned]
 //   [--compare-fleet] [--profile DIR]
-// (--instances: service processes behind the driver, which spreads its clients over them as a load balancer would;
+// (--compare-fleet: all of it at 1,000 and at 100,000 servers, then the allocate p50 of the two fleets, their runs
+// alternating; --instances: service processes behind the driver, which spreads its clients over them as a load balancer would;
 // --pinned: each driver client keeps one client and walks the pools in turn, as before;
 // --profile writes the service's CPU profile, node --cpu-prof, into DIR when it stops.)
 const { readFileSync } = require('node:fs');
@@ -116,6 +117,7 @@ async function driveServices(services, key, concurrency, pools, pgCpu) {
     cycles,
     seconds,
     cyclesPerSecond: cycles / seconds,
+    latencies,
     p50: percentile(latencies, 0.5),
     p99: percentile(latencies, 0.99),
     cpuMsPerCommand: (cpu * 1000) / (cycles * 3 || 1),
@@ -280,20 +282,18 @@ async function withTriggersOff(url, work) {
   }
 }
 
+/** A key for the cycle's and the burst's commands; its secret. */
+function createKey(env) {
+  const scopes = 'server:allocate,server:deallocate,server:available';
+  return admin(env, 'api-key', 'create', '--name', 'bench', '--scopes', scopes).secret;
+}
+
 async function measure(servers) {
   return withScratchDatabase(async ({ url, env }) => {
     await importFleet(env, servers);
     await runSql(url, readFileSync(join(__dirname, 'minimal-schema.sql'), 'utf8'));
     const pgCpu = await pgCpuMeter(url);
-    const { secret } = admin(
-      env,
-      'api-key',
-      'create',
-      '--name',
-      'bench',
-      '--scopes',
-      'server:allocate,server:deallocate,server:available',
-    );
+    const secret = createKey(env);
     const rows = [];
     // `admin db check` after every scenario and its ceilings: the counters equal a recount, whatever each one did.
     const violations = [];
@@ -334,6 +334,85 @@ async function measure(servers) {
     check('the launch burst');
     return { rows, burst: { servers, ...burst }, violations };
   });
+}
+
+/** Measured runs of each fleet in the fleet comparison, in the order small, large, large, small, ... */
+const FLEET_ROUNDS = 4;
+
+/**
+ * The allocate p50 at two fleet sizes, a service on each fleet's database, their runs alternating (small, large,
+ * large, small, ...), each warmed up right before and the other service paused meanwhile: measured one after the
+ * other, minutes apart, the ratio moved with the machine's drift (0.85 to 1.23 from one run to the next, and the
+ * ceilings with it). Random pools and clients; each fleet's latencies pooled over its runs.
+ */
+function compareFleets([small, large]) {
+  return withFleet(small, (a) => withFleet(large, (b) => alternately([a, b])));
+}
+
+/**
+ * `work` with a service on a scratch database holding a fleet of `servers`, and a key for its commands; what it
+ * gives, with the invariants it left broken on that fleet.
+ */
+function withFleet(servers, work) {
+  return withScratchDatabase(async ({ env }) => {
+    await importFleet(env, servers);
+    const key = createKey(env);
+    const service = await startService(env);
+    const result = await work({ servers, service, key }).finally(() => service.stop());
+    const violations = checkInvariants(env).map((v) => `after the fleet comparison, ${servers} servers: ${v}`);
+    return { ...result, violations: [...(result.violations ?? []), ...violations] };
+  });
+}
+
+async function alternately(fleets) {
+  const comparisons = [];
+  for (const concurrency of CONCURRENCIES) {
+    const runs = fleets.map(() => ({ latencies: [], failures: new Failures() }));
+    for (let round = 0; round < FLEET_ROUNDS; round++) {
+      for (const i of round % 2 ? [1, 0] : [0, 1]) {
+        const { service, key } = fleets[i];
+        const others = fleets.filter((_, j) => j !== i).map((f) => f.service);
+        const drive = () => driveServices([service], key, concurrency, SCENARIOS[0].pools, () => null);
+        signalAll(others, 'SIGSTOP');
+        try {
+          await drive().catch(() => undefined);
+          const { latencies, failures } = await drive();
+          runs[i].latencies.push(...latencies);
+          for (const [what, count] of failures) runs[i].failures.set(what, (runs[i].failures.get(what) ?? 0) + count);
+        } finally {
+          signalAll(others, 'SIGCONT');
+        }
+      }
+    }
+    comparisons.push({
+      concurrency,
+      fleets: fleets.map((f, i) => ({
+        servers: f.servers,
+        p50: percentile(runs[i].latencies, 0.5),
+        p99: percentile(runs[i].latencies, 0.99),
+        allocations: runs[i].latencies.length,
+        failures: runs[i].failures,
+      })),
+    });
+  }
+  return { comparisons };
+}
+
+function fleetsTable(comparisons) {
+  printTable(
+    ['clients', 'servers', 'allocations', 'alloc p50 ms', 'alloc p99 ms', 'p50 / smallest fleet', 'failures'],
+    comparisons.flatMap(({ concurrency, fleets }) =>
+      fleets.map((f) => [
+        concurrency,
+        f.servers,
+        f.allocations,
+        f.p50.toFixed(1),
+        f.p99.toFixed(1),
+        (f.p50 / fleets[0].p50).toFixed(2),
+        f.failures.toString(),
+      ]),
+    ),
+  );
 }
 
 async function runSql(url, text) {
@@ -430,18 +509,16 @@ async function main() {
   cyclesTable(rows);
   burstTable(results.map((r) => r.burst));
   if (options['compare-fleet']) {
-    for (const concurrency of CONCURRENCIES) {
-      const [small, large] = fleets.map((servers) =>
-        rows.find(
-          (r) =>
-            r.servers === servers &&
-            r.concurrency === concurrency &&
-            r.instances === INSTANCES[0] &&
-            r.scenario === SCENARIOS[0],
-        ),
-      );
+    const { comparisons, violations } = await compareFleets(fleets);
+    results.push({ violations });
+    console.log(
+      `the fleets alternately (${FLEET_ROUNDS} runs each, ${SECONDS} s, random pools and clients; small, large, large, small, ...):`,
+    );
+    fleetsTable(comparisons);
+    for (const { concurrency, fleets: pair } of comparisons) {
+      const [small, large] = pair;
       console.log(
-        `allocate p50 at ${large.servers} / at ${small.servers} servers, ${concurrency} clients: ${(large.service.p50 / small.service.p50).toFixed(2)}`,
+        `allocate p50 at ${large.servers} / at ${small.servers} servers, ${concurrency} clients: ${(large.p50 / small.p50).toFixed(2)}`,
       );
     }
   }
@@ -449,7 +526,7 @@ async function main() {
   console.log(
     violations.length
       ? `INVARIANTS BROKEN: ${violations.join(', ')}`
-      : `invariants: all hold after each scenario (${SCENARIOS.map((s) => s.name).join(', ')}, each with its ceilings; the launch burst)`,
+      : `invariants: all hold after each scenario (${SCENARIOS.map((s) => s.name).join(', ')}, each with its ceilings; the launch burst${options['compare-fleet'] ? '; the fleet comparison' : ''})`,
   );
   if (violations.length) process.exitCode = 1;
 }

@@ -26,6 +26,9 @@ function withScratchFile(name, text, use) {
   });
 }
 
+/** Scratch databases made by this process so far: each its own name, so that one benchmark may hold two. */
+let made = 0;
+
 function withScratchDatabase(work) {
   return withScratchDirectory('bm-bench-db-', (dataDir) => onScratchServer(dataDir, work));
 }
@@ -37,7 +40,7 @@ async function onScratchServer(dataDir, work) {
     : await startEmbeddedDatabase({ dataDir, databaseName: 'postgres', persistent: false, log: () => undefined });
   const admin = new Client({ connectionString: server.url });
   await admin.connect();
-  const name = `bm_bench_${process.pid}`;
+  const name = `bm_bench_${process.pid}_${made++}`;
   await admin.query(`CREATE DATABASE "${name}"`);
   const url = new URL(server.url);
   url.pathname = `/${name}`;
