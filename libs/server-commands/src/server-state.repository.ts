@@ -71,9 +71,9 @@ export function serverFromJson(json: Record<string, unknown>, allocation: Alloca
 }
 
 /**
- * A server with its current allocation and, after a change, the allocation it ended: each a column of JSON. Read as
- * 41 columns, they cost the service more than the rest of the statement's answer (`pg` describes every column of
- * every answer anew; docs/benchmarks.md).
+ * A server with its current allocation and, after a change, the allocation it ended: a column of JSON each. As 41
+ * columns, `pg` described each of them anew in every answer, the costliest step of a query in the service's profile
+ * (docs/benchmarks.md).
  */
 interface StateRow {
   server: Record<string, unknown> | null;
