@@ -11,8 +11,8 @@
 // Usage: npm run bench -- [--servers 10000] [--clients 8,32] [--seconds 10] [--instances 1,2] [--pinned]
 //   [--compare-fleet] [--profile DIR]
 // (--compare-fleet: all of it at 1,000 and at 100,000 servers, then the allocate p50 of the two fleets, their runs
-// alternating; --instances: service processes behind the driver, which spreads its clients over them as a load balancer would;
-// --pinned: each driver client keeps one client and walks the pools in turn, as before;
+// alternating; --instances: service processes behind the driver, which spreads its clients over them as a load
+// balancer would; --pinned: each driver client keeps one client and walks the pools in turn, as before;
 // --profile writes the service's CPU profile, node --cpu-prof, into DIR when it stops.)
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
