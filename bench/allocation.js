@@ -212,6 +212,15 @@ function together(runs) {
   };
 }
 
+/**
+ * `drive`'s measured run, after an unmeasured one whose failures are ignored, right before it: after a pause the
+ * services' pools open their connections anew.
+ */
+async function warmedUp(drive) {
+  await drive().catch(() => undefined);
+  return drive();
+}
+
 /** Sends `signal` to every service process. */
 function signalAll(services, signal) {
   for (const service of services) process.kill(service.pid, signal);
@@ -306,19 +315,13 @@ async function measure(servers) {
           for (const scenario of SCENARIOS) {
             for (const concurrency of CONCURRENCIES) {
               const drive = () => driveServices(services, secret, concurrency, scenario.pools, pgCpu);
-              // The warm-up, not measured, right before the run (after a pause the services' pools open their
-              // connections anew).
-              const warmedUp = async () => {
-                await drive().catch(() => undefined);
-                return drive();
-              };
               const setting = { url, copy, pgCpu, concurrency, pools: scenario.pools };
               rows.push({
                 scenario,
                 servers,
                 instances,
                 concurrency,
-                ...(await amidCeilings(services, setting, warmedUp)),
+                ...(await amidCeilings(services, setting, () => warmedUp(drive))),
               });
             }
             check(`${scenario.name}, ${instances} instance(s), and its ceilings`);
@@ -375,8 +378,7 @@ async function alternately(fleets) {
         const drive = () => driveServices([service], key, concurrency, SCENARIOS[0].pools, () => null);
         signalAll(others, 'SIGSTOP');
         try {
-          await drive().catch(() => undefined);
-          const { latencies, failures } = await drive();
+          const { latencies, failures } = await warmedUp(drive);
           runs[i].latencies.push(...latencies);
           for (const [what, count] of failures) runs[i].failures.set(what, (runs[i].failures.get(what) ?? 0) + count);
         } finally {
