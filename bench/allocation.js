@@ -5,7 +5,8 @@
 // three transactions in raw SQL at the same concurrency on the service's schema (bench/ceiling.sql), on a copy of it
 // with its triggers disabled (what the counters cost), and on a minimal schema of their own (bench/minimal-schema.sql,
 // bench/ceiling-minimal.sql: no triggers, no foreign keys), each once before and once after, with pgbench where
-// installed, else with `pg`; then a launch burst (50 callers ordering 20-200 servers until 1,000 are taken).
+// installed, else with `pg`; and the same cycles through the engine without HTTP, in this process (bench/engine.js);
+// then a launch burst (50 callers ordering 20-200 servers until 1,000 are taken).
 // Prints the tables, with the CPU of the service, of this driver and of PostgreSQL, and checks every invariant in SQL
 // after each scenario.
 // Usage: npm run bench -- [--servers 10000] [--clients 8,32] [--seconds 10] [--instances 1,2] [--pinned]
@@ -22,6 +23,7 @@ const { runCeiling } = require('./ceiling');
 const { pgCpuMeter } = require('./pg-cpu');
 const { FLEET } = require('./fleet');
 const { asCallers } = require('./http-connection');
+const { withEngine } = require('./engine');
 const { admin, cpuSeconds, importFleet, printTable, startService } = require('./service-process');
 const { Client } = require('pg');
 
@@ -58,71 +60,107 @@ class Failures extends Map {
   }
 }
 
+/** The cycle's three commands over a keep-alive HTTP connection to the service, with `key`. */
+function overHttp(connection, key) {
+  return {
+    allocate: (order) => connection.call(key, 'POST', '/api/server/allocate', order),
+    deallocate: (clientId, serverId) =>
+      connection.call(key, 'DELETE', `/api/client/${clientId}/server/${serverId}/allocate`),
+    available: (serverId) => connection.call(key, 'POST', `/api/server/${serverId}/available`),
+  };
+}
+
 /**
  * `concurrency` workers cycling servers through allocate -> de-allocate -> available, worker w on service
  * w mod N (connection-level balancing). Each cycle picks its pool among `pools` and its client at random
  * (with --pinned, worker w keeps client w and walks the pools in turn).
  */
-async function driveServices(services, key, concurrency, pools, pgCpu) {
+function driveServices(services, key, concurrency, pools, pgCpu) {
+  const cpu = () => services.reduce((sum, s) => sum + cpuSeconds(s.pid), 0);
+  const workers = (work) =>
+    asCallers(
+      concurrency,
+      (worker) => services[worker % services.length].url,
+      (connection, worker) => work(overHttp(connection, key), worker),
+    );
+  return driveCycles(workers, { pools, pgCpu, cpu, seconds: SECONDS });
+}
+
+/** Enough for the engine's pool to open again the connections it closed while the others ran. */
+const ENGINE_WARM_UP_SECONDS = 2;
+
+/** The same cycles through the engine in this process (bench/engine.js): its CPU is this process's. */
+function driveEngine(engine, concurrency, pools, pgCpu, seconds = SECONDS) {
+  const workers = (work) => Promise.all(Array.from({ length: concurrency }, (_, worker) => work(engine, worker)));
+  return driveCycles(workers, { pools, pgCpu, cpu: ownCpuSeconds, seconds });
+}
+
+function ownCpuSeconds() {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
+/**
+ * Cycles by the workers `workers(work)` starts, each calling `work(commands, worker)`, for `seconds`: their figures,
+ * with the CPU `cpu()` counts per command, this driver's own per cycle and PostgreSQL's per cycle.
+ */
+async function driveCycles(workers, { pools, pgCpu, cpu, seconds }) {
   const latencies = [];
   const failures = new Failures();
   let cycles = 0;
-  const cpuOfAll = () => services.reduce((sum, s) => sum + cpuSeconds(s.pid), 0);
-  const cpuBefore = cpuOfAll();
+  const cpuBefore = cpu();
   const pgBefore = pgCpu();
-  const driverBefore = process.cpuUsage();
+  const driverBefore = ownCpuSeconds();
   const started = process.hrtime.bigint();
-  const deadline = Date.now() + SECONDS * 1000;
-  await asCallers(
-    concurrency,
-    (worker) => services[worker % services.length].url,
-    async (connection, worker) => {
-      for (let n = worker; Date.now() < deadline; n++) {
-        const clientId = 1 + (options.pinned ? worker % FLEET.clients : random(FLEET.clients));
-        const pool = options.pinned ? pools[n % pools.length] : pools[random(pools.length)];
-        const body = {
-          locationId: FLEET.locationId,
-          instanceTypeId: FLEET.firstPool + pool,
-          clientId,
-          contractId: `BENCH-${clientId}`,
-          overflow: true,
-        };
-        const t0 = process.hrtime.bigint();
-        const allocated = await connection.call(key, 'POST', '/api/server/allocate', body);
-        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-        if (allocated.status !== 200) {
-          failures.add('allocate', allocated);
-          continue;
-        }
-        const serverId = allocated.body.server.id;
-        const released = await connection.call(key, 'DELETE', `/api/client/${clientId}/server/${serverId}/allocate`);
-        if (released.status !== 200) {
-          failures.add('deallocate', released);
-          continue;
-        }
-        const available = await connection.call(key, 'POST', `/api/server/${serverId}/available`);
-        if (available.status !== 200) {
-          failures.add('available', available);
-          continue;
-        }
-        cycles++;
+  const deadline = Date.now() + seconds * 1000;
+  await workers(async (commands, worker) => {
+    for (let n = worker; Date.now() < deadline; n++) {
+      const clientId = 1 + (options.pinned ? worker % FLEET.clients : random(FLEET.clients));
+      const pool = options.pinned ? pools[n % pools.length] : pools[random(pools.length)];
+      const order = {
+        locationId: FLEET.locationId,
+        instanceTypeId: FLEET.firstPool + pool,
+        clientId,
+        contractId: `BENCH-${clientId}`,
+        overflow: true,
+      };
+      const t0 = process.hrtime.bigint();
+      const allocated = await commands.allocate(order);
+      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      if (allocated.status !== 200) {
+        failures.add('allocate', allocated);
+        continue;
       }
-    },
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const cpu = cpuOfAll() - cpuBefore;
+      const serverId = allocated.body.server.id;
+      const released = await commands.deallocate(clientId, serverId);
+      if (released.status !== 200) {
+        failures.add('deallocate', released);
+        continue;
+      }
+      const available = await commands.available(serverId);
+      if (available.status !== 200) {
+        failures.add('available', available);
+        continue;
+      }
+      cycles++;
+    }
+  });
+  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpuSpent = cpu() - cpuBefore;
   const pg = pgCpu();
-  const driver = process.cpuUsage(driverBefore);
+  const pgSeconds = pg === null ? null : pg - pgBefore;
   return {
     cycles,
-    seconds,
-    cyclesPerSecond: cycles / seconds,
+    seconds: elapsed,
+    cpuSeconds: cpuSpent,
+    pgSeconds,
+    cyclesPerSecond: cycles / elapsed,
     latencies,
     p50: percentile(latencies, 0.5),
     p99: percentile(latencies, 0.99),
-    cpuMsPerCommand: (cpu * 1000) / (cycles * 3 || 1),
-    pgMsPerCycle: pg === null ? null : ((pg - pgBefore) * 1000) / (cycles || 1),
-    driverMsPerCycle: (driver.user + driver.system) / 1000 / (cycles || 1),
+    cpuMsPerCommand: (cpuSpent * 1000) / (cycles * 3 || 1),
+    pgMsPerCycle: pgSeconds === null ? null : (pgSeconds * 1000) / (cycles || 1),
+    driverMsPerCycle: ((ownCpuSeconds() - driverBefore) * 1000) / (cycles || 1),
     failures,
   };
 }
@@ -200,15 +238,20 @@ async function ceilingRun(url, pgCpu, schema, concurrency, pools) {
   };
 }
 
-/** Runs of one ceiling as one figure: their cycles over their seconds. */
+/** Runs of one ceiling, or of the engine, as one figure: their cycles over their seconds. */
 function together(runs) {
-  const cycles = runs.reduce((sum, r) => sum + r.cycles, 0);
-  const seconds = runs.reduce((sum, r) => sum + r.seconds, 0);
-  const pgSeconds = runs.some((r) => r.pgSeconds === null) ? null : runs.reduce((sum, r) => sum + r.pgSeconds, 0);
+  const sum = (field) => runs.reduce((total, r) => total + r[field], 0);
+  const cycles = sum('cycles');
+  const pgSeconds = runs.some((r) => r.pgSeconds === null) ? null : sum('pgSeconds');
+  const failures = new Failures();
+  for (const [what, count] of runs.flatMap((r) => [...(r.failures ?? [])]))
+    failures.set(what, (failures.get(what) ?? 0) + count);
   return {
     driver: runs[0].driver,
-    cyclesPerSecond: cycles / seconds,
+    cyclesPerSecond: cycles / sum('seconds'),
     pgMsPerCycle: pgSeconds === null ? null : (pgSeconds * 1000) / (cycles || 1),
+    cpuMsPerCommand: runs[0].cpuSeconds === undefined ? null : (sum('cpuSeconds') * 1000) / (cycles * 3 || 1),
+    failures,
   };
 }
 
@@ -227,38 +270,38 @@ function signalAll(services, signal) {
 }
 
 /**
- * The service's run of a scenario at one concurrency, amid the three ceilings of the same, each measured twice, in
- * the order ceiling, triggers off, minimal, the service, minimal, triggers off, ceiling: the machine's speed drifts by
- * a third from one minute to the next, and in this order a steady drift weighs on the four alike (measured minutes
- * apart, the ratios moved with it). While the ceilings run, the services are paused (SIGSTOP): idle, their timers
- * cost 10-60 ms of CPU a second. (Shorter runs would not do: a 2 s run of pgbench did a fifth fewer cycles per
- * second than a 6 s one.)
+ * The service's run of a scenario at one concurrency, amid the three ceilings of the same and the engine's run without
+ * HTTP, each measured twice, in the order ceiling, triggers off, minimal, engine, the service, engine, minimal, triggers
+ * off, ceiling: the machine's speed drifts by a third from one minute to the next, and in this order a steady drift
+ * weighs on the five alike (measured minutes apart, the ratios moved with it). While the others run, the services are
+ * paused (SIGSTOP): idle, their timers cost 10-60 ms of CPU a second. (Shorter runs would not do: a 2 s run of pgbench
+ * did a fifth fewer cycles per second than a 6 s one.)
  */
-async function amidCeilings(services, { url, copy, pgCpu, concurrency, pools }, runService) {
+async function amidCeilings(services, { url, copy, pgCpu, concurrency, pools }, runService, runEngine) {
   const order = [
-    ['ceiling', url, 'service'],
-    ['triggersOff', copy, 'service'],
-    ['minimal', url, 'minimal'],
+    ['ceiling', () => ceilingRun(url, pgCpu, 'service', concurrency, pools)],
+    ['triggersOff', () => ceilingRun(copy, pgCpu, 'service', concurrency, pools)],
+    ['minimal', () => ceilingRun(url, pgCpu, 'minimal', concurrency, pools)],
+    ['engine', runEngine],
   ];
-  const runs = { ceiling: [], triggersOff: [], minimal: [] };
-  const ceilings = async (steps) => {
+  const runs = Object.fromEntries(order.map(([name]) => [name, []]));
+  const paused = async (steps) => {
     signalAll(services, 'SIGSTOP');
     try {
-      for (const [name, database, schema] of steps) {
-        runs[name].push(await ceilingRun(database, pgCpu, schema, concurrency, pools));
-      }
+      for (const [name, runOne] of steps) runs[name].push(await runOne());
     } finally {
       signalAll(services, 'SIGCONT');
     }
   };
-  await ceilings(order);
+  await paused(order);
   const service = await runService();
-  await ceilings([...order].reverse());
+  await paused([...order].reverse());
   return {
     service,
     ceiling: together(runs.ceiling),
     triggersOff: together(runs.triggersOff),
     minimal: together(runs.minimal),
+    engine: together(runs.engine),
   };
 }
 
@@ -308,29 +351,37 @@ async function measure(servers) {
     const violations = [];
     const check = (after) => violations.push(...checkInvariants(env).map((v) => `after ${after}: ${v}`));
     // The copy is made before the services connect: PostgreSQL copies a database no one is connected to.
-    await withTriggersOff(url, async (copy) => {
-      for (const instances of INSTANCES) {
-        const services = await Promise.all(Array.from({ length: instances }, () => startService(env, options.profile)));
-        try {
-          for (const scenario of SCENARIOS) {
-            for (const concurrency of CONCURRENCIES) {
-              const drive = () => driveServices(services, secret, concurrency, scenario.pools, pgCpu);
-              const setting = { url, copy, pgCpu, concurrency, pools: scenario.pools };
-              rows.push({
-                scenario,
-                servers,
-                instances,
-                concurrency,
-                ...(await amidCeilings(services, setting, () => warmedUp(drive))),
-              });
+    await withTriggersOff(url, (copy) =>
+      withEngine(env, async (engine) => {
+        for (const instances of INSTANCES) {
+          const services = await Promise.all(
+            Array.from({ length: instances }, () => startService(env, options.profile)),
+          );
+          try {
+            for (const scenario of SCENARIOS) {
+              for (const concurrency of CONCURRENCIES) {
+                const drive = () => driveServices(services, secret, concurrency, scenario.pools, pgCpu);
+                const runEngine = async () => {
+                  await driveEngine(engine, concurrency, scenario.pools, () => null, ENGINE_WARM_UP_SECONDS);
+                  return driveEngine(engine, concurrency, scenario.pools, pgCpu);
+                };
+                const setting = { url, copy, pgCpu, concurrency, pools: scenario.pools };
+                rows.push({
+                  scenario,
+                  servers,
+                  instances,
+                  concurrency,
+                  ...(await amidCeilings(services, setting, () => warmedUp(drive), runEngine)),
+                });
+              }
+              check(`${scenario.name}, ${instances} instance(s), with its ceilings and the engine`);
             }
-            check(`${scenario.name}, ${instances} instance(s), and its ceilings`);
+          } finally {
+            await Promise.all(services.map((s) => s.stop()));
           }
-        } finally {
-          await Promise.all(services.map((s) => s.stop()));
         }
-      }
-    });
+      }),
+    );
     const service = await startService(env, options.profile);
     const target = Math.min(BURST.servers, Math.floor(servers / 10));
     const burst = await launchBurst(service, secret, target).finally(() => service.stop());
@@ -444,43 +495,63 @@ function cyclesTable(rows) {
       'ceiling',
       'triggers off',
       'minimal',
+      'engine',
       'ratio',
       'ratio/triggers off',
       'ratio/minimal',
+      'ratio/engine',
       'ceiling/triggers off',
       'ceiling/minimal',
       'alloc p50 ms',
       'alloc p99 ms',
       'CPU ms/command',
+      'engine CPU ms/command',
       'driver CPU ms/cycle',
       'PG ms/cycle',
+      'engine PG ms/cycle',
       'ceiling PG ms/cycle',
       'minimal PG ms/cycle',
       'failures',
     ],
-    rows.map(({ scenario, servers, instances, concurrency, service: s, ceiling: c, triggersOff: t, minimal: m }) => [
-      scenario.name,
-      servers,
-      instances,
-      concurrency,
-      s.cyclesPerSecond.toFixed(0),
-      c.cyclesPerSecond.toFixed(0),
-      t.cyclesPerSecond.toFixed(0),
-      m.cyclesPerSecond.toFixed(0),
-      (s.cyclesPerSecond / c.cyclesPerSecond).toFixed(2),
-      (s.cyclesPerSecond / t.cyclesPerSecond).toFixed(2),
-      (s.cyclesPerSecond / m.cyclesPerSecond).toFixed(2),
-      (c.cyclesPerSecond / t.cyclesPerSecond).toFixed(2),
-      (c.cyclesPerSecond / m.cyclesPerSecond).toFixed(2),
-      s.p50.toFixed(1),
-      s.p99.toFixed(1),
-      s.cpuMsPerCommand.toFixed(2),
-      s.driverMsPerCycle.toFixed(2),
-      ms(s.pgMsPerCycle),
-      ms(c.pgMsPerCycle),
-      ms(m.pgMsPerCycle),
-      s.failures.toString(),
-    ]),
+    rows.map(
+      ({
+        scenario,
+        servers,
+        instances,
+        concurrency,
+        service: s,
+        ceiling: c,
+        triggersOff: t,
+        minimal: m,
+        engine: e,
+      }) => [
+        scenario.name,
+        servers,
+        instances,
+        concurrency,
+        s.cyclesPerSecond.toFixed(0),
+        c.cyclesPerSecond.toFixed(0),
+        t.cyclesPerSecond.toFixed(0),
+        m.cyclesPerSecond.toFixed(0),
+        e.cyclesPerSecond.toFixed(0),
+        (s.cyclesPerSecond / c.cyclesPerSecond).toFixed(2),
+        (s.cyclesPerSecond / t.cyclesPerSecond).toFixed(2),
+        (s.cyclesPerSecond / m.cyclesPerSecond).toFixed(2),
+        (s.cyclesPerSecond / e.cyclesPerSecond).toFixed(2),
+        (c.cyclesPerSecond / t.cyclesPerSecond).toFixed(2),
+        (c.cyclesPerSecond / m.cyclesPerSecond).toFixed(2),
+        s.p50.toFixed(1),
+        s.p99.toFixed(1),
+        s.cpuMsPerCommand.toFixed(2),
+        e.cpuMsPerCommand.toFixed(2),
+        s.driverMsPerCycle.toFixed(2),
+        ms(s.pgMsPerCycle),
+        ms(e.pgMsPerCycle),
+        ms(c.pgMsPerCycle),
+        ms(m.pgMsPerCycle),
+        [s.failures, e.failures.size ? `engine: ${e.failures}` : ''].join(' ').trim(),
+      ],
+    ),
   );
 }
 
@@ -528,7 +599,7 @@ async function main() {
   console.log(
     violations.length
       ? `INVARIANTS BROKEN: ${violations.join(', ')}`
-      : `invariants: all hold after each scenario (${SCENARIOS.map((s) => s.name).join(', ')}, each with its ceilings; the launch burst${options['compare-fleet'] ? '; the fleet comparison' : ''})`,
+      : `invariants: all hold after each scenario (${SCENARIOS.map((s) => s.name).join(', ')}, each with its ceilings and the engine; the launch burst${options['compare-fleet'] ? '; the fleet comparison' : ''})`,
   );
   if (violations.length) process.exitCode = 1;
 }
