@@ -55,6 +55,9 @@ class Failures extends Map {
     const key = `${what} ${answer.status} ${answer.body?.code ?? ''}`.trim();
     this.set(key, (this.get(key) ?? 0) + 1);
   }
+  addAll(other) {
+    for (const [key, count] of other) this.set(key, (this.get(key) ?? 0) + count);
+  }
   toString() {
     return [...this].map(([k, v]) => `${k}×${v}`).join(' ') || '0';
   }
@@ -244,8 +247,7 @@ function together(runs) {
   const cycles = sum('cycles');
   const pgSeconds = runs.some((r) => r.pgSeconds === null) ? null : sum('pgSeconds');
   const failures = new Failures();
-  for (const [what, count] of runs.flatMap((r) => [...(r.failures ?? [])]))
-    failures.set(what, (failures.get(what) ?? 0) + count);
+  for (const run of runs) failures.addAll(run.failures ?? []);
   return {
     driver: runs[0].driver,
     cyclesPerSecond: cycles / sum('seconds'),
@@ -256,11 +258,11 @@ function together(runs) {
 }
 
 /**
- * `drive`'s measured run, after an unmeasured one whose failures are ignored, right before it: after a pause the
- * services' pools open their connections anew.
+ * `drive`'s measured run, after an unmeasured one (`warmUp`, by default the same) whose failures are ignored, right
+ * before it: after a pause the pools open their connections anew.
  */
-async function warmedUp(drive) {
-  await drive().catch(() => undefined);
+async function warmedUp(drive, warmUp = drive) {
+  await warmUp().catch(() => undefined);
   return drive();
 }
 
@@ -361,10 +363,11 @@ async function measure(servers) {
             for (const scenario of SCENARIOS) {
               for (const concurrency of CONCURRENCIES) {
                 const drive = () => driveServices(services, secret, concurrency, scenario.pools, pgCpu);
-                const runEngine = async () => {
-                  await driveEngine(engine, concurrency, scenario.pools, () => null, ENGINE_WARM_UP_SECONDS);
-                  return driveEngine(engine, concurrency, scenario.pools, pgCpu);
-                };
+                const runEngine = () =>
+                  warmedUp(
+                    () => driveEngine(engine, concurrency, scenario.pools, pgCpu),
+                    () => driveEngine(engine, concurrency, scenario.pools, () => null, ENGINE_WARM_UP_SECONDS),
+                  );
                 const setting = { url, copy, pgCpu, concurrency, pools: scenario.pools };
                 rows.push({
                   scenario,
@@ -431,7 +434,7 @@ async function alternately(fleets) {
         try {
           const { latencies, failures } = await warmedUp(drive);
           runs[i].latencies.push(...latencies);
-          for (const [what, count] of failures) runs[i].failures.set(what, (runs[i].failures.get(what) ?? 0) + count);
+          runs[i].failures.addAll(failures);
         } finally {
           signalAll(others, 'SIGCONT');
         }
