@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -172,9 +172,14 @@ describe('Failover: the database host is lost under traffic', () => {
       return result.stdout;
     };
     admin('db', 'migrate');
-    const file = join(mkdtempSync(join(tmpdir(), 'bm-failover-')), 'fleet.json');
-    writeFileSync(file, JSON.stringify(fleetFile(SERVERS)));
-    admin('inventory', 'import', file);
+    const dir = mkdtempSync(join(tmpdir(), 'bm-failover-'));
+    try {
+      const file = join(dir, 'fleet.json');
+      writeFileSync(file, JSON.stringify(fleetFile(SERVERS)));
+      admin('inventory', 'import', file);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     apiKey = JSON.parse(
       admin(
         '--json',

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PrismaService } from '@app/database';
@@ -39,6 +39,7 @@ export function adminTestbed(): AdminTestbed {
   afterAll(async () => {
     await bed.prisma.$disconnect();
     await database.drop();
+    rmSync(bed.dir, { recursive: true, force: true });
   });
   return bed;
 }

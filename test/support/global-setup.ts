@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { execFileSync } from 'node:child_process';
 import { startEmbeddedDatabase } from '../../libs/database/src/embedded-database';
+import type { EmbeddedTestServer } from './global-teardown';
 
 /**
  * One PostgreSQL for the whole run: TEST_DATABASE_URL / DATABASE_URL when given, else an embedded
@@ -24,7 +25,7 @@ export default async function globalSetup(): Promise<void> {
       persistent: false,
       log: () => undefined,
     });
-    (globalThis as { embeddedTestDatabase?: typeof embedded }).embeddedTestDatabase = embedded;
+    (globalThis as EmbeddedTestServer).embeddedTestServer = { database: embedded, dataDir };
     serverUrl = embedded.url;
   }
   const admin = new Client({ connectionString: serverUrl });
