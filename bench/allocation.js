@@ -6,7 +6,8 @@
 // with its triggers disabled (what the counters cost), and on a minimal schema of their own (bench/minimal-schema.sql,
 // bench/ceiling-minimal.sql: no triggers, no foreign keys), each once before and once after, with pgbench where
 // installed, else with `pg`; and the same cycles through the engine without HTTP, in this process (bench/engine.js);
-// then a launch burst (50 callers ordering 20-200 servers until 1,000 are taken).
+// then a launch burst (50 callers ordering 20-200 servers until 1,000 are taken). Every service process and the
+// engine first run the cycle for half a minute, unmeasured, so that what is measured is their optimised code.
 // Prints the tables, with the CPU of the service, of this driver and of PostgreSQL, and checks every invariant in SQL
 // after each scenario.
 // Usage: npm run bench -- [--servers 10000] [--clients 8,32] [--seconds 10] [--instances 1,2] [--pinned]
@@ -78,7 +79,7 @@ function overHttp(connection, key) {
  * w mod N (connection-level balancing). Each cycle picks its pool among `pools` and its client at random
  * (with --pinned, worker w keeps client w and walks the pools in turn).
  */
-function driveServices(services, key, concurrency, pools, pgCpu) {
+function driveServices(services, key, concurrency, pools, pgCpu, seconds = SECONDS) {
   const cpu = () => services.reduce((sum, s) => sum + cpuSeconds(s.pid), 0);
   const workers = (work) =>
     asCallers(
@@ -86,7 +87,27 @@ function driveServices(services, key, concurrency, pools, pgCpu) {
       (worker) => services[worker % services.length].url,
       (connection, worker) => work(overHttp(connection, key), worker),
     );
-  return driveCycles(workers, { pools, pgCpu, cpu, seconds: SECONDS });
+  return driveCycles(workers, { pools, pgCpu, cpu, seconds });
+}
+
+/**
+ * A process's first half-minute of commands runs code V8 has not optimised yet: a fresh service spent 0.8-0.9 ms of
+ * CPU per command 2-8 s after it started, 0.56-0.64 at 10-16 s and 0.42-0.6 after 40 s (docs/benchmarks.md). Each
+ * service and the engine therefore run the cycle this long once, before anything of theirs is measured, as a service
+ * that has been up for a while would have; each run then has its own short warm-up besides (warmedUp).
+ */
+const JIT_WARM_UP_SECONDS = 30;
+
+/** The cycle through `services` for JIT_WARM_UP_SECONDS, at the highest concurrency measured, its figures dropped. */
+function jitWarmUpServices(services, key) {
+  const concurrency = Math.max(...CONCURRENCIES);
+  return driveServices(services, key, concurrency, SCENARIOS[0].pools, () => null, JIT_WARM_UP_SECONDS);
+}
+
+/** The same for the engine in this process. */
+function jitWarmUpEngine(engine) {
+  const concurrency = Math.max(...CONCURRENCIES);
+  return driveEngine(engine, concurrency, SCENARIOS[0].pools, () => null, JIT_WARM_UP_SECONDS);
 }
 
 /** Enough for the engine's pool to open again the connections it closed while the others ran. */
@@ -355,11 +376,13 @@ async function measure(servers) {
     // The copy is made before the services connect: PostgreSQL copies a database no one is connected to.
     await withTriggersOff(url, (copy) =>
       withEngine(env, async (engine) => {
+        await jitWarmUpEngine(engine);
         for (const instances of INSTANCES) {
           const services = await Promise.all(
             Array.from({ length: instances }, () => startService(env, options.profile)),
           );
           try {
+            await jitWarmUpServices(services, secret);
             for (const scenario of SCENARIOS) {
               for (const concurrency of CONCURRENCIES) {
                 const drive = () => driveServices(services, secret, concurrency, scenario.pools, pgCpu);
@@ -387,7 +410,9 @@ async function measure(servers) {
     );
     const service = await startService(env, options.profile);
     const target = Math.min(BURST.servers, Math.floor(servers / 10));
-    const burst = await launchBurst(service, secret, target).finally(() => service.stop());
+    const burst = await jitWarmUpServices([service], secret)
+      .then(() => launchBurst(service, secret, target))
+      .finally(() => service.stop());
     check('the launch burst');
     return { rows, burst: { servers, ...burst }, violations };
   });
@@ -415,7 +440,9 @@ function withFleet(servers, work) {
     await importFleet(env, servers);
     const key = createKey(env);
     const service = await startService(env);
-    const result = await work({ servers, service, key }).finally(() => service.stop());
+    const result = await jitWarmUpServices([service], key)
+      .then(() => work({ servers, service, key }))
+      .finally(() => service.stop());
     const violations = checkInvariants(env).map((v) => `after the fleet comparison, ${servers} servers: ${v}`);
     return { ...result, violations: [...(result.violations ?? []), ...violations] };
   });
