@@ -92,7 +92,7 @@ function driveServices(services, key, concurrency, pools, pgCpu, seconds = SECON
 
 /**
  * A process's first half-minute of commands runs code V8 has not optimised yet: a fresh service spent 0.8-0.9 ms of
- * CPU per command 2-8 s after it started, 0.56-0.64 at 10-16 s and 0.42-0.6 after 40 s (docs/benchmarks.md). Each
+ * CPU per command 2-8 s after it started, 0.56-0.64 at 10-16 s and 0.42-0.7 after 40 s (docs/benchmarks.md). Each
  * service and the engine therefore run the cycle this long once, before anything of theirs is measured, as a service
  * that has been up for a while would have; each run then has its own short warm-up besides (warmedUp).
  */
