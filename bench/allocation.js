@@ -418,8 +418,11 @@ async function measure(servers) {
   });
 }
 
-/** Measured runs of each fleet in the fleet comparison, in the order small, large, large, small, ... */
-const FLEET_ROUNDS = 4;
+/**
+ * Measured runs of each fleet in the fleet comparison, in the order small, large, large, small, ... With four, the
+ * p50 ratio moved from 0.94 to 1.13 between two runs of the same code (docs/benchmarks.md).
+ */
+const FLEET_ROUNDS = 8;
 
 /**
  * The allocate p50 at two fleet sizes, a service on each fleet's database, their runs alternating (small, large,
