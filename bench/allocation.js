@@ -104,7 +104,18 @@ function jitWarmUpServices(services, key) {
   return driveServices(services, key, concurrency, SCENARIOS[0].pools, () => null, JIT_WARM_UP_SECONDS);
 }
 
-/** The same for the engine in this process. */
+/** `work(service)` with a service of its own on `env`'s database, warmed up first (jitWarmUpServices), stopped after. */
+async function withWarmService(env, key, profileDir, work) {
+  const service = await startService(env, profileDir);
+  try {
+    await jitWarmUpServices([service], key);
+    return await work(service);
+  } finally {
+    await service.stop();
+  }
+}
+
+/** The same warm-up for the engine in this process. */
 function jitWarmUpEngine(engine) {
   const concurrency = Math.max(...CONCURRENCIES);
   return driveEngine(engine, concurrency, SCENARIOS[0].pools, () => null, JIT_WARM_UP_SECONDS);
@@ -408,11 +419,10 @@ async function measure(servers) {
         }
       }),
     );
-    const service = await startService(env, options.profile);
     const target = Math.min(BURST.servers, Math.floor(servers / 10));
-    const burst = await jitWarmUpServices([service], secret)
-      .then(() => launchBurst(service, secret, target))
-      .finally(() => service.stop());
+    const burst = await withWarmService(env, secret, options.profile, (service) =>
+      launchBurst(service, secret, target),
+    );
     check('the launch burst');
     return { rows, burst: { servers, ...burst }, violations };
   });
@@ -442,10 +452,7 @@ function withFleet(servers, work) {
   return withScratchDatabase(async ({ env }) => {
     await importFleet(env, servers);
     const key = createKey(env);
-    const service = await startService(env);
-    const result = await jitWarmUpServices([service], key)
-      .then(() => work({ servers, service, key }))
-      .finally(() => service.stop());
+    const result = await withWarmService(env, key, undefined, (service) => work({ servers, service, key }));
     const violations = checkInvariants(env).map((v) => `after the fleet comparison, ${servers} servers: ${v}`);
     return { ...result, violations: [...(result.violations ?? []), ...violations] };
   });
