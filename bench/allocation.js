@@ -25,7 +25,7 @@ const { pgCpuMeter } = require('./pg-cpu');
 const { FLEET } = require('./fleet');
 const { asCallers } = require('./http-connection');
 const { withEngine } = require('./engine');
-const { admin, cpuSeconds, importFleet, printTable, startService } = require('./service-process');
+const { admin, cpuTimes, importFleet, printTable, startService } = require('./service-process');
 const { Client } = require('pg');
 
 const { values: options } = parseArgs({
@@ -80,7 +80,10 @@ function overHttp(connection, key) {
  * (with --pinned, worker w keeps client w and walks the pools in turn).
  */
 function driveServices(services, key, concurrency, pools, pgCpu, seconds = SECONDS) {
-  const cpu = () => services.reduce((sum, s) => sum + cpuSeconds(s.pid), 0);
+  const cpu = () =>
+    services
+      .map((s) => cpuTimes(s.pid))
+      .reduce((sum, t) => ({ user: sum.user + t.user, system: sum.system + t.system }), { user: 0, system: 0 });
   const workers = (work) =>
     asCallers(
       concurrency,
@@ -127,17 +130,21 @@ const ENGINE_WARM_UP_SECONDS = 2;
 /** The same cycles through the engine in this process (bench/engine.js): its CPU is this process's. */
 function driveEngine(engine, concurrency, pools, pgCpu, seconds = SECONDS) {
   const workers = (work) => Promise.all(Array.from({ length: concurrency }, (_, worker) => work(engine, worker)));
-  return driveCycles(workers, { pools, pgCpu, cpu: ownCpuSeconds, seconds });
+  return driveCycles(workers, { pools, pgCpu, cpu: ownCpuTimes, seconds });
 }
 
-function ownCpuSeconds() {
+/** This process's CPU seconds so far, in user space and in the kernel. */
+function ownCpuTimes() {
   const { user, system } = process.cpuUsage();
-  return (user + system) / 1e6;
+  return { user: user / 1e6, system: system / 1e6 };
 }
+
+const totalCpu = ({ user, system }) => user + system;
 
 /**
  * Cycles by the workers `workers(work)` starts, each calling `work(commands, worker)`, for `seconds`: their figures,
- * with the CPU `cpu()` counts per command, this driver's own per cycle and PostgreSQL's per cycle.
+ * with the CPU `cpu()` counts per command (and the kernel's part of it: the system calls, mostly sockets), this
+ * driver's own per cycle and PostgreSQL's per cycle.
  */
 async function driveCycles(workers, { pools, pgCpu, cpu, seconds }) {
   const latencies = [];
@@ -145,7 +152,7 @@ async function driveCycles(workers, { pools, pgCpu, cpu, seconds }) {
   let cycles = 0;
   const cpuBefore = cpu();
   const pgBefore = pgCpu();
-  const driverBefore = ownCpuSeconds();
+  const driverBefore = totalCpu(ownCpuTimes());
   const started = process.hrtime.bigint();
   const deadline = Date.now() + seconds * 1000;
   await workers(async (commands, worker) => {
@@ -181,21 +188,25 @@ async function driveCycles(workers, { pools, pgCpu, cpu, seconds }) {
     }
   });
   const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-  const cpuSpent = cpu() - cpuBefore;
+  const cpuAfter = cpu();
+  const cpuSpent = totalCpu(cpuAfter) - totalCpu(cpuBefore);
+  const kernelSpent = cpuAfter.system - cpuBefore.system;
   const pg = pgCpu();
   const pgSeconds = pg === null ? null : pg - pgBefore;
   return {
     cycles,
     seconds: elapsed,
     cpuSeconds: cpuSpent,
+    kernelCpuSeconds: kernelSpent,
     pgSeconds,
     cyclesPerSecond: cycles / elapsed,
     latencies,
     p50: percentile(latencies, 0.5),
     p99: percentile(latencies, 0.99),
     cpuMsPerCommand: (cpuSpent * 1000) / (cycles * 3 || 1),
+    kernelMsPerCommand: (kernelSpent * 1000) / (cycles * 3 || 1),
     pgMsPerCycle: pgSeconds === null ? null : (pgSeconds * 1000) / (cycles || 1),
-    driverMsPerCycle: ((ownCpuSeconds() - driverBefore) * 1000) / (cycles || 1),
+    driverMsPerCycle: ((totalCpu(ownCpuTimes()) - driverBefore) * 1000) / (cycles || 1),
     failures,
   };
 }
@@ -285,6 +296,7 @@ function together(runs) {
     cyclesPerSecond: cycles / sum('seconds'),
     pgMsPerCycle: pgSeconds === null ? null : (pgSeconds * 1000) / (cycles || 1),
     cpuMsPerCommand: runs[0].cpuSeconds === undefined ? null : (sum('cpuSeconds') * 1000) / (cycles * 3 || 1),
+    kernelMsPerCommand: runs[0].cpuSeconds === undefined ? null : (sum('kernelCpuSeconds') * 1000) / (cycles * 3 || 1),
     failures,
   };
 }
@@ -522,6 +534,9 @@ function checkInvariants(env) {
     .map(([name, rows]) => `${name}: ${rows.length}`);
 }
 
+/** CPU per command, with the kernel's part of it in brackets. */
+const withKernel = (run) => `${run.cpuMsPerCommand.toFixed(2)} (${run.kernelMsPerCommand.toFixed(2)})`;
+
 const ms = (value) => (value === null || value === undefined ? 'n/a' : value.toFixed(2));
 
 function cyclesTable(rows) {
@@ -544,8 +559,8 @@ function cyclesTable(rows) {
       'ceiling/minimal',
       'alloc p50 ms',
       'alloc p99 ms',
-      'CPU ms/command',
-      'engine CPU ms/command',
+      'CPU ms/command (kernel)',
+      'engine CPU ms/command (kernel)',
       'driver CPU ms/cycle',
       'PG ms/cycle',
       'engine PG ms/cycle',
@@ -582,8 +597,8 @@ function cyclesTable(rows) {
         (c.cyclesPerSecond / m.cyclesPerSecond).toFixed(2),
         s.p50.toFixed(1),
         s.p99.toFixed(1),
-        s.cpuMsPerCommand.toFixed(2),
-        e.cpuMsPerCommand.toFixed(2),
+        withKernel(s),
+        withKernel(e),
         s.driverMsPerCycle.toFixed(2),
         ms(s.pgMsPerCycle),
         ms(e.pgMsPerCycle),

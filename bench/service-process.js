@@ -67,10 +67,16 @@ function startService(env, profileDir) {
   });
 }
 
-/** CPU seconds (user + system) the process has used so far, from /proc. */
-function cpuSeconds(pid) {
+/** CPU seconds the process has used so far, in user space and in the kernel (its system calls), from /proc. */
+function cpuTimes(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
+}
+
+/** CPU seconds (user + system) the process has used so far. */
+function cpuSeconds(pid) {
+  const { user, system } = cpuTimes(pid);
+  return user + system;
 }
 
 /** Rows under a header, right-aligned in columns. */
@@ -80,4 +86,4 @@ function printTable(header, lines) {
   console.log([header, ...cells].map((l) => l.map((v, i) => v.padStart(widths[i])).join('  ')).join('\n'));
 }
 
-module.exports = { admin, cpuSeconds, importFleet, printTable, startService };
+module.exports = { admin, cpuSeconds, cpuTimes, importFleet, printTable, startService };
