@@ -80,10 +80,7 @@ function overHttp(connection, key) {
  * (with --pinned, worker w keeps client w and walks the pools in turn).
  */
 function driveServices(services, key, concurrency, pools, pgCpu, seconds = SECONDS) {
-  const cpu = () =>
-    services
-      .map((s) => cpuTimes(s.pid))
-      .reduce((sum, t) => ({ user: sum.user + t.user, system: sum.system + t.system }), { user: 0, system: 0 });
+  const cpu = () => services.map((s) => cpuTimes(s.pid)).reduce(addCpu);
   const workers = (work) =>
     asCallers(
       concurrency,
@@ -140,6 +137,11 @@ function ownCpuTimes() {
 }
 
 const totalCpu = ({ user, system }) => user + system;
+
+const addCpu = (a, b) => ({ user: a.user + b.user, system: a.system + b.system });
+
+/** CPU seconds over a run's cycles, as milliseconds per command (three commands a cycle). */
+const msPerCommand = (seconds, cycles) => (seconds * 1000) / (cycles * 3 || 1);
 
 /**
  * Cycles by the workers `workers(work)` starts, each calling `work(commands, worker)`, for `seconds`: their figures,
@@ -203,8 +205,8 @@ async function driveCycles(workers, { pools, pgCpu, cpu, seconds }) {
     latencies,
     p50: percentile(latencies, 0.5),
     p99: percentile(latencies, 0.99),
-    cpuMsPerCommand: (cpuSpent * 1000) / (cycles * 3 || 1),
-    kernelMsPerCommand: (kernelSpent * 1000) / (cycles * 3 || 1),
+    cpuMsPerCommand: msPerCommand(cpuSpent, cycles),
+    kernelMsPerCommand: msPerCommand(kernelSpent, cycles),
     pgMsPerCycle: pgSeconds === null ? null : (pgSeconds * 1000) / (cycles || 1),
     driverMsPerCycle: ((totalCpu(ownCpuTimes()) - driverBefore) * 1000) / (cycles || 1),
     failures,
@@ -295,8 +297,8 @@ function together(runs) {
     driver: runs[0].driver,
     cyclesPerSecond: cycles / sum('seconds'),
     pgMsPerCycle: pgSeconds === null ? null : (pgSeconds * 1000) / (cycles || 1),
-    cpuMsPerCommand: runs[0].cpuSeconds === undefined ? null : (sum('cpuSeconds') * 1000) / (cycles * 3 || 1),
-    kernelMsPerCommand: runs[0].cpuSeconds === undefined ? null : (sum('kernelCpuSeconds') * 1000) / (cycles * 3 || 1),
+    cpuMsPerCommand: runs[0].cpuSeconds === undefined ? null : msPerCommand(sum('cpuSeconds'), cycles),
+    kernelMsPerCommand: runs[0].cpuSeconds === undefined ? null : msPerCommand(sum('kernelCpuSeconds'), cycles),
     failures,
   };
 }
